@@ -1,0 +1,47 @@
+# Everything sets itself up: the first run creates .venv and installs the project into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PIPELINE := $(BIN)/python -m pipeline
+
+.PHONY: build test validate check extract update stats schema clean bench fuzz preview watch lint
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## The main job: validate, check catalogs and translations, export bundles to build/.
+build: $(STAMP)
+	$(PIPELINE) build
+
+## The test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(PIPELINE) validate
+
+check: $(STAMP)
+	$(PIPELINE) check
+
+extract: $(STAMP)
+	$(PIPELINE) extract
+
+update: $(STAMP)
+	$(PIPELINE) extract
+	$(PIPELINE) update
+
+stats: $(STAMP)
+	$(PIPELINE) stats
+
+schema: $(STAMP)
+	$(PIPELINE) schema
+
+lint: $(STAMP)
+	$(BIN)/python -m mypy
+
+clean:
+	rm -rf build

@@ -1,0 +1,107 @@
+"""The stable diagnostic codes: one registry shared by every command, the README and the tests.
+
+A code never changes meaning once released. The letter is the default severity (E error,
+W warning); a project may raise, lower or silence any code in `[tool.pipeline.severity]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "off"]
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    summary: str
+
+    @property
+    def default_severity(self) -> Severity:
+        return "error" if self.code.startswith("E") else "warning"
+
+
+_ALL = [
+    # Reading source files (E0xx)
+    Code("E001", "unreadable", "The file cannot be read, or is not valid UTF-8."),
+    Code("E002", "yaml-syntax", "The file is not valid YAML."),
+    Code("E003", "duplicate-key", "A mapping repeats a key; YAML would silently keep the last one."),
+    Code("E004", "tab-indent", "A tab character is used for indentation."),
+    Code("E005", "yaml-alias", "Anchors, aliases and custom tags are not allowed in content."),
+    Code("E006", "empty-file", "The file holds no document."),
+    Code("E007", "file-too-large", "The file is larger than `max_file_bytes`."),
+    Code("E008", "unknown-kind", "`kind` is missing or is not exercise, guide, reviewer or glossary."),
+    Code("E009", "id-filename", "The document id differs from the file name."),
+    Code("E010", "not-a-mapping", "The document (or a field) must be a mapping of keys to values."),
+    Code("E011", "unsafe-path", "A file is a link pointing outside its folder."),
+    Code("W012", "schema-comment", "The first line does not name the editor schema for this kind."),
+    # Model validation (E1xx)
+    Code("E101", "missing-field", "A required field is missing."),
+    Code("E102", "unknown-field", "A field is not part of the model (often a typo)."),
+    Code("E103", "wrong-type", "A value has the wrong type (text, number, list, mapping, date)."),
+    Code("E104", "too-long", "A text or list is longer than the model allows."),
+    Code("E105", "too-short", "A text or list is shorter than the model allows."),
+    Code("E106", "bad-id", "An id is not lowercase kebab-case (a-z, 0-9, single hyphens)."),
+    Code("E107", "bad-doi", "A DOI does not look like 10.NNNN/suffix."),
+    Code("E108", "bad-url", "A URL is not an https:// address."),
+    Code("E109", "bad-value", "A value is not one of the allowed choices or out of range."),
+    Code("E110", "invalid", "Any other model rule is broken."),
+    # Cross-document rules (E2xx)
+    Code("E201", "duplicate-id", "Two documents, or two glossary terms, share one id."),
+    Code("E202", "unknown-exercise", "A guide or related link names an exercise that does not exist."),
+    Code("E203", "unknown-reviewer", "A quote or guide names a reviewer who does not exist."),
+    Code("E204", "unknown-term", "A muscle, equipment or position id is not in the glossary."),
+    Code("E205", "self-reference", "An exercise lists itself as related."),
+    Code("E206", "missing-glossary", "The source folder has no glossary document."),
+    Code("E207", "broken-link", "A relative link points to a content file that does not exist."),
+    # Content lint (E3xx / W3xx)
+    Code("E301", "wrong-language", "Text in an English field reads as another language."),
+    Code("E302", "empty-text", "A text is empty or only white space."),
+    Code("W303", "spacing", "Leading, trailing or doubled spaces."),
+    Code("W304", "end-punctuation", "A step, tip or caution does not end with . ! or ?"),
+    Code("E305", "duplicate-step", "The same step appears twice in one exercise."),
+    Code("W306", "numbered-step", "A step starts with its own number; the list already numbers it."),
+    Code("E307", "raw-html", "Text contains raw HTML; only a small Markdown subset is allowed."),
+    Code("E308", "image", "Text contains an image; images are not part of text fields."),
+    Code("E309", "unsafe-link", "A link target is not https:// or a relative content path."),
+    Code("E310", "unsupported-markup", "Markdown beyond emphasis, strong and links (headings, lists, code…)."),
+    Code("E311", "markup-in-plain", "Markup in a field that is shown as plain text."),
+    # Catalogs (E4xx / W4xx)
+    Code("E401", "po-syntax", "A .po or .pot file cannot be parsed."),
+    Code("E402", "po-charset", "A catalog is not declared and encoded as UTF-8."),
+    Code("E403", "po-duplicate", "A catalog has the same msgctxt and msgid twice."),
+    Code("E404", "po-language", "The Language header disagrees with the catalog's folder."),
+    Code("E405", "po-plural-forms", "Plural-Forms disagrees with CLDR for the locale."),
+    Code("E406", "stale-template", "A template differs from what `extract` writes now."),
+    Code("E407", "stale-catalog", "A locale's catalog is not merged with the current template."),
+    Code("E408", "missing-catalog", "A locale has no catalog for a template."),
+    Code("E409", "unknown-locale", "A locale code is not known to CLDR."),
+    Code("E410", "stale-schema", "A committed editor schema differs from the models."),
+    Code("E411", "locked", "Another run is updating the catalogs."),
+    # Translation checks (E5xx / W5xx)
+    Code("E501", "untranslated", "An entry has no translation."),
+    Code("E502", "fuzzy", "An entry is marked fuzzy and needs review."),
+    Code("W503", "obsolete", "A catalog keeps obsolete entries."),
+    Code("E504", "empty-translation", "A translation is empty while the source is not."),
+    Code("E505", "markup-parity", "Links, emphasis or strong differ from the source."),
+    Code("E506", "number-parity", "A number in the source is missing from the translation."),
+    Code("W507", "whitespace-parity", "Leading/trailing white space or line breaks differ from the source."),
+    Code("W508", "end-punctuation-parity", "The ending punctuation differs from the source."),
+    Code("W509", "same-as-source", "The translation is identical to the English."),
+    Code("E510", "translation-too-long", "The translation exceeds the field's max length."),
+    Code("W511", "length-ratio", "The translation is far shorter or longer than the source."),
+    Code("W512", "glossary-term", "A glossary term in the source is not rendered with its translation."),
+    Code("E513", "translation-language", "The translation is not in the catalog's language."),
+    Code("E514", "fr-typography", "French typography: no-break spaces before ; : ! ? and inside « », no straight quotes."),
+    Code("E515", "unsafe-translation", "Raw HTML, scripts, images, unsafe links or link targets not in the source."),
+    Code("E516", "control-chars", "Control characters or bidi overrides in a translation."),
+    Code("E517", "doi-url-parity", "A DOI or URL in the source is missing or altered."),
+    # Build (E6xx)
+    Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
+    Code("E602", "build-failed", "The build stopped; the previous build/ is kept."),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _ALL}
+BY_NAME: dict[str, Code] = {c.name: c for c in _ALL}

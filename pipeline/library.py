@@ -1,0 +1,51 @@
+"""Validated documents held together: the input every later stage works from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .loader import SourceFile
+from .models import Document, Exercise, Glossary, Guide, Reviewer
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    source: SourceFile
+    model: Document
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def kind(self) -> str:
+        return self.model.kind
+
+
+@dataclass
+class Library:
+    documents: dict[str, LoadedDocument] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[LoadedDocument]:
+        return iter(sorted(self.documents.values(), key=lambda d: d.id))
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def of_kind(self, kind: str) -> list[LoadedDocument]:
+        return [d for d in self if d.kind == kind]
+
+    @property
+    def glossary(self) -> Glossary | None:
+        doc = self.documents.get("glossary")
+        return doc.model if doc and isinstance(doc.model, Glossary) else None
+
+    def exercises(self) -> dict[str, Exercise]:
+        return {d.id: d.model for d in self if isinstance(d.model, Exercise)}
+
+    def guides(self) -> dict[str, Guide]:
+        return {d.id: d.model for d in self if isinstance(d.model, Guide)}
+
+    def reviewers(self) -> dict[str, Reviewer]:
+        return {d.id: d.model for d in self if isinstance(d.model, Reviewer)}

@@ -1,0 +1,175 @@
+"""Read YAML source files into plain data, keeping the line and column of every key and value.
+
+ruamel.yaml composes the node tree (safe: nothing is constructed from tags); this module turns
+nodes into dicts, lists and scalars itself so that duplicate keys, anchors, aliases and
+custom tags become clean diagnostics instead of silent surprises or crashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostic, diag
+from .textunits import Path as DataPath
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+MAX_DEPTH = 64
+
+
+@dataclass
+class SourceFile:
+    """One source file as read: its data and where each piece of it is."""
+
+    path: Path
+    display: str  # the path as shown in diagnostics
+    data: Any = None
+    first_line: str = ""
+    # Line and column (1-based) of each value, and of each mapping key, by data path.
+    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
+        """The closest known position for a data path (a missing field points at its parent)."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+
+class _LoadError(Exception):
+    def __init__(self, code: str, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.column = code, message, line, column
+
+
+def iter_source_files(source_dir: Path) -> Iterator[Path]:
+    """Every YAML file under the source folder, in a stable order."""
+    return iter(sorted(p for p in source_dir.rglob("*") if p.suffix in (".yaml", ".yml")))
+
+
+def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None = None
+                ) -> tuple[SourceFile, list[Diagnostic]]:
+    """Read one file. Returns the file (data None when unreadable) and any diagnostics."""
+    src = SourceFile(path, display)
+    try:
+        if root is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return src, [diag(display, 0, 0, "E011", f"links outside the source folder, to {str(target)!r}")]
+        size = path.stat().st_size
+        if size > max_bytes:
+            return src, [diag(display, 0, 0, "E007", f"file is {size:,} bytes; the limit is {max_bytes:,}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return src, [diag(display, 0, 0, "E001", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return src, [diag(display, line, col, "E001", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    src.first_line = text.split("\n", 1)[0]
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        stripped = line_text.lstrip(" ")
+        if stripped.startswith("\t"):
+            return src, [diag(display, number, len(line_text) - len(stripped) + 1, "E004",
+                              "tab used for indentation; indent with spaces")]
+    try:
+        root_node = YAML(typ="safe", pure=True).compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            problem = "only one YAML document per file (remove the '---' separator)"
+        return src, [diag(display, line, col, "E002", problem)]
+    except (YAMLError, RecursionError) as exc:
+        return src, [diag(display, 0, 0, "E002", f"invalid YAML: {type(exc).__name__}")]
+    if root_node is None:
+        return src, [diag(display, 1, 1, "E006", "the file holds no document")]
+    try:
+        src.data = _build(root_node, (), src, set(), 0)
+    except _LoadError as exc:
+        src.data = None
+        return src, [diag(display, exc.line, exc.column, exc.code, exc.message)]
+    return src, []
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: int) -> Any:
+    line, col = _pos(node)
+    if depth > MAX_DEPTH:
+        raise _LoadError("E010", f"nesting deeper than {MAX_DEPTH} levels", line, col)
+    if id(node) in seen or getattr(node, "anchor", None):
+        raise _LoadError("E005", "anchors and aliases (&name, *name) are not allowed; "
+                         "write the value out", line, col)
+    seen.add(id(node))
+    src.values[path] = (line, col)
+    tag = str(node.tag)
+    if isinstance(node, MappingNode):
+        if tag != _STD + "map":
+            raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or str(key_node.tag) == _STD + "merge":
+                raise _LoadError("E005", "only plain text keys are allowed (no merge keys "
+                                 "or complex keys)", *_pos(key_node))
+            key = str(key_node.value)
+            if key in result:
+                first = src.keys[path + (key,)]
+                raise _LoadError("E003", f"key {key!r} appears twice (first at line "
+                                 f"{first[0]})", *_pos(key_node))
+            src.keys[path + (key,)] = _pos(key_node)
+            result[key] = _build(value_node, path + (key,), src, seen, depth + 1)
+        return result
+    if isinstance(node, SequenceNode):
+        if tag != _STD + "seq":
+            raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
+        return [_build(item, path + (i,), src, seen, depth + 1) for i, item in enumerate(node.value)]
+    if tag not in _SCALAR_TAGS:
+        raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
+    return _scalar(node, tag, line, col)
+
+
+def _scalar(node: ScalarNode, tag: str, line: int, col: int) -> Any:
+    value: str = node.value
+    kind = tag[len(_STD):]
+    if kind == "str":
+        return value
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() in ("true", "yes", "on")
+    try:
+        if kind == "int":
+            digits = value.replace("_", "")
+            prefixed = digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b")
+            return int(digits, 0) if prefixed else int(digits, 10)
+        if kind == "float":
+            return float(value.replace("_", ""))
+        if kind == "timestamp":
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return value

@@ -1,0 +1,162 @@
+"""Walk a document along its model's annotations: the texts to translate and the ids it names.
+
+Extraction, cross-document checks and export all use this walk, so what is translatable is
+decided by the model's types alone.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .fields import Translatable
+from .models import MsgContext, Ref
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    path: Path
+    text: str
+    kind: str
+    markup: bool
+    max_length: int | None
+    context: str | None
+    description: str | None
+    # (index, count) of this text in its list, e.g. step 2 of 4.
+    position: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class IdRef:
+    path: Path
+    target: str
+    value: str
+
+
+def format_path(path: Path) -> str:
+    """`('steps', 2)` → `steps[2]`, the way writers see places in errors."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _split(annotation: Any) -> tuple[Any, list[Any]]:
+    """Unwrap Annotated layers into the bare type and the collected metadata."""
+    metadata: list[Any] = []
+    while get_origin(annotation) is Annotated:
+        bare, *extra = get_args(annotation)
+        metadata = extra + metadata
+        annotation = bare
+    return annotation, metadata
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    for item in metadata:
+        limit = getattr(item, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def _walk(
+    value: Any,
+    annotation: Any,
+    metadata: list[Any],
+    path: Path,
+    context: str | None,
+    description: str | None,
+    position: tuple[int, int] | None,
+    visit: Callable[[Any, list[Any], Path, str | None, str | None, tuple[int, int] | None], None],
+) -> None:
+    annotation, more = _split(annotation)
+    metadata = metadata + more
+    for item in metadata:
+        if isinstance(item, MsgContext):
+            context = item.context
+    if value is None:
+        return
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = options[0] if len(options) == 1 else Any
+        _walk(value, annotation, metadata, path, context, description, position, visit)
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in type(value).model_fields.items():
+            _walk(
+                getattr(value, name),
+                field.annotation,
+                list(field.metadata),
+                path + (name,),
+                context,
+                field.description or description,
+                None,
+                visit,
+            )
+        return
+    if origin is list:
+        (item_type,) = get_args(annotation)
+        for index, item in enumerate(value):
+            _walk(
+                item, item_type, [], path + (index,), context, description,
+                (index, len(value)), visit,
+            )
+        return
+    if origin is dict:
+        _, item_type = get_args(annotation)
+        for key in value:
+            _walk(value[key], item_type, [], path + (key,), context, description, None, visit)
+        return
+    visit(value, metadata, path, context, description, position)
+
+
+def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
+    """Every translatable text of a document, in document order."""
+    found: list[TextUnit] = []
+
+    def visit(value: Any, metadata: list[Any], path: Path, context: str | None,
+              description: str | None, position: tuple[int, int] | None) -> None:
+        marker = next((m for m in metadata if isinstance(m, Translatable)), None)
+        if marker is not None and isinstance(value, str):
+            found.append(
+                TextUnit(path, value, marker.kind, marker.markup, _max_length(metadata),
+                         context, description, position)
+            )
+
+    _walk(doc, type(doc), [], (), None, None, None, visit)
+    return iter(found)
+
+
+def iter_refs(doc: BaseModel) -> Iterator[IdRef]:
+    """Every id in a document that must resolve to another document or a glossary term."""
+    found: list[IdRef] = []
+
+    def visit(value: Any, metadata: list[Any], path: Path, context: str | None,
+              description: str | None, position: tuple[int, int] | None) -> None:
+        marker = next((m for m in metadata if isinstance(m, Ref)), None)
+        if marker is not None and isinstance(value, str):
+            found.append(IdRef(path, marker.target, value))
+
+    _walk(doc, type(doc), [], (), None, None, None, visit)
+    return iter(found)
+
+
+def localize(doc: BaseModel, translate: Callable[[TextUnit], str]) -> dict[str, Any]:
+    """The document as JSON data with every translatable text replaced by `translate(unit)`."""
+    data: dict[str, Any] = doc.model_dump(mode="json")
+    for unit in iter_texts(doc):
+        target: Any = data
+        for part in unit.path[:-1]:
+            target = target[part]
+        target[unit.path[-1]] = translate(unit)
+    return data

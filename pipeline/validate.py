@@ -1,0 +1,174 @@
+"""Source validation: read every file, validate it against its model, then check references
+and lint the text. Returns every problem at once, with file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .config import Config
+from .crossref import check_references
+from .diagnostics import Diagnostic, apply_severity, diag
+from .library import Library, LoadedDocument
+from .lint import lint_document
+from .loader import SourceFile, iter_source_files, read_source
+from .models import DOCUMENT_MODELS
+from .textunits import Path, format_path
+
+_TYPE_CODES = {
+    "missing": "E101",
+    "extra_forbidden": "E102",
+    "string_too_long": "E104",
+    "too_long": "E104",
+    "string_too_short": "E105",
+    "too_short": "E105",
+    "bad_id": "E106",
+    "bad_doi": "E107",
+    "bad_url": "E108",
+    "literal_error": "E109",
+    "greater_than_equal": "E109",
+    "less_than_equal": "E109",
+    "greater_than": "E109",
+    "less_than": "E109",
+    "enum": "E109",
+}
+
+
+def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
+    """Validate everything under the source folder. The library holds the documents that passed
+    their own model; the diagnostics list every problem found, sorted and with severities applied."""
+    library = Library()
+    problems: list[Diagnostic] = []
+    seen: dict[str, SourceFile] = {}
+    for path in iter_source_files(config.source_dir):
+        display = config.rel(path)
+        src, found = read_source(path, display, max_bytes=config.max_file_bytes,
+                                 root=config.source_dir)
+        problems += found
+        if src.data is None:
+            continue
+        doc, found = validate_data(src)
+        problems += found
+        if doc is None:
+            continue
+        if doc.id in seen:
+            other = seen[doc.id]
+            line, col = src.where(("id",))
+            problems.append(diag(display, line, col, "E201",
+                                 f"id {doc.id!r} is already used by {other.display}"))
+            continue
+        seen[doc.id] = src
+        library.documents[doc.id] = doc
+    problems += check_references(library, config)
+    for doc in library:
+        problems += lint_document(doc, config)
+    return library, apply_severity(problems, config.severity)
+
+
+def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Validate one file's data against the model its `kind` names."""
+    data = src.data
+    if not isinstance(data, dict):
+        line, col = src.where(())
+        return None, [diag(src.display, line, col, "E010",
+                           f"the document must be a mapping of fields, not {_kind_of(data)}")]
+    kind = data.get("kind")
+    model = DOCUMENT_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        line, col = src.where(("kind",))
+        hint = _did_you_mean(str(kind), DOCUMENT_MODELS)
+        what = "missing" if kind is None else f"{kind!r} is not a document kind"
+        return None, [diag(src.display, line, col, "E008",
+                           f"kind {what}; use one of {', '.join(DOCUMENT_MODELS)}{hint}")]
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as exc:
+        return None, [_from_pydantic(src, model, err) for err in exc.errors()]
+    problems = []
+    stem = src.path.stem
+    if doc.id != stem:
+        line, col = src.where(("id",))
+        problems.append(diag(src.display, line, col, "E009",
+                             f"id {doc.id!r} differs from the file name {stem!r}; "
+                             f"rename the file to {doc.id}.yaml or fix the id"))
+    return LoadedDocument(src, doc), problems
+
+
+def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -> Diagnostic:
+    loc = tuple(err["loc"])
+    is_key = "[key]" in loc
+    path: Path = tuple(p for p in loc if p != "[key]")
+    kind = err["type"]
+    code = _TYPE_CODES.get(kind)
+    ctx = err.get("ctx") or {}
+    if kind.startswith("markup_"):
+        code = str(ctx.get("code", "E310"))
+    elif code is None:
+        code = "E103" if kind.endswith(("_type", "_parsing")) or "type" in kind else "E110"
+    if kind == "string_too_short" and isinstance(err.get("input"), str) and not err["input"].strip():
+        code = "E302"
+    message = err["msg"]
+    if kind == "missing":
+        message = f"required field {str(path[-1])!r} is missing"
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(model, path[:-1])
+        message = f"unknown field {str(path[-1])!r}{_did_you_mean(str(path[-1]), allowed)}"
+    elif kind.endswith(("too_long", "too_short")) and isinstance(err.get("input"), str):
+        message = f"{message} (it has {len(err['input'])})"
+    line, col = src.where(path, key=is_key or kind == "extra_forbidden")
+    return diag(src.display, line, col, code, f"{format_path(path)}: {message}")
+
+
+def _fields_at(model: type[BaseModel], path: Path) -> list[str]:
+    """Field names of the model found at a data path (for 'did you mean' hints)."""
+    current: Any = model
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    current = _strip(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _strip(annotation: Any) -> Any:
+    """Remove Annotated and Optional wrappers."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            options = [a for a in get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    annotation = _strip(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field else None
+    origin = get_origin(annotation)
+    if origin is list:
+        return get_args(annotation)[0]
+    if origin is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _kind_of(value: Any) -> str:
+    return {list: "a list", str: "text", type(None): "empty"}.get(type(value), type(value).__name__)
