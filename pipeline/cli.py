@@ -6,6 +6,7 @@ Exit status: 0 clean, 1 content or translation problems, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,10 +14,16 @@ from pathlib import Path
 from . import __version__
 from .config import Config, UsageError, load_config
 from .diagnostics import count_errors
-from .fsutil import write_if_changed
-from .report import console, print_diagnostics
+from .fsutil import write_atomic, write_if_changed
+from .library import Library
+from .report import console, print_diagnostics, progress_table
 from .schema import schema_files
 from .validate import validate_project
+from . import catalogs as cat
+from .extract import existing_templates, stale_templates
+from .locales import normalize, parse
+from .pofiles import PoReadError, read_catalog
+from .stats import as_dict, locale_progress
 
 Command = Callable[[argparse.Namespace, Config], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}
@@ -47,6 +54,112 @@ def cmd_schema(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _validated(args: argparse.Namespace, config: Config) -> tuple[int, Library]:
+    """Validate first: later stages never run on content with errors."""
+    library, problems = validate_project(config)
+    if count_errors(problems):
+        print_diagnostics(problems, args.format, checked=len(library) or 1, quiet=True)
+        return 1, library
+    return 0, library
+
+
+@command("extract", "Write one gettext template (.pot) per source document.")
+def cmd_extract(args: argparse.Namespace, config: Config) -> int:
+    status, library = _validated(args, config)
+    if status:
+        return status
+    out = console()
+    changed, orphans = stale_templates(config, library)
+    for path, text in sorted(changed.items()):
+        write_atomic(path, text)
+        out.print(f"wrote {config.rel(path)}")
+    for path in orphans:
+        path.unlink()
+        out.print(f"removed {config.rel(path)} (its document was deleted)")
+    if not args.quiet:
+        out.print(f"{len(library)} templates, {len(changed)} written, "
+                  f"{len(orphans)} removed.")
+    return 0
+
+
+@command("init", "Create catalogs for a new locale from the templates.")
+def cmd_init(args: argparse.Namespace, config: Config) -> int:
+    locale = normalize(args.locale)
+    parse(locale)
+    out = console()
+    templates = list(existing_templates(config))
+    if not templates:
+        raise UsageError("no templates in "
+                         f"{config.rel(config.templates_dir)}; run 'pipeline extract' first")
+    with cat.locked(config):
+        created = 0
+        for path in templates:
+            target = cat.catalog_path(config, locale, path.stem)
+            if target.exists():
+                if args.verbose:
+                    out.print(f"kept {config.rel(target)} (already exists)")
+                continue
+            try:
+                template = read_catalog(path, config.rel(path))
+            except PoReadError as exc:
+                print_diagnostics([exc.diagnostic], args.format, checked=1)
+                return 1
+            write_atomic(target, cat.render_catalog(cat.init_catalog(template, locale)))
+            created += 1
+            if not args.quiet:
+                out.print(f"created {config.rel(target)}")
+    out.print(f"{locale}: {created} catalogs created, {len(templates) - created} already there.")
+    return 0
+
+
+def _locales(args: argparse.Namespace, config: Config) -> list[str]:
+    if getattr(args, "locale", None):
+        return [normalize(args.locale)]
+    found = set(config.locales)
+    if config.locales_dir.is_dir():
+        found |= {p.name for p in config.locales_dir.iterdir()
+                  if p.is_dir() and p.name != "templates" and (p / "LC_MESSAGES").is_dir()}
+    return sorted(found)
+
+
+@command("update", "Merge the templates into every locale's catalogs.")
+def cmd_update(args: argparse.Namespace, config: Config) -> int:
+    out = console()
+    with cat.locked(config):
+        writes, counts, problems = cat.plan_update(config, _locales(args, config))
+        if problems:
+            print_diagnostics(problems, args.format, checked=len(problems))
+            return 1
+        cat.apply_writes(writes)
+    for path in sorted(writes):
+        if not args.quiet:
+            out.print(f"updated {config.rel(path)}")
+    summary = ", ".join(f"{counts[k]} {k}" for k in
+                        ("translated", "fuzzy", "untranslated", "obsolete", "from memory"))
+    out.print(f"{len(writes)} catalogs written; entries: {summary}.")
+    return 0
+
+
+@command("stats", "Show translation progress per locale and document.")
+def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    report: dict[str, object] = {}
+    out = console()
+    for locale in _locales(args, config):
+        try:
+            _, catalogs = cat.locale_memory(config, locale)
+        except PoReadError as exc:
+            print_diagnostics([exc.diagnostic], args.format, checked=1)
+            return 1
+        per_doc, total = locale_progress(catalogs)
+        report[locale] = {"documents": {k: as_dict(v) for k, v in per_doc.items()},
+                          "total": as_dict(total)}
+        if args.format == "text":
+            out.print(progress_table(locale, per_doc, total))
+    if args.format == "json":
+        out.file.write(json.dumps({"version": 1, "locales": report}, indent=2) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -74,7 +187,19 @@ def _add_options(name: str, parser: argparse.ArgumentParser) -> None:
         extra(parser)
 
 
-OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {}
+def _locale_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("locale", help="locale code, e.g. fr or pt_BR")
+
+
+def _locale_filter(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", help="only this locale")
+
+
+OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
+    "init": [_locale_arg],
+    "update": [_locale_filter],
+    "stats": [_locale_filter],
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

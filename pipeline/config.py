@@ -30,6 +30,7 @@ class Config:
     # Per-locale overrides: {"fr": {"W509": "off"}}
     locale_severity: dict[str, dict[str, Severity]] = field(default_factory=dict)
     same_as_source_allow: tuple[str, ...] = ()
+    project_name: str = "content"
 
     @property
     def templates_dir(self) -> Path:
@@ -73,7 +74,8 @@ def load_config(root: Path | None = None) -> Config:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         raise UsageError(f"{str(pyproject)!r} does not exist")
-    table: dict[str, Any] = _read_toml(pyproject).get("tool", {}).get("pipeline")
+    document = _read_toml(pyproject)
+    table: dict[str, Any] = document.get("tool", {}).get("pipeline")
     if table is None:
         raise UsageError(f"{str(pyproject)!r} has no [tool.pipeline] table")
     known = {
@@ -105,6 +107,7 @@ def load_config(root: Path | None = None) -> Config:
         severity=_severity_table(table.get("severity", {}), "severity"),
         locale_severity=locale_severity,
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),
+        project_name=str(document.get("project", {}).get("name", root.name)),
     )
 
 

@@ -14,8 +14,10 @@ from typing import Any, Literal, TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from .diagnostics import Diagnostic
+from .stats import Progress
 
 Format = Literal["text", "json", "github"]
 JSON_VERSION = 1
@@ -111,3 +113,21 @@ def github_annotation(d: Diagnostic) -> str:
         props.append(f"col={d.column}")
     props.append(f"title={_escape_property(f'{d.code} {d.name}')}")
     return f"::{level} {','.join(props)}::{_escape_data(d.message)}"
+
+
+def progress_table(locale: str, per_document: dict[str, Progress], total: Progress) -> Table:
+    table = Table(title=f"Translation progress: {locale}", title_justify="left")
+    for column in ("document", "translated", "fuzzy", "untranslated", "words done", "complete"):
+        table.add_column(column, justify="left" if column == "document" else "right")
+
+    def row(name: str, p: Progress, **style: str) -> None:
+        words = sum(p.words.values())
+        table.add_row(name, str(p.strings["translated"]), str(p.strings["fuzzy"]),
+                      str(p.strings["untranslated"]), f"{p.words['translated']}/{words}",
+                      f"{p.percent:.1f} %", **style)
+
+    for name, p in per_document.items():
+        row(name, p)
+    table.add_section()
+    row("total", total, style="bold")
+    return table

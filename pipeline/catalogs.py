@@ -1,0 +1,224 @@
+"""Locale catalogs: create them from templates (`init`) and merge new templates in (`update`).
+
+The promise to translators: no translation is ever lost. Changed English becomes fuzzy with
+the previous msgid, removed English becomes obsolete, moved English keeps its translation
+(through the locale's translation memory), and running `update` twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from filelock import FileLock, Timeout
+
+from . import __version__
+from .config import Config, UsageError
+from .diagnostics import Diagnostic, diag
+from .extract import now_stamp
+from .locales import normalize, plural_forms, team
+from .memory import Memory
+from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog, write_atomic
+
+
+@dataclass
+class MergeResult:
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def catalog_path(config: Config, locale: str, document_id: str) -> Path:
+    return config.catalog_dir(locale) / f"{document_id}.po"
+
+
+def new_header(template: polib.POFile, locale: str) -> dict[str, str]:
+    meta = dict(template.metadata)
+    return {
+        "Project-Id-Version": meta.get("Project-Id-Version", ""),
+        "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To", ""),
+        "POT-Creation-Date": meta.get("POT-Creation-Date", ""),
+        "PO-Revision-Date": now_stamp(),
+        "Last-Translator": "",
+        "Language-Team": team(locale),
+        "Language": locale,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(locale),
+        "X-Generator": f"exercise-content-pipeline {__version__}",
+    }
+
+
+def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
+          result: MergeResult | None = None) -> polib.POFile:
+    """Merge a template into a catalog. Decisions follow GNU msgmerge: exact match keeps its
+    state, a close match becomes fuzzy, unmatched translated entries become obsolete."""
+    result = result or MergeResult()
+    merged = polib.POFile()
+    merged.header = old.header
+    merged.metadata = dict(old.metadata)
+    merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    current: dict[EntryKey, polib.POEntry] = {}
+    retired: dict[EntryKey, polib.POEntry] = {}
+    for entry in old:
+        (retired if entry.obsolete else current)[key_of(entry)] = entry
+    used: set[EntryKey] = set()
+    local = Memory()
+    local.add(e for e in old if not e.obsolete and "fuzzy" not in e.flags)
+    for tentry in template:
+        key = key_of(tentry)
+        new = polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
+                            occurrences=list(tentry.occurrences), comment=tentry.comment)
+        previous = current.get(key) or retired.get(key)
+        if previous is not None:
+            used.add(key)
+            new.msgstr = previous.msgstr
+            new.tcomment = previous.tcomment
+            new.flags = [f for f in previous.flags if f != "fuzzy"]
+            if "fuzzy" in previous.flags:
+                new.flags.insert(0, "fuzzy")
+                new.previous_msgid = previous.previous_msgid
+                new.previous_msgctxt = previous.previous_msgctxt
+            result.counts["fuzzy" if "fuzzy" in previous.flags else
+                          "translated" if previous.msgstr else "untranslated"] += 1
+        elif (hit := memory.exact(key)) is not None:
+            new.msgstr = hit.msgstr
+            if hit.fuzzy:
+                new.flags = ["fuzzy"]
+            result.counts["from memory"] += 1
+            result.counts["fuzzy" if hit.fuzzy else "translated"] += 1
+        elif (hit := local.fuzzy(key) or memory.fuzzy(key)) is not None:
+            new.msgstr = hit.msgstr
+            new.flags = ["fuzzy"]
+            new.previous_msgid = hit.msgid
+            new.previous_msgctxt = hit.msgctxt
+            used.add(EntryKey(hit.msgctxt, hit.msgid))
+            result.counts["fuzzy"] += 1
+        else:
+            result.counts["untranslated"] += 1
+        merged.append(new)
+    for key, entry in [*current.items(), *retired.items()]:
+        if key in used or not entry.msgstr.strip():
+            continue
+        entry.obsolete = True
+        entry.occurrences = []
+        entry.comment = ""
+        merged.append(entry)
+        result.counts["obsolete"] += 1
+    return merged
+
+
+def retire_all(old: polib.POFile) -> polib.POFile:
+    """A deleted document's catalog: every translation kept, as obsolete."""
+    template = polib.POFile()
+    template.metadata = {"POT-Creation-Date": old.metadata.get("POT-Creation-Date", "")}
+    return merge(template, old, Memory())
+
+
+def init_catalog(template: polib.POFile, locale: str) -> polib.POFile:
+    catalog = polib.POFile()
+    catalog.header = (template.header or "").replace("Translation template", "Translations")
+    catalog.metadata = new_header(template, locale)
+    for tentry in template:
+        catalog.append(polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
+                                     occurrences=list(tentry.occurrences),
+                                     comment=tentry.comment))
+    return catalog
+
+
+def locale_memory(config: Config, locale: str) -> tuple[Memory, dict[Path, polib.POFile]]:
+    """Read every catalog of a locale (raising PoReadError on the first broken one)."""
+    memory = Memory()
+    catalogs: dict[Path, polib.POFile] = {}
+    folder = config.catalog_dir(locale)
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+        catalog = read_catalog(path, config.rel(path))
+        catalogs[path] = catalog
+        memory.add(catalog)
+    return memory, catalogs
+
+
+@contextmanager
+def locked(config: Config) -> Iterator[None]:
+    """One writer at a time on the locales folder."""
+    config.locales_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(config.locales_dir / ".pipeline.lock"), timeout=0)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise UsageError("another pipeline run is updating the catalogs "
+                         f"({config.rel(config.locales_dir / '.pipeline.lock')}); "
+                         "wait for it to finish") from None
+
+
+def read_templates(config: Config) -> dict[str, polib.POFile]:
+    templates: dict[str, polib.POFile] = {}
+    for path in sorted(config.templates_dir.glob("*.pot")) if config.templates_dir.is_dir() else []:
+        templates[path.stem] = read_catalog(path, config.rel(path))
+    return templates
+
+
+def plan_update(config: Config, locales: list[str]) -> tuple[dict[Path, str], Counter[str],
+                                                             list[Diagnostic]]:
+    """What `update` would write: path → text for every catalog that changes.
+
+    Everything is read and merged in memory first; nothing is written when any input is
+    broken, so a bad catalog never leaves the locale half-updated.
+    """
+    problems: list[Diagnostic] = []
+    counts: Counter[str] = Counter()
+    writes: dict[Path, str] = {}
+    try:
+        templates = read_templates(config)
+    except PoReadError as exc:
+        return {}, counts, [exc.diagnostic]
+    for locale in locales:
+        try:
+            memory, catalogs = locale_memory(config, locale)
+        except PoReadError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        for path, catalog in catalogs.items():
+            language = catalog.metadata.get("Language", "")
+            if language and normalize_or_none(language) != locale:
+                problems.append(diag(config.rel(path), 1, 0, "E404",
+                                     f"Language header is {language!r} but the catalog is "
+                                     f"in the {locale!r} folder"))
+        for doc_id, template in templates.items():
+            path = catalog_path(config, locale, doc_id)
+            result = MergeResult()
+            if path in catalogs:
+                merged = merge(template, catalogs[path], memory, result)
+            else:
+                merged = merge(template, init_catalog(template, locale), memory, result)
+            counts.update(result.counts)
+            text = render_catalog(merged)
+            if path not in catalogs or _current_text(path) != text:
+                writes[path] = text
+        for path, catalog in catalogs.items():
+            if path.stem not in templates and any(not e.obsolete for e in catalog):
+                writes[path] = render_catalog(retire_all(catalog))
+    return writes, counts, problems
+
+
+def normalize_or_none(code: str) -> str | None:
+    try:
+        return normalize(code)
+    except UsageError:
+        return None
+
+
+def _current_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def apply_writes(writes: dict[Path, str]) -> None:
+    for path, text in sorted(writes.items()):
+        write_atomic(path, text)

@@ -1,0 +1,157 @@
+"""Extraction: one gettext template per source document, with context for translators.
+
+What is translatable, its kind and its limit come from the model (via `textunits`); this
+module only decides how an entry reads in a `.pot` file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import __version__, markup
+from .config import Config
+from .library import Library, LoadedDocument
+from .pofiles import EntryKey, render_catalog
+from .textunits import TextUnit, format_path, iter_texts
+
+
+@dataclass
+class Message:
+    key: EntryKey
+    occurrences: list[tuple[str, str]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+def describe(doc: LoadedDocument, unit: TextUnit) -> str:
+    """Where a text is used, in words: `steps[1] (2 of 4) of exercise 'Hip thrust'`."""
+    where = format_path(unit.path)
+    if unit.position:
+        index, count = unit.position
+        where += f" ({index + 1} of {count})"
+    label = getattr(doc.model, "name", None) or getattr(doc.model, "title", None)
+    owner = f"{doc.kind} {label!r}" if isinstance(label, str) else doc.kind
+    return f"{where} of {owner}"
+
+
+def _notes(unit: TextUnit) -> list[str]:
+    notes = []
+    if unit.description:
+        notes.append(unit.description)
+    parts = [f"Kind: {unit.kind}."]
+    if unit.max_length:
+        parts.append(f"Max {unit.max_length} characters.")
+    notes.append(" ".join(parts))
+    if unit.markup and markup.analyze(unit.text).has_markup:
+        notes.append("Keep the Markdown markup: **strong**, *emphasis*, and link targets "
+                     "in [text](target) unchanged.")
+    return notes
+
+
+def collect_messages(doc: LoadedDocument) -> list[Message]:
+    """The document's translatable texts; identical text (and context) is one message."""
+    messages: dict[EntryKey, Message] = {}
+    for unit in iter_texts(doc.model):
+        key = EntryKey(unit.context, unit.text)
+        message = messages.setdefault(key, Message(key))
+        line, _ = doc.source.where(unit.path)
+        occurrence = (doc.source.display, str(line))
+        if occurrence not in message.occurrences:
+            message.occurrences.append(occurrence)
+        for note in [describe(doc, unit), *_notes(unit)]:
+            if note not in message.comments:
+                message.comments.append(note)
+    return list(messages.values())
+
+
+def template_header(config: Config, document_id: str, created: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": f"{config.project_name} {document_id}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"exercise-content-pipeline {__version__}",
+    }
+
+
+def build_template(config: Config, doc: LoadedDocument, created: str) -> polib.POFile:
+    template = polib.POFile()
+    template.header = (f"Translation template for {doc.source.display}.\n"
+                       "Generated from the English source; edit the YAML, not this file.")
+    template.metadata = template_header(config, doc.id, created)
+    for message in collect_messages(doc):
+        template.append(polib.POEntry(
+            msgctxt=message.key.context,
+            msgid=message.key.msgid,
+            msgstr="",
+            occurrences=message.occurrences,
+            comment="\n".join(message.comments),
+        ))
+    return template
+
+
+def now_stamp() -> str:
+    """One timestamp per run; SOURCE_DATE_EPOCH makes builds reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+              else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def template_path(config: Config, document_id: str) -> Path:
+    return config.templates_dir / f"{document_id}.pot"
+
+
+def render_templates(config: Config, library: Library) -> dict[Path, str]:
+    """Every template's exact text. An existing template whose messages did not change keeps
+    its creation date, so unchanged content never churns diffs."""
+    stamp = now_stamp()
+    result: dict[Path, str] = {}
+    for doc in library:
+        path = template_path(config, doc.id)
+        old = _read_text(path)
+        old_date = _creation_date(old) if old else None
+        if old_date is not None:
+            candidate = render_catalog(build_template(config, doc, old_date))
+            if candidate == old:
+                result[path] = old
+                continue
+        result[path] = render_catalog(build_template(config, doc, stamp))
+    return result
+
+
+def stale_templates(config: Config, library: Library) -> tuple[dict[Path, str], list[Path]]:
+    """Templates that differ from the source (to write) and templates of deleted documents."""
+    wanted = render_templates(config, library)
+    changed = {p: t for p, t in wanted.items() if _read_text(p) != t}
+    orphans = sorted(p for p in existing_templates(config) if p not in wanted)
+    return changed, orphans
+
+
+def existing_templates(config: Config) -> Iterable[Path]:
+    if not config.templates_dir.is_dir():
+        return []
+    return sorted(config.templates_dir.glob("*.pot"))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _creation_date(text: str) -> str | None:
+    match = re.search(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', text, re.MULTILINE)
+    return match.group(1) if match else None
