@@ -16,7 +16,9 @@ from .config import Config, UsageError, load_config
 from .diagnostics import count_errors
 from .fsutil import write_atomic, write_if_changed
 from .library import Library
-from .report import console, print_diagnostics, progress_table
+from .build import run_build
+from .gate import run_gate
+from .report import check_table, console, print_diagnostics, progress_table
 from .schema import schema_files
 from .validate import validate_project
 from . import catalogs as cat
@@ -160,6 +162,49 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+@command("check", "The CI gate: validation, freshness and translation checks.")
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    result = run_gate(config, args.locale or None)
+    shown = result.diagnostics
+    if args.paths:
+        wanted = [config.rel(Path(p).resolve()) for p in args.paths]
+        shown = [d for d in shown if any(d.path == w or d.path.startswith(w.rstrip("/") + "/")
+                                         for w in wanted)]
+    locales = [normalize(loc) for loc in args.locale] if args.locale else list(config.locales)
+    rows = {loc: (result.errors(loc), result.warnings(loc)) for loc in locales}
+    if args.format == "json":
+        extra = {"locales": {loc: {"errors": e, "warnings": w, "required":
+                                   loc in config.required_locales}
+                             for loc, (e, w) in rows.items()}}
+        print_diagnostics(shown, "json", checked=result.checked_files, extra=extra)
+    else:
+        print_diagnostics(shown, args.format, checked=result.checked_files, quiet=args.quiet)
+        if args.format == "text" and not args.quiet:
+            console().print(check_table(result.errors(), result.warnings(), rows,
+                                        config.required_locales))
+    return 1 if any(d.severity == "error" for d in shown) else 0
+
+
+@command("build", "Gate, then export localized JSON bundles, manifest and schemas to build/.")
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    result = run_build(config, clean=args.clean)
+    if result.gate.errors():
+        print_diagnostics(result.gate.diagnostics, args.format,
+                          checked=result.gate.checked_files, quiet=True)
+        console(sys.stderr).print("build stopped by the check above; build/ was not changed",
+                                  style="bold red")
+        return 1
+    if result.problems:
+        print_diagnostics(result.problems, args.format, checked=result.bundles)
+        console(sys.stderr).print("build stopped: a translation breaks the model; "
+                                  "build/ was not changed", style="bold red")
+        return 1
+    if not args.quiet:
+        console().print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
+                        f"({result.exported} exported, {result.reused} unchanged).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -195,7 +240,15 @@ def _locale_filter(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locale", help="only this locale")
 
 
+def _check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    parser.add_argument("paths", nargs="*", help="only report on these files or folders")
+
+
 OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
+    "check": [_check_options],
+    "build": [lambda p: p.add_argument("--clean", action="store_true",
+                                       help="ignore the cache and export everything")],
     "init": [_locale_arg],
     "update": [_locale_filter],
     "stats": [_locale_filter],

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection
+
 from . import markup
 from .config import Config
 from .diagnostics import Diagnostic, diag
 from .library import Library
+from .loader import iter_source_files
 from .textunits import format_path, iter_refs, iter_texts
 
 _CODE_FOR_TARGET = {
@@ -17,10 +21,13 @@ _CODE_FOR_TARGET = {
 }
 
 
-def check_references(library: Library, config: Config) -> list[Diagnostic]:
+def check_references(library: Library, config: Config,
+                     rejected: Collection[str] = ()) -> list[Diagnostic]:
+    """`rejected`: ids of documents whose file exists but failed to load or validate; that
+    failure is reported already, so naming them is not reported again."""
     problems: list[Diagnostic] = []
     glossary = library.glossary
-    if glossary is None:
+    if glossary is None and "glossary" not in rejected:
         problems.append(diag(config.rel(config.source_dir), 0, 0, "E206",
                              "no glossary document (kind: glossary, id: glossary) was found"))
     known: dict[str, set[str]] = {
@@ -30,7 +37,8 @@ def check_references(library: Library, config: Config) -> list[Diagnostic]:
         "equipment": set(glossary.equipment) if glossary else set(),
         "positions": set(glossary.positions) if glossary else set(),
     }
-    sources = {d.source.path.resolve() for d in library}
+    # Links name files, valid or not; realpath (unlike Path.resolve) never raises on a loop.
+    sources = {os.path.realpath(p) for p in iter_source_files(config.source_dir)}
     for doc in library:
         src = doc.source
         for ref in iter_refs(doc.model):
@@ -40,7 +48,8 @@ def check_references(library: Library, config: Config) -> list[Diagnostic]:
                 problems.append(diag(src.display, line, col, "E205",
                                      f"{where}: an exercise cannot be related to itself"))
             elif ref.value not in known[ref.target] and (
-                glossary is not None or ref.target in ("exercise", "reviewer")
+                glossary is not None if ref.target not in ("exercise", "reviewer")
+                else ref.value not in rejected
             ):
                 what = {"exercise": "exercise", "reviewer": "reviewer"}.get(
                     ref.target, f"glossary {ref.target} term")
@@ -50,7 +59,7 @@ def check_references(library: Library, config: Config) -> list[Diagnostic]:
             for target in markup.analyze(unit.text).links:
                 if target.startswith("https://"):
                     continue
-                resolved = (src.path.parent / target.split("#")[0]).resolve()
+                resolved = os.path.realpath(src.path.parent / target.split("#")[0])
                 if resolved not in sources:
                     line, col = src.where(unit.path)
                     problems.append(diag(src.display, line, col, "E207",

@@ -8,13 +8,14 @@ custom tags become clean diagnostics instead of silent surprises or crashes.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diag
@@ -74,8 +75,9 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
         if size > max_bytes:
             return src, [diag(display, 0, 0, "E007", f"file is {size:,} bytes; the limit is {max_bytes:,}")]
         raw = path.read_bytes()
-    except OSError as exc:
-        return src, [diag(display, 0, 0, "E001", f"cannot read file: {exc.strerror or exc}")]
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        reason = getattr(exc, "strerror", None) or exc
+        return src, [diag(display, 0, 0, "E001", f"cannot read file: {reason}")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,7 +93,10 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
             return src, [diag(display, number, len(line_text) - len(stripped) + 1, "E004",
                               "tab used for indentation; indent with spaces")]
     try:
-        root_node = YAML(typ="safe", pure=True).compose(text)
+        with warnings.catch_warnings():
+            # A reused anchor is reported as E005 below; ruamel's warning would only be noise.
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            root_node = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -145,7 +150,7 @@ def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: i
         if tag != _STD + "seq":
             raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
         return [_build(item, path + (i,), src, seen, depth + 1) for i, item in enumerate(node.value)]
-    if tag not in _SCALAR_TAGS:
+    if not isinstance(node, ScalarNode) or tag not in _SCALAR_TAGS:
         raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
     return _scalar(node, tag, line, col)
 

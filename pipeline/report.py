@@ -131,3 +131,18 @@ def progress_table(locale: str, per_document: dict[str, Progress], total: Progre
     table.add_section()
     row("total", total, style="bold")
     return table
+
+
+def check_table(errors: int, warnings: int, per_locale: dict[str, tuple[int, int]],
+                required: Sequence[str]) -> Table:
+    table = Table(title="Check summary", title_justify="left")
+    for column in ("scope", "policy", "errors", "warnings"):
+        table.add_column(column, justify="right" if column in ("errors", "warnings") else "left")
+    locale_errors = sum(e for e, _ in per_locale.values())
+    locale_warnings = sum(w for _, w in per_locale.values())
+    table.add_row("source and catalogs", "required", str(errors - locale_errors),
+                  str(warnings - locale_warnings))
+    for locale, (e, w) in per_locale.items():
+        table.add_row(locale, "required" if locale in required else "optional", str(e), str(w),
+                      style="red" if e else "")
+    return table

@@ -5,6 +5,7 @@ and lint the text. Returns every problem at once, with file, line and column.
 from __future__ import annotations
 
 import difflib
+import pathlib
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -45,16 +46,22 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
     library = Library()
     problems: list[Diagnostic] = []
     seen: dict[str, SourceFile] = {}
+    # Ids of files that exist but were rejected: references to them are not reported again.
+    rejected: set[str] = set()
     for path in iter_source_files(config.source_dir):
-        display = config.rel(path)
+        display = _display(path, config)
         src, found = read_source(path, display, max_bytes=config.max_file_bytes,
                                  root=config.source_dir)
         problems += found
-        if src.data is None:
+        if found:  # unreadable; a null document reads fine and is reported by validate_data
+            rejected.add(path.stem)
             continue
         doc, found = validate_data(src)
         problems += found
         if doc is None:
+            rejected.add(path.stem)
+            if isinstance(src.data, dict) and isinstance(src.data.get("id"), str):
+                rejected.add(src.data["id"])
             continue
         if doc.id in seen:
             other = seen[doc.id]
@@ -64,10 +71,18 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
             continue
         seen[doc.id] = src
         library.documents[doc.id] = doc
-    problems += check_references(library, config)
+    problems += check_references(library, config, rejected=rejected)
     for doc in library:
         problems += lint_document(doc, config)
     return library, apply_severity(problems, config.severity)
+
+
+def _display(path: pathlib.Path, config: Config) -> str:
+    """The file as found (a link's own name, not its target), relative to the project root."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnostic]]:
