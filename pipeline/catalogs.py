@@ -22,7 +22,8 @@ from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import Memory
-from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog, write_atomic
+from .fsutil import write_atomic
+from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .validate import validate_project
 from . import catalogs as cat
 from .extract import existing_templates, stale_templates
 from .locales import normalize, parse
-from .pofiles import PoReadError, read_catalog
+from .pofiles import PoReadError, read_catalog, render_catalog
 from .stats import as_dict, locale_progress
 
 Command = Callable[[argparse.Namespace, Config], int]
@@ -106,7 +106,7 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
             except PoReadError as exc:
                 print_diagnostics([exc.diagnostic], args.format, checked=1)
                 return 1
-            write_atomic(target, cat.render_catalog(cat.init_catalog(template, locale)))
+            write_atomic(target, render_catalog(cat.init_catalog(template, locale)))
             created += 1
             if not args.quiet:
                 out.print(f"created {config.rel(target)}")
@@ -245,10 +245,14 @@ def _check_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", help="only report on these files or folders")
 
 
+def _build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--clean", action="store_true",
+                        help="ignore the cache and export everything")
+
+
 OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
     "check": [_check_options],
-    "build": [lambda p: p.add_argument("--clean", action="store_true",
-                                       help="ignore the cache and export everything")],
+    "build": [_build_options],
     "init": [_locale_arg],
     "update": [_locale_filter],
     "stats": [_locale_filter],

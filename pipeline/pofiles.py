@@ -31,7 +31,7 @@ class PoReadError(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class EntryKey:
     context: str | None
     msgid: str

@@ -120,11 +120,11 @@ def progress_table(locale: str, per_document: dict[str, Progress], total: Progre
     for column in ("document", "translated", "fuzzy", "untranslated", "words done", "complete"):
         table.add_column(column, justify="left" if column == "document" else "right")
 
-    def row(name: str, p: Progress, **style: str) -> None:
+    def row(name: str, p: Progress, style: str = "") -> None:
         words = sum(p.words.values())
         table.add_row(name, str(p.strings["translated"]), str(p.strings["fuzzy"]),
                       str(p.strings["untranslated"]), f"{p.words['translated']}/{words}",
-                      f"{p.percent:.1f} %", **style)
+                      f"{p.percent:.1f} %", style=style)
 
     for name, p in per_document.items():
         row(name, p)
