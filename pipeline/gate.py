@@ -62,8 +62,10 @@ def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict
     glossary = library.glossary
     if glossary is None:
         return {}
-    names = {term.name for vocabulary in (glossary.muscles, glossary.equipment,
-                                          glossary.positions) for term in vocabulary.values()}
+    # Positions are descriptive phrases ("Lying on your back") that running text rightly
+    # rephrases; muscles and equipment are nouns a translation must render consistently.
+    names = {term.name for vocabulary in (glossary.muscles, glossary.equipment)
+             for term in vocabulary.values()}
     terms: dict[str, str] = {}
     for path, catalog in catalogs.items():
         if path.stem == "glossary":
