@@ -114,7 +114,8 @@ def run_build(config: Config, *, clean: bool = False) -> BuildResult:
             "source_locale": bcp47(config.source_locale),
             "locales": locale_info,
             "bundles": {rel: {"sha256": _sha(data), "bytes": len(data)}
-                        for rel, data in sorted(files.items()) if not rel.startswith("schema/")},
+                        for rel, data in sorted(files.items())
+                        if not rel.startswith(("schema/", "mo/"))},
         }
         (stage / "manifest.json").write_text(render_json(manifest), encoding="utf-8")
         (stage / CACHE_NAME).write_text(render_json(cache), encoding="utf-8")
@@ -147,9 +148,13 @@ def _export_all(config: Config, library: Library, clean: bool,
             _, by_path = locale_memory(config, locale)
             catalogs = {p.stem: c for p, c in by_path.items()}
             raw = {p.stem: p.read_bytes() for p in by_path}
-        pseudo = policy == "pseudo"
-        glossary = localized_glossary(library, Translator(locale, catalogs.get("glossary"),
-                                                          pseudo)) if glossary_doc else None
+            if config.compile_mo:
+                for stem, catalog in catalogs.items():
+                    files[f"mo/{locale}/LC_MESSAGES/{stem}.mo"] = catalog.to_binary()
+        pseudo, source = policy == "pseudo", policy == "source"
+        glossary = localized_glossary(
+            library, Translator(locale, catalogs.get("glossary"), pseudo, source)
+        ) if glossary_doc else None
         totals = Progress()
         texts = fallen = 0
         for doc in library:
@@ -165,7 +170,7 @@ def _export_all(config: Config, library: Library, clean: bool,
                 totals.add(progress(catalog))
             previous = old_cache.get(rel)
             old_file = config.build_dir / rel
-            translate = Translator(locale, catalog, pseudo)
+            translate = Translator(locale, catalog, pseudo, source)
             if previous and previous.get("input") == key and old_file.is_file():
                 data = old_file.read_bytes()
                 if _sha(data) == previous.get("output"):

@@ -55,8 +55,10 @@ def new_header(template: polib.POFile, locale: str) -> dict[str, str]:
 
 def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
           result: MergeResult | None = None) -> polib.POFile:
-    """Merge a template into a catalog. Decisions follow GNU msgmerge: exact match keeps its
-    state, a close match becomes fuzzy, unmatched translated entries become obsolete."""
+    """Merge a template into a catalog. Decisions follow GNU msgmerge: exact match (obsolete
+    entries included) keeps its state, a close match to any translated old entry (fuzzy or
+    obsolete too) becomes fuzzy with its translator comments and its `#|` previous msgid,
+    unmatched translated entries become obsolete."""
     result = result or MergeResult()
     merged = polib.POFile()
     merged.header = old.header
@@ -67,8 +69,8 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     for entry in old:
         (retired if entry.obsolete else current)[key_of(entry)] = entry
     used: set[EntryKey] = set()
-    local = Memory()
-    local.add(e for e in old if not e.obsolete and "fuzzy" not in e.flags)
+    local = Memory(reviewed_only=False)
+    local.add([*current.values(), *retired.values()])
     for tentry in template:
         key = key_of(tentry)
         new = polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
@@ -92,11 +94,20 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
             result.counts["from memory"] += 1
             result.counts["fuzzy" if hit.fuzzy else "translated"] += 1
         elif (hit := local.fuzzy(key) or memory.fuzzy(key)) is not None:
+            hit_key = EntryKey(hit.msgctxt, hit.msgid)
+            source = current.get(hit_key) or retired.get(hit_key)
             new.msgstr = hit.msgstr
             new.flags = ["fuzzy"]
-            new.previous_msgid = hit.msgid
-            new.previous_msgctxt = hit.msgctxt
-            used.add(EntryKey(hit.msgctxt, hit.msgid))
+            if source is not None and source.msgstr == hit.msgstr:
+                new.tcomment = source.tcomment
+            if hit.fuzzy and source is not None:
+                # msgmerge: the English the translation was made for, not the fuzzy msgid.
+                new.previous_msgid = source.previous_msgid
+                new.previous_msgctxt = source.previous_msgctxt
+            else:
+                new.previous_msgid = hit.msgid
+                new.previous_msgctxt = hit.msgctxt
+            used.add(hit_key)
             result.counts["fuzzy"] += 1
         else:
             result.counts["untranslated"] += 1
@@ -153,7 +164,7 @@ def locked(config: Config) -> Iterator[None]:
     except Timeout:
         raise UsageError("another pipeline run is updating the catalogs "
                          f"({config.rel(config.locales_dir / '.pipeline.lock')}); "
-                         "wait for it to finish") from None
+                         "wait for it to finish", "E411") from None
 
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .codes import CODES
 from .config import Config, UsageError, load_config
 from .diagnostics import count_errors
 from .fsutil import write_atomic, write_if_changed
@@ -267,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         func, _ = COMMANDS[args.command]
         return func(args, config)
     except UsageError as exc:
-        print(f"pipeline: error: {exc}", file=sys.stderr)
+        prefix = f"{exc.code} {CODES[exc.code].name}: " if exc.code else ""
+        print(f"pipeline: error: {prefix}{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("pipeline: interrupted; nothing was half-written", file=sys.stderr)

@@ -100,7 +100,6 @@ _ALL = [
     Code("E517", "doi-url-parity", "A DOI or URL in the source is missing or altered."),
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
-    Code("E602", "build-failed", "The build stopped; the previous build/ is kept."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

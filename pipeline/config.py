@@ -13,6 +13,10 @@ from .codes import BY_NAME, CODES, Severity
 class UsageError(Exception):
     """A mistake in how the tool was called or configured (exit status 2)."""
 
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
 
 @dataclass(frozen=True)
 class Config:
@@ -31,6 +35,7 @@ class Config:
     locale_severity: dict[str, dict[str, Severity]] = field(default_factory=dict)
     same_as_source_allow: tuple[str, ...] = ()
     project_name: str = "content"
+    compile_mo: bool = True
 
     @property
     def templates_dir(self) -> Path:
@@ -81,7 +86,7 @@ def load_config(root: Path | None = None) -> Config:
     known = {
         "source", "locales", "build", "schema", "source_locale", "required_locales",
         "optional_locales", "pseudo_locale", "max_file_bytes", "severity", "locale",
-        "same_as_source_allow",
+        "same_as_source_allow", "compile_mo",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -108,6 +113,7 @@ def load_config(root: Path | None = None) -> Config:
         locale_severity=locale_severity,
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),
         project_name=str(document.get("project", {}).get("name", root.name)),
+        compile_mo=bool(table.get("compile_mo", True)),
     )
 
 

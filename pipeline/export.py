@@ -65,6 +65,8 @@ class Translator:
     locale: str
     catalog: polib.POFile | None
     pseudo: bool = False
+    # The source locale: every text is its own translation, nothing falls back.
+    source: bool = False
     fallbacks: list[str] = field(default_factory=list)
     lines: dict[EntryKey, int] = field(default_factory=dict)
     _table: dict[EntryKey, str] = field(default_factory=dict)
@@ -78,6 +80,8 @@ class Translator:
     def __call__(self, unit: TextUnit) -> str:
         if self.pseudo:
             return pseudo_text(unit.text, unit.max_length)
+        if self.source:
+            return unit.text
         found = self._table.get(EntryKey(unit.context, unit.text))
         if found is None:
             self.fallbacks.append(format_path(unit.path))
@@ -101,9 +105,10 @@ def _terms(doc: LoadedDocument, glossary: dict[str, Any] | None) -> dict[str, di
     return {k: dict(sorted(v.items())) for k, v in sorted(terms.items())}
 
 
-def _formatted(doc: LoadedDocument, locale: str) -> dict[str, str]:
+def _formatted(doc: LoadedDocument, locale: str, pseudo: bool) -> dict[str, str]:
     if isinstance(doc.model, Guide):
-        babel_locale = "en" if locale == "en-XA" else locale.replace("-", "_")
+        # A pseudo-locale (en-XA, ar-XB…) is unknown to CLDR: its dates read as English.
+        babel_locale = "en" if pseudo else locale.replace("-", "_")
         return {"reviewed_on": format_date(doc.model.reviewed_on, "long", locale=babel_locale)}
     return {}
 
@@ -124,7 +129,7 @@ def export_document(
         return None, [_bundle_error(doc, err, translate, catalog_display) for err in exc.errors()]
     bundle = BUNDLE_MODELS[doc.kind](
         locale=bcp47(locale), kind=doc.kind, id=doc.id, document=document,
-        terms=_terms(doc, glossary), formatted=_formatted(doc, locale),
+        terms=_terms(doc, glossary), formatted=_formatted(doc, locale, translate.pseudo),
         fallbacks=sorted(set(translate.fallbacks)),
     )
     return render_json(bundle.model_dump(mode="json")), []

@@ -17,7 +17,7 @@ def normalize(code: str) -> str:
     """`pt-BR` → `pt_BR`; refuses anything that is not a locale code (and so any path)."""
     candidate = code.replace("-", "_")
     if not _CODE.match(candidate):
-        raise UsageError(f"{code!r} is not a locale code (examples: 'fr', 'pt_BR')")
+        raise UsageError(f"{code!r} is not a locale code (examples: 'fr', 'pt_BR')", "E409")
     return candidate
 
 
@@ -25,7 +25,7 @@ def parse(code: str) -> Locale:
     try:
         return Locale.parse(normalize(code))
     except (UnknownLocaleError, ValueError) as exc:
-        raise UsageError(f"unknown locale {code!r}: {exc}") from exc
+        raise UsageError(f"unknown locale {code!r}: CLDR has no data for it", "E409") from exc
 
 
 def plural_forms(code: str) -> str:

@@ -16,10 +16,10 @@ from rapidfuzz import fuzz, process
 
 from .pofiles import EntryKey, key_of
 
-# GNU msgmerge's threshold: similarity of at least 0.6 makes a fuzzy match.
+# GNU msgmerge's threshold: similarity above 0.6 makes a fuzzy match.
 FUZZY_THRESHOLD = 60.0
-# msgmerge's penalty for a match from a different msgctxt.
-CONTEXT_PENALTY = 0.99
+# msgmerge's small bonus for a candidate with the same msgctxt or none (0.00001 of 1.0).
+CONTEXT_BONUS = 0.001
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,11 @@ class Match:
 
 
 class Memory:
-    def __init__(self) -> None:
+    """`reviewed_only=False` also offers fuzzy translations as close matches, as msgmerge
+    does with the old catalog's own entries."""
+
+    def __init__(self, reviewed_only: bool = True) -> None:
+        self.reviewed_only = reviewed_only
         self._exact: dict[EntryKey, Counter[tuple[str, bool]]] = defaultdict(Counter)
         self._candidates: list[EntryKey] = []
         self._texts: list[str] = []
@@ -52,7 +56,10 @@ class Memory:
         for key, counts in self._exact.items():
             # Prefer reviewed translations, then the most frequent, then a stable order.
             self._best[key] = min(counts, key=lambda item: (item[1], -counts[item], item[0]))
-        self._candidates = sorted(k for k, (_, fz) in self._best.items() if not fz)
+        # In the order first seen (catalogs are read in a fixed order), so that among equally
+        # close matches the earlier one wins, as in msgmerge.
+        self._candidates = [k for k, (_, fz) in self._best.items()
+                            if not (fz and self.reviewed_only)]
         self._texts = [k.msgid for k in self._candidates]
 
     def exact(self, key: EntryKey) -> Match | None:
@@ -63,25 +70,40 @@ class Memory:
         return Match(key.msgid, key.context, best[0], best[1], 100.0)
 
     def fuzzy(self, key: EntryKey, exclude: EntryKey | None = None) -> Match | None:
-        """The closest reviewed translation of similar English, if similar enough."""
+        """The closest translation of similar English, if similar enough: msgmerge's
+        similarity (`fstrcmp`) above 0.6, a tiny bonus for the same or no msgctxt."""
         self._finish()
         if not self._texts:
             return None
         query = key.msgid
         lower, upper = len(query) * 0.42, len(query) / 0.42 + 1
+        grams = _grams(query)
         best: Match | None = None
+        best_rank: tuple[float, int, int] | None = None
         for text, score, index in process.extract(
-            query, self._texts, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=8,
+            query, self._texts, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=20,
             processor=None,
         ):
             candidate = self._candidates[index]
             if candidate == key or candidate == exclude or not lower <= len(text) <= upper:
                 continue
-            if candidate.context != key.context:
-                score *= CONTEXT_PENALTY
-            if score < FUZZY_THRESHOLD:
+            # msgmerge only looks at texts sharing a 4-gram with the query, best sharers first.
+            theirs = set(_grams(text))
+            shared = sum(1 for gram in grams if gram in theirs)
+            if grams and not shared:
                 continue
-            if best is None or (score, candidate.msgid) > (best.score, best.msgid):
-                msgstr, _ = self._best[candidate]
-                best = Match(candidate.msgid, candidate.context, msgstr, True, score)
+            if candidate.context is None or candidate.context == key.context:
+                score += CONTEXT_BONUS
+            if score <= FUZZY_THRESHOLD:
+                continue
+            rank = (score, shared, -index)
+            if best_rank is None or rank > best_rank:
+                msgstr, fuzzy = self._best[candidate]
+                best = Match(candidate.msgid, candidate.context, msgstr, fuzzy, score)
+                best_rank = rank
         return best
+
+
+def _grams(text: str) -> list[str]:
+    """The text's 4-character n-grams, msgmerge's index for fuzzy search."""
+    return [text[i:i + 4] for i in range(len(text) - 3)]
