@@ -86,11 +86,12 @@ def _read_cache(build_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def run_build(config: Config, *, clean: bool = False) -> BuildResult:
+    # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
+    _recover(config)
     gate = run_gate(config)
     result = BuildResult(gate)
     if gate.errors():
         return result
-    _recover(config)
     library = gate.library
     stage = config.build_dir.parent / f".{config.build_dir.name}.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)

@@ -21,6 +21,7 @@ from .build import run_build
 from .gate import run_gate
 from .report import check_table, console, print_diagnostics, progress_table
 from .schema import schema_files
+from .loader import iter_source_files
 from .validate import validate_project
 from . import catalogs as cat
 from .extract import existing_templates, stale_templates
@@ -42,7 +43,7 @@ def command(name: str, help_text: str) -> Callable[[Command], Command]:
 @command("validate", "Validate every source document and report every problem.")
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     library, problems = validate_project(config)
-    checked = sum(1 for _ in config.source_dir.rglob("*.y*ml"))
+    checked = sum(1 for _ in iter_source_files(config.source_dir))
     print_diagnostics(problems, args.format, checked=checked, quiet=args.quiet)
     return 1 if count_errors(problems) else 0
 

@@ -55,7 +55,7 @@ def _check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise PydanticCustomError(
             "bad_id",
-            "{value!r} is not a valid id: use lowercase letters, digits and single hyphens "
+            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
             "(e.g. 'hip-thrust')",
             {"value": value},
         )
@@ -66,7 +66,7 @@ def _check_doi(value: str) -> str:
     if not _DOI_RE.match(value):
         raise PydanticCustomError(
             "bad_doi",
-            "{value!r} is not a DOI: write it as '10.NNNN/suffix', without 'https://doi.org/'",
+            "'{value}' is not a DOI: write it as '10.NNNN/suffix', without 'https://doi.org/'",
             {"value": value},
         )
     return value
@@ -75,7 +75,7 @@ def _check_doi(value: str) -> str:
 def _check_https(value: str) -> str:
     if not re.match(r"^https://[^\s/$.?#][^\s]*$", value):
         raise PydanticCustomError(
-            "bad_url", "{value!r} is not an https:// URL", {"value": value}
+            "bad_url", "'{value}' is not an https:// URL", {"value": value}
         )
     return value
 
@@ -95,7 +95,7 @@ def _check_plain(value: str) -> str:
     if found.problems or found.has_markup:
         raise PydanticCustomError(
             "markup_E311",
-            "{value!r} is shown as plain text: remove Markdown or HTML markup",
+            "'{value}' is shown as plain text: remove Markdown or HTML markup",
             {"value": value, "code": "E311"},
         )
     return value
