@@ -19,7 +19,7 @@ build: $(STAMP)
 
 ## The test suite.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 validate: $(STAMP)
 	$(PIPELINE) validate
