@@ -9,7 +9,7 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -76,7 +76,7 @@ def _walk(
     context: str | None,
     description: str | None,
     position: tuple[int, int] | None,
-    visit: Callable[[Any, list[Any], Path, str | None, str | None, tuple[int, int] | None], None],
+    visit: Callable[..., None],
 ) -> None:
     annotation, more = _split(annotation)
     metadata = metadata + more
@@ -120,35 +120,47 @@ def _walk(
     visit(value, metadata, path, context, description, position)
 
 
-def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
-    """Every translatable text of a document, in document order."""
-    found: list[TextUnit] = []
+T = TypeVar("T")
 
-    def visit(value: Any, metadata: list[Any], path: Path, context: str | None,
-              description: str | None, position: tuple[int, int] | None) -> None:
-        marker = next((m for m in metadata if isinstance(m, Translatable)), None)
-        if marker is not None and isinstance(value, str):
-            found.append(
-                TextUnit(path, value, marker.kind, marker.markup, _max_length(metadata),
-                         context, description, position)
-            )
+
+def _collect(doc: BaseModel, make: Callable[..., T | None]) -> list[T]:
+    """Walk the document and keep what `make(value, metadata, path, context, description,
+    position)` returns for each leaf value."""
+    found: list[T] = []
+
+    def visit(*leaf: Any) -> None:
+        item = make(*leaf)
+        if item is not None:
+            found.append(item)
 
     _walk(doc, type(doc), [], (), None, None, None, visit)
-    return iter(found)
+    return found
+
+
+def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
+    """Every translatable text of a document, in document order."""
+
+    def make(value: Any, metadata: list[Any], path: Path, context: str | None,
+             description: str | None, position: tuple[int, int] | None) -> TextUnit | None:
+        marker = next((m for m in metadata if isinstance(m, Translatable)), None)
+        if marker is None or not isinstance(value, str):
+            return None
+        return TextUnit(path, value, marker.kind, marker.markup, _max_length(metadata),
+                        context, description, position)
+
+    return iter(_collect(doc, make))
 
 
 def iter_refs(doc: BaseModel) -> Iterator[IdRef]:
     """Every id in a document that must resolve to another document or a glossary term."""
-    found: list[IdRef] = []
 
-    def visit(value: Any, metadata: list[Any], path: Path, context: str | None,
-              description: str | None, position: tuple[int, int] | None) -> None:
+    def make(value: Any, metadata: list[Any], path: Path, *_: Any) -> IdRef | None:
         marker = next((m for m in metadata if isinstance(m, Ref)), None)
-        if marker is not None and isinstance(value, str):
-            found.append(IdRef(path, marker.target, value))
+        if marker is None or not isinstance(value, str):
+            return None
+        return IdRef(path, marker.target, value)
 
-    _walk(doc, type(doc), [], (), None, None, None, visit)
-    return iter(found)
+    return iter(_collect(doc, make))
 
 
 def localize(doc: BaseModel, translate: Callable[[TextUnit], str]) -> dict[str, Any]:
