@@ -112,7 +112,8 @@ def github_annotation(d: Diagnostic) -> str:
     if d.column:
         props.append(f"col={d.column}")
     props.append(f"title={_escape_property(f'{d.code} {d.name}')}")
-    return f"::{level} {','.join(props)}::{_escape_data(d.message)}"
+    message = d.message + (f" (source: {d.source_ref})" if d.source_ref else "")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
 def progress_table(locale: str, per_document: dict[str, Progress], total: Progress) -> Table:
