@@ -130,11 +130,11 @@ def retire_all(old: polib.POFile) -> polib.POFile:
     return merge(template, old, Memory())
 
 
-def init_catalog(template: polib.POFile, locale: str) -> polib.POFile:
+def init_catalog(template: polib.POFile, locale: str, entries: bool = True) -> polib.POFile:
     catalog = polib.POFile()
     catalog.header = (template.header or "").replace("Translation template", "Translations")
     catalog.metadata = new_header(template, locale)
-    for tentry in template:
+    for tentry in template if entries else []:
         catalog.append(polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
                                      occurrences=list(tentry.occurrences),
                                      comment=tentry.comment))
@@ -206,7 +206,9 @@ def plan_update(config: Config, locales: list[str]) -> tuple[dict[Path, str], Co
             if path in catalogs:
                 merged = merge(template, catalogs[path], memory, result)
             else:
-                merged = merge(template, init_catalog(template, locale), memory, result)
+                # Header only: every entry is new, so the memory can translate it.
+                merged = merge(template, init_catalog(template, locale, entries=False),
+                               memory, result)
             counts.update(result.counts)
             text = render_catalog(merged)
             if path not in catalogs or _current_text(path) != text:

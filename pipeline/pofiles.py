@@ -75,9 +75,10 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
         found = charset.group(1) if charset else "none"
         raise PoReadError(diag(display, 1, 0, "E402",
                                f"Content-Type charset is {found!r}; use 'charset=UTF-8'"))
-    seen: dict[tuple[EntryKey, bool], int] = {}
+    # Like msgfmt and msgmerge: an obsolete `#~` entry duplicates a live one with its msgid.
+    seen: dict[EntryKey, int] = {}
     for entry in catalog:
-        ident = (key_of(entry), bool(entry.obsolete))
+        ident = key_of(entry)
         if ident in seen:
             raise PoReadError(diag(display, entry.linenum, 0, "E403",
                                    f"msgid {entry.msgid[:50]!r} already appears at line "
