@@ -8,6 +8,7 @@ the same bytes as a clean build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -71,10 +72,24 @@ def _recover(config: Config) -> None:
 
 def _swap(stage: Path, target: Path) -> None:
     old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(stage, target)
+    try:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(stage, target)
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed between the two renames: put the previous build back.
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The pipeline's own code: a bundle made by different code is never reused, even when
+    the version number was not bumped."""
+    package = Path(__file__).parent
+    return _sha(b"".join(p.read_bytes() for p in sorted(package.glob("*.py"))))
 
 
 def _read_cache(build_dir: Path) -> dict[str, dict[str, str]]:
@@ -161,7 +176,7 @@ def _export_all(config: Config, library: Library, clean: bool,
         for doc in library:
             rel = f"{tag}/{doc.id}.json"
             inputs = "\0".join([
-                __version__, tag, policy, doc.model.model_dump_json(),
+                __version__, _code_fingerprint(), tag, policy, doc.model.model_dump_json(),
                 _sha(raw.get(doc.id, b"")), _sha(raw.get("glossary", b"")),
                 glossary_doc.model.model_dump_json() if glossary_doc else "",
             ])

@@ -76,10 +76,12 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
     changed, orphans = stale_templates(config, library)
     for path, text in sorted(changed.items()):
         write_atomic(path, text)
-        out.print(f"wrote {config.rel(path)}")
+        if not args.quiet:
+            out.print(f"wrote {config.rel(path)}")
     for path in orphans:
         path.unlink()
-        out.print(f"removed {config.rel(path)} (its document was deleted)")
+        if not args.quiet:
+            out.print(f"removed {config.rel(path)} (its document was deleted)")
     if not args.quiet:
         out.print(f"{len(library)} templates, {len(changed)} written, "
                   f"{len(orphans)} removed.")

@@ -1,0 +1,288 @@
+"""Helpers for the build tests: content projects in temporary folders, CLI runs, catalog
+edits and byte-for-byte snapshots of build/.
+
+Nothing here writes into the repository: every project is a copy under a pytest tmp folder,
+and every pipeline command runs with `--root` pointing at that copy.
+
+Two projects are used:
+
+* a copy of the real project (source/, schema/, locales/, pyproject.toml) with French made
+  an optional locale — translators may be half-way through it, so whatever `check` rejects
+  in the copied French catalogs is cleared first (untranslated is fine for an optional
+  locale, a translation that breaks the model is not what these tests are about);
+* a tiny project (tests/fixtures/build/tiny: glossary, one reviewer, one exercise, one guide)
+  with hand-written French catalogs that pass every check, for the required-locale tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+
+from pipeline.build import run_build
+from pipeline.cli import main
+from pipeline.codes import CODES
+from pipeline.config import load_config
+from pipeline.gate import run_gate
+from pipeline.pofiles import PoReadError, read_catalog, render_catalog
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TINY = Path(__file__).parent / "fixtures" / "build" / "tiny"
+PYTHON = sys.executable
+NBSP = "\u00a0"
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value)  # a JSON string is a valid TOML basic string
+
+
+def pipeline_table(required: Iterable[str] = (), optional: Iterable[str] = ("fr",),
+                   pseudo: str = "en-XA", severity: Mapping[str, str] | None = None) -> str:
+    lines = [
+        "[tool.pipeline]",
+        'source = "source"',
+        'locales = "locales"',
+        'build = "build"',
+        'source_locale = "en"',
+        f"required_locales = {_toml(list(required))}",
+        f"optional_locales = {_toml(list(optional))}",
+        f"pseudo_locale = {_toml(pseudo)}",
+        "",
+        "[tool.pipeline.severity]",
+    ]
+    lines += [f"{code} = {_toml(level)}" for code, level in (severity or {}).items()]
+    return "\n".join(lines) + "\n"
+
+
+def configure(root: Path, **settings: Any) -> None:
+    """Replace the [tool.pipeline] tables of root/pyproject.toml, keeping what comes before."""
+    path = root / "pyproject.toml"
+    text = (path.read_text(encoding="utf-8") if path.exists()
+            else '[project]\nname = "build-test"\n')
+    head = re.split(r"(?m)^(?:# .*\n)*\[tool\.pipeline[\].]", text, maxsplit=1)[0]
+    path.write_text(head.rstrip("\n") + "\n\n" + pipeline_table(**settings), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Running the CLI
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def cli(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> Run:
+    """`pipeline <args> --root <root>` in-process, with what it printed."""
+    capsys.readouterr()
+    code = main([*args, "--root", str(root)])
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def must(root: Path, *args: str) -> None:
+    """Run a command that has to succeed (setup steps: schema, extract, update)."""
+    code = main([*args, "--root", str(root), "--quiet"])
+    assert code == 0, f"pipeline {' '.join(args)} failed in {root}"
+
+
+def refresh(root: Path) -> None:
+    """Bring generated inputs up to date after editing source: schemas, templates, catalogs."""
+    for command in ("schema", "extract", "update"):
+        must(root, command)
+
+
+# --------------------------------------------------------------------------------------------
+# Projects
+
+_CACHE: dict[str, Path] = {}
+
+
+def _cached(name: str, factory: pytest.TempPathFactory, make: Callable[[Path], None]) -> Path:
+    """One prepared template per test session, whichever test module asks first."""
+    key = f"{factory.getbasetemp()}:{name}"
+    if key not in _CACHE:
+        root = factory.mktemp(name)
+        make(root)
+        _CACHE[key] = root
+    return _CACHE[key]
+
+
+def clone(template: Path, dst: Path) -> Path:
+    shutil.copytree(template, dst, symlinks=True)
+    return dst
+
+
+def _copy_real_project(root: Path) -> None:
+    for name in ("source", "schema", "locales"):
+        shutil.copytree(REPO_ROOT / name, root / name, symlinks=True,
+                        ignore=shutil.ignore_patterns(".pipeline.lock", "*.tmp"))
+    shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+
+
+def _make_real(root: Path) -> None:
+    _copy_real_project(root)
+    configure(root, required=(), optional=("fr",))
+    # A catalog caught half-saved by a translator's editor is dropped; `update` recreates it.
+    for path in sorted((root / "locales" / "fr" / "LC_MESSAGES").glob("*.po")):
+        try:
+            read_catalog(path)
+        except PoReadError:
+            path.unlink()
+    refresh(root)
+    config = load_config(root)
+    rejected: dict[str, set[int]] = {}
+    for d in run_gate(config).diagnostics:
+        if "/fr/" in f"/{d.path}" and d.line and CODES[d.code].default_severity == "error":
+            rejected.setdefault(d.path, set()).add(d.line)
+    for rel, lines in rejected.items():
+        catalog = polib.pofile(str(root / rel), wrapwidth=79)
+        for entry in catalog:
+            if entry.linenum in lines and not entry.obsolete:
+                entry.msgstr = ""
+                entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        (root / rel).write_text(render_catalog(catalog), encoding="utf-8")
+    refresh(root)
+
+
+def real_template(factory: pytest.TempPathFactory) -> Path:
+    """A prepared copy of the real project (French optional), not built yet."""
+    return _cached("real", factory, _make_real)
+
+
+def _make_tiny(root: Path) -> None:
+    shutil.copytree(TINY, root, dirs_exist_ok=True)
+    configure(root, required=("fr",), optional=())
+    refresh(root)  # the hand-written catalogs get their headers merged with the templates
+
+
+def tiny_template(factory: pytest.TempPathFactory) -> Path:
+    """The tiny project with French required and complete; `check` passes with no warning."""
+    return _cached("tiny", factory, _make_tiny)
+
+
+def _make_big(root: Path, copies: int) -> None:
+    """The real English library with every exercise copied under new ids: a build slow
+    enough to be interrupted half-way. English only (plus the pseudo-locale)."""
+    for name in ("source", "schema"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    configure(root, required=(), optional=())
+    exercises = root / "source" / "exercises"
+    originals = sorted(exercises.glob("*.yaml"))
+    for n in range(1, copies + 1):
+        for path in originals:
+            new_id = f"{path.stem}-copy-{n}"
+            text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", path.read_text(encoding="utf-8"),
+                          count=1)
+            (exercises / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+    refresh(root)
+
+
+def big_template(factory: pytest.TempPathFactory, copies: int = 3) -> Path:
+    return _cached(f"big{copies}", factory, lambda root: _make_big(root, copies))
+
+
+def built(factory: pytest.TempPathFactory, name: str, template: Path) -> Path:
+    """A template project with a finished build/ in it (clone it before changing anything)."""
+    def make(root: Path) -> None:
+        shutil.copytree(template, root, dirs_exist_ok=True, symlinks=True)
+        result = run_build(load_config(root))
+        assert result.ok, [d.format() for d in [*result.gate.diagnostics, *result.problems]]
+    return _cached(f"{name}-built", factory, make)
+
+
+# --------------------------------------------------------------------------------------------
+# Catalog edits
+
+
+def po_path(root: Path, doc_id: str, locale: str = "fr") -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / f"{doc_id}.po"
+
+
+def edit_entry(path: Path, msgid: str, *, msgstr: str | None = None,
+               fuzzy: bool | None = None, msgctxt: str | None = None) -> int:
+    """Change one entry of a catalog in place (as a translator would); returns its line."""
+    catalog = polib.pofile(str(path), wrapwidth=79)
+    matches = [e for e in catalog
+               if e.msgid == msgid and e.msgctxt == msgctxt and not e.obsolete]
+    assert len(matches) == 1, f"{msgid!r} is not one entry of {path}"
+    entry = matches[0]
+    if msgstr is not None:
+        entry.msgstr = msgstr
+    if fuzzy is True and "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    elif fuzzy is False:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+    return line_of(path, msgid, msgctxt)
+
+
+def line_of(path: Path, msgid: str, msgctxt: str | None = None) -> int:
+    for entry in polib.pofile(str(path)):
+        if entry.msgid == msgid and entry.msgctxt == msgctxt and not entry.obsolete:
+            return int(entry.linenum)
+    raise AssertionError(f"{msgid!r} not in {path}")
+
+
+def translations(path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) → msgstr of the reviewed entries (what a bundle may use)."""
+    return {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(path))
+            if not e.obsolete and "fuzzy" not in e.flags and e.msgstr.strip()}
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Looking at build/
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Every file under a folder (hidden ones too) → sha256 of its bytes."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path, build: str = "build") -> list[str]:
+    """Staging or set-aside folders a build leaves next to build/ (there should be none)."""
+    return sorted(p.name for p in root.glob(f".{build}.*"))
+
+
+def bundles(build: Path) -> dict[str, dict[str, Any]]:
+    """'fr/hip-thrust.json' → parsed bundle, for every locale folder."""
+    return {p.relative_to(build).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(build.glob("*/*.json")) if p.parent.name != "schema"}
+
+
+def get_path(data: Any, path: Iterable[str | int]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
