@@ -37,6 +37,7 @@ CACHE_NAME = ".cache.json"
 class BuildResult:
     gate: GateResult
     problems: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     exported: int = 0
     reused: int = 0
     bundles: int = 0
@@ -198,10 +199,12 @@ def _export_all(config: Config, library: Library, clean: bool,
                     fallen += len(fallbacks)
                     continue
             display = config.rel(config.catalog_dir(locale) / f"{doc.id}.po")
-            text, problems = export_document(doc, tag, translate, glossary, display)
-            if problems:
+            text, problems = export_document(doc, tag, translate, glossary, display,
+                                             fall_back=policy == "optional")
+            if text is None:
                 result.problems += problems
                 continue
+            result.warnings += problems
             assert text is not None
             data = text.encode("utf-8")
             count = sum(1 for _ in iter_texts(doc.model))

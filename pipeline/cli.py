@@ -203,6 +203,8 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
         console(sys.stderr).print("build stopped: a translation breaks the model; "
                                   "build/ was not changed", style="bold red")
         return 1
+    if result.warnings and not args.quiet:
+        print_diagnostics(result.warnings, args.format, checked=result.bundles)
     if not args.quiet:
         console().print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
                         f"({result.exported} exported, {result.reused} unchanged).")

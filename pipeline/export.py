@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 import polib
@@ -77,6 +77,11 @@ class Translator:
                 self._table[key_of(entry)] = entry.msgstr
                 self.lines[key_of(entry)] = entry.linenum
 
+    def reject(self, msgid: str) -> None:
+        """Stop using a translation that breaks the model; the English is used instead."""
+        for key in [k for k in self._table if k.msgid == msgid]:
+            del self._table[key]
+
     def __call__(self, unit: TextUnit) -> str:
         if self.pseudo:
             return pseudo_text(unit.text, unit.max_length)
@@ -119,28 +124,50 @@ def export_document(
     translate: Translator,
     glossary: dict[str, Any] | None,
     catalog_display: str,
+    *,
+    fall_back: bool = False,
 ) -> tuple[str | None, list[Diagnostic]]:
-    """The bundle's JSON text, or the problems that stop it (located in the .po file)."""
-    data = localize(doc.model, translate)
+    """The bundle's JSON text, or the problems that stop it (located in the .po file).
+
+    With `fall_back` (optional locales), a translation that breaks the model is replaced by
+    its English, reported as a warning, and the bundle is still written."""
     model = DOCUMENT_MODELS[doc.kind]
-    try:
-        document = model.model_validate(data)
-    except ValidationError as exc:
-        return None, [_bundle_error(doc, err, translate, catalog_display) for err in exc.errors()]
+    warnings: list[Diagnostic] = []
+    while True:
+        translate.fallbacks.clear()
+        data = localize(doc.model, translate)
+        try:
+            document = model.model_validate(data)
+            break
+        except ValidationError as exc:
+            problems = [_bundle_error(doc, err, translate, catalog_display)
+                        for err in exc.errors()]
+            rejected = [_english_at(doc, tuple(err["loc"])) for err in exc.errors()]
+            if not fall_back or not all(isinstance(text, str) for text in rejected):
+                return None, problems
+            for text in rejected:
+                translate.reject(str(text))
+            warnings += [replace(p, severity="warning",
+                                 message=p.message + "; English used instead") for p in problems]
     bundle = BUNDLE_MODELS[doc.kind](
         locale=bcp47(locale), kind=doc.kind, id=doc.id, document=document,
         terms=_terms(doc, glossary), formatted=_formatted(doc, locale, translate.pseudo),
         fallbacks=sorted(set(translate.fallbacks)),
     )
-    return render_json(bundle.model_dump(mode="json")), []
+    return render_json(bundle.model_dump(mode="json")), warnings
+
+
+def _english_at(doc: LoadedDocument, path: tuple[Any, ...]) -> Any:
+    english: Any = doc.model
+    for part in path:
+        english = english[part] if isinstance(part, int) else getattr(english, str(part), None)
+    return english
 
 
 def _bundle_error(doc: LoadedDocument, err: Any, translate: Translator, display: str
                   ) -> Diagnostic:
     path = tuple(err["loc"])
-    english: Any = doc.model
-    for part in path:
-        english = english[part] if isinstance(part, int) else getattr(english, str(part), None)
+    english = _english_at(doc, path)
     line = 0
     if isinstance(english, str):
         for key, entry_line in translate.lines.items():

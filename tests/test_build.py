@@ -330,18 +330,12 @@ def test_usage_error_exits_2(tiny: Path, capsys: pytest.CaptureFixture[str]) -> 
 LONG_NAME = "Pont fessier au sol, pieds à plat et bras le long du corps, sur tapis"
 
 
-@pytest.mark.parametrize("required, severity, msgstr, message", [
-    ((), {}, LONG_NAME, "at most 60 characters"),
-    (("fr",), {"E510": "off"}, LONG_NAME, "at most 60 characters"),
-    ((), {}, "**Pont** fessier", "remove Markdown"),
-], ids=["too-long-optional", "too-long-required-E510-off", "markup-in-plain-text"])
-def test_translation_breaking_the_model_stops_the_build(
-        tiny: Path, capsys: pytest.CaptureFixture[str], required: tuple[str, ...],
-        severity: dict[str, str], msgstr: str, message: str) -> None:
+def test_translation_breaking_the_model_stops_the_build_of_a_required_locale(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(LONG_NAME) > 60
-    configure(tiny, required=required, optional=() if required else ("fr",), severity=severity)
+    configure(tiny, required=("fr",), optional=(), severity={"E510": "off"})
     before = tree_hashes(tiny / "build")
-    line = edit_entry(po_path(tiny, "glute-bridge"), "Glute bridge", msgstr=msgstr)
+    line = edit_entry(po_path(tiny, "glute-bridge"), "Glute bridge", msgstr=LONG_NAME)
     check = cli(capsys, tiny, "check")
     assert check.code == 0, check.text  # `check` lets it through; the model does not
     run = cli(capsys, tiny, "build")
@@ -349,10 +343,29 @@ def test_translation_breaking_the_model_stops_the_build(
     assert f"locales/fr/LC_MESSAGES/glute-bridge.po:{line}: E601" in run.out
     block = po_path(tiny, "glute-bridge").read_text("utf-8").split("\n")[line - 1:]
     assert 'msgid "Glute bridge"' in block[:block.index("")]  # the line is that entry's
-    assert message in run.out
+    assert "at most 60 characters" in run.out
     assert "source/exercises/glute-bridge.yaml:4" in run.out
     assert "a translation breaks the model" in run.err
     assert tree_hashes(tiny / "build") == before
+    assert leftovers(tiny) == []
+
+
+@pytest.mark.parametrize("msgstr, message", [
+    (LONG_NAME, "at most 60 characters"),
+    ("**Pont** fessier", "remove Markdown"),
+], ids=["too-long", "markup-in-plain-text"])
+def test_optional_locale_falls_back_to_english_for_a_translation_breaking_the_model(
+        tiny: Path, capsys: pytest.CaptureFixture[str], msgstr: str, message: str) -> None:
+    configure(tiny, required=(), optional=("fr",), severity={})
+    line = edit_entry(po_path(tiny, "glute-bridge"), "Glute bridge", msgstr=msgstr)
+    run = cli(capsys, tiny, "build")
+    assert run.code == 0, run.text
+    assert f"locales/fr/LC_MESSAGES/glute-bridge.po:{line}: E601" in run.out
+    assert message in run.out and "English used instead" in run.out
+    bundle = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
+    assert bundle["document"]["name"] == "Glute bridge"
+    assert "name" in bundle["fallbacks"]
+    assert msgstr not in (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
     assert leftovers(tiny) == []
 
 
