@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import Memory
-from .fsutil import write_atomic
+from .fsutil import read_text_or_none, write_atomic
 from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
 
@@ -211,7 +211,7 @@ def plan_update(config: Config, locales: list[str]) -> tuple[dict[Path, str], Co
                                memory, result)
             counts.update(result.counts)
             text = render_catalog(merged)
-            if path not in catalogs or _current_text(path) != text:
+            if path not in catalogs or read_text_or_none(path) != text:
                 writes[path] = text
         for path, catalog in catalogs.items():
             if path.stem not in templates and any(not e.obsolete for e in catalog):
@@ -223,13 +223,6 @@ def normalize_or_none(code: str) -> str | None:
     try:
         return normalize(code)
     except UsageError:
-        return None
-
-
-def _current_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
         return None
 
 

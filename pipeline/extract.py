@@ -17,6 +17,7 @@ import polib
 
 from . import __version__, markup
 from .config import Config
+from .fsutil import read_text_or_none
 from .library import Library, LoadedDocument
 from .pofiles import EntryKey, render_catalog
 from .textunits import TextUnit, format_path, iter_texts
@@ -120,7 +121,7 @@ def render_templates(config: Config, library: Library) -> dict[Path, str]:
     result: dict[Path, str] = {}
     for doc in library:
         path = template_path(config, doc.id)
-        old = _read_text(path)
+        old = read_text_or_none(path)
         old_date = _creation_date(old) if old else None
         if old_date is not None:
             candidate = render_catalog(build_template(config, doc, old_date))
@@ -134,7 +135,7 @@ def render_templates(config: Config, library: Library) -> dict[Path, str]:
 def stale_templates(config: Config, library: Library) -> tuple[dict[Path, str], list[Path]]:
     """Templates that differ from the source (to write) and templates of deleted documents."""
     wanted = render_templates(config, library)
-    changed = {p: t for p, t in wanted.items() if _read_text(p) != t}
+    changed = {p: t for p, t in wanted.items() if read_text_or_none(p) != t}
     orphans = sorted(p for p in existing_templates(config) if p not in wanted)
     return changed, orphans
 
@@ -143,13 +144,6 @@ def existing_templates(config: Config) -> Iterable[Path]:
     if not config.templates_dir.is_dir():
         return []
     return sorted(config.templates_dir.glob("*.pot"))
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _creation_date(text: str) -> str | None:

@@ -23,6 +23,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def read_text_or_none(path: Path) -> str | None:
+    """A file's UTF-8 text, or None when it is missing or unreadable (compared as 'changed')."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Write only when the content differs, so unchanged files keep their timestamps."""
     payload = data.encode("utf-8") if isinstance(data, str) else data

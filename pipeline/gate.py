@@ -15,6 +15,7 @@ from .catalogs import locale_memory, plan_update
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import stale_templates
+from .fsutil import read_text_or_none
 from .library import Library
 from .locales import normalize
 from .pofiles import EntryKey, PoReadError, is_translated
@@ -78,11 +79,7 @@ def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict
 def freshness(config: Config, library: Library, locales: Sequence[str]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path, text in schema_files(config.schema_dir).items():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current != text:
+        if read_text_or_none(path) != text:
             problems.append(diag(config.rel(path), 0, 0, "E410",
                                  "editor schema differs from the models; run 'pipeline schema'"))
     changed, orphans = stale_templates(config, library)

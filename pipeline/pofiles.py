@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 
 from .diagnostics import Diagnostic, diag
-from .fsutil import write_atomic
+from .fsutil import write_if_changed
 
 WRAP_WIDTH = 79
 _STRING = r'"(?:[^"\\]|\\.)*"'
@@ -120,14 +120,7 @@ def render_catalog(catalog: polib.POFile) -> str:
 
 def write_catalog(path: Path, catalog: polib.POFile) -> bool:
     """Atomically write a catalog when its text changed. Returns whether it was written."""
-    text = render_catalog(catalog)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text)
-    return True
+    return write_if_changed(path, render_catalog(catalog))
 
 
 def entry_status(entry: polib.POEntry) -> str:
