@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .loader import SourceFile
-from .models import Document, Exercise, Glossary, Guide, Reviewer
+from .models import Document, Exercise, Glossary, Reviewer
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,6 @@ class Library:
     def __len__(self) -> int:
         return len(self.documents)
 
-    def of_kind(self, kind: str) -> list[LoadedDocument]:
-        return [d for d in self if d.kind == kind]
-
     @property
     def glossary(self) -> Glossary | None:
         doc = self.documents.get("glossary")
@@ -43,9 +40,6 @@ class Library:
 
     def exercises(self) -> dict[str, Exercise]:
         return {d.id: d.model for d in self if isinstance(d.model, Exercise)}
-
-    def guides(self) -> dict[str, Guide]:
-        return {d.id: d.model for d in self if isinstance(d.model, Guide)}
 
     def reviewers(self) -> dict[str, Reviewer]:
         return {d.id: d.model for d in self if isinstance(d.model, Reviewer)}
