@@ -22,8 +22,9 @@ import polib
 
 from . import __version__
 from .catalogs import locale_memory
-from .config import Config
+from .config import Config, UsageError
 from .diagnostics import Diagnostic
+from .fsutil import LockBusy, exclusive
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
@@ -102,6 +103,17 @@ def _read_cache(build_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def run_build(config: Config, *, clean: bool = False) -> BuildResult:
+    """Build under a lock: two builds at once would each swap the other's staging folder."""
+    lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
+    try:
+        with exclusive(lock):
+            return _build(config, clean)
+    except LockBusy:
+        raise UsageError(f"another pipeline run is writing {config.rel(config.build_dir)}/ "
+                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
+
+
+def _build(config: Config, clean: bool) -> BuildResult:
     # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
     _recover(config)
     gate = run_gate(config)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
-from filelock import FileLock, Timeout
 
 from . import __version__
 from .config import Config, UsageError
@@ -22,7 +21,7 @@ from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import Memory
-from .fsutil import read_text_or_none, write_atomic
+from .fsutil import LockBusy, exclusive, read_text_or_none, write_atomic
 from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
 
@@ -156,15 +155,13 @@ def locale_memory(config: Config, locale: str) -> tuple[Memory, dict[Path, polib
 @contextmanager
 def locked(config: Config) -> Iterator[None]:
     """One writer at a time on the locales folder."""
-    config.locales_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(config.locales_dir / ".pipeline.lock"), timeout=0)
+    lock = config.locales_dir / ".pipeline.lock"
     try:
-        with lock:
+        with exclusive(lock):
             yield
-    except Timeout:
+    except LockBusy:
         raise UsageError("another pipeline run is updating the catalogs "
-                         f"({config.rel(config.locales_dir / '.pipeline.lock')}); "
-                         "wait for it to finish", "E411") from None
+                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
 
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:

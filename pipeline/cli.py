@@ -24,6 +24,7 @@ from .schema import schema_files
 from .loader import iter_source_files
 from .validate import validate_project
 from . import catalogs as cat
+from . import progress
 from .extract import existing_templates, stale_templates
 from .locales import normalize, parse
 from .pofiles import PoReadError, read_catalog, render_catalog
@@ -270,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.root)
+        progress.configure(enabled=not args.quiet and getattr(args, "format", "text") == "text")
         func, _ = COMMANDS[args.command]
         return func(args, config)
     except UsageError as exc:

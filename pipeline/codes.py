@@ -79,7 +79,7 @@ _ALL = [
     Code("E408", "missing-catalog", "A locale has no catalog for a template."),
     Code("E409", "unknown-locale", "A locale code is not known to CLDR."),
     Code("E410", "stale-schema", "A committed editor schema differs from the models."),
-    Code("E411", "locked", "Another run is updating the catalogs."),
+    Code("E411", "locked", "Another run is updating the catalogs or writing the build."),
     # Translation checks (E5xx / W5xx)
     Code("E501", "untranslated", "An entry has no translation."),
     Code("E502", "fuzzy", "An entry is marked fuzzy and needs review."),

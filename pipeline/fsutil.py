@@ -1,10 +1,14 @@
-"""Atomic file writes: a reader or a crash never sees half a file."""
+"""Atomic file writes and run locks: a reader or a crash never sees half a file."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -41,3 +45,26 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
         pass
     write_atomic(path, payload)
     return True
+
+
+class LockBusy(Exception):
+    """Another run holds the lock; the caller turns this into a message naming what it guards."""
+
+
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold an OS-level lock for the duration; fail at once rather than queue behind a run.
+
+    The lock is released by the kernel when the process dies, so a killed run never leaves
+    a stale lock behind.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockBusy(str(lock_path)) from None
+    try:
+        yield
+    finally:
+        lock.release()

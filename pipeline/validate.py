@@ -17,6 +17,7 @@ from .crossref import check_references
 from .diagnostics import Diagnostic, apply_severity, diag
 from .library import Library, LoadedDocument
 from .lint import lint_document
+from .progress import track
 from .loader import SourceFile, iter_source_files, read_source
 from .models import DOCUMENT_MODELS
 from .textunits import Path, format_path
@@ -48,7 +49,7 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
     seen: dict[str, SourceFile] = {}
     # Ids of files that exist but were rejected: references to them are not reported again.
     rejected: set[str] = set()
-    for path in iter_source_files(config.source_dir):
+    for path in track(list(iter_source_files(config.source_dir)), "validating"):
         display = _display(path, config)
         src, found = read_source(path, display, max_bytes=config.max_file_bytes,
                                  root=config.source_dir)

@@ -272,8 +272,10 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path, build: str = "build") -> list[str]:
-    """Staging or set-aside folders a build leaves next to build/ (there should be none)."""
-    return sorted(p.name for p in root.glob(f".{build}.*"))
+    """Staging or set-aside folders a build leaves next to build/ (there should be none).
+
+    The lock file stays by design: the kernel releases the lock, not the file."""
+    return sorted(p.name for p in root.glob(f".{build}.*") if p.name != f".{build}.lock")
 
 
 def bundles(build: Path) -> dict[str, dict[str, Any]]:

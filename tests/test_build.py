@@ -613,3 +613,17 @@ def test_build_with_no_french_catalog_entries_translated_yet(
     assert guide["formatted"]["reviewed_on"] == format_date(dt.date(2026, 10, 14), "long",
                                                             locale="fr")
 
+
+
+def test_second_build_while_one_runs_is_refused_with_e411(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two builds at once would swap each other's staging folders; the second stops cleanly."""
+    from pipeline.fsutil import exclusive
+
+    before = tree_hashes(tiny / "build")
+    with exclusive(tiny / ".build.lock"):
+        run = cli(capsys, tiny, "build", "--clean")
+    assert run.code == 2, run.text
+    assert "E411" in run.err and ".build.lock" in run.err
+    assert tree_hashes(tiny / "build") == before
+    assert cli(capsys, tiny, "build").code == 0
