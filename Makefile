@@ -43,5 +43,23 @@ schema: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m mypy
 
+## Side-by-side HTML preview of every document and locale, under build/preview/.
+preview: $(STAMP)
+	$(PIPELINE) preview
+
+## Re-validate and re-check on every save under source/ and locales/ (Ctrl-C to stop).
+watch: $(STAMP)
+	$(PIPELINE) watch
+
+## Benchmark on a synthetic library: make bench SIZE=small|medium|large (results in bench/results/).
+SIZE ?= medium
+bench: $(STAMP)
+	$(BIN)/python -m bench --size $(SIZE)
+
+## Fuzz the YAML loader and the .po reader for a bounded time: make fuzz FUZZ_SECONDS=120
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz --target all --seconds $(FUZZ_SECONDS)
+
 clean:
 	rm -rf build
