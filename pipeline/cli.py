@@ -19,12 +19,15 @@ from .fsutil import write_atomic, write_if_changed
 from .library import Library
 from .build import run_build
 from .gate import run_gate
-from .report import check_table, console, print_diagnostics, progress_table
+from .report import (build_table, check_table, console, preview_table, print_diagnostics,
+                     progress_table)
 from .schema import schema_files
 from .loader import iter_source_files
 from .validate import validate_project
 from . import catalogs as cat
+from . import preview as site
 from . import progress
+from . import watch as watcher
 from .extract import existing_templates, stale_templates
 from .locales import normalize, parse
 from .pofiles import PoReadError, read_catalog, render_catalog
@@ -52,10 +55,15 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
 @command("schema", "Write the editor JSON Schemas for each document kind.")
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:
     out = console()
-    for path, content in schema_files(config.schema_dir).items():
+    files = schema_files(config.schema_dir)
+    written = 0
+    for path, content in files.items():
         changed = write_if_changed(path, content)
-        if args.verbose or changed:
+        written += changed
+        if (args.verbose or changed) and not args.quiet:
             out.print(f"{'wrote' if changed else 'unchanged'} {config.rel(path)}")
+    if not args.quiet:
+        out.print(f"{len(files)} schemas in {config.rel(config.schema_dir)}/, {written} written.")
     return 0
 
 
@@ -115,7 +123,9 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
             created += 1
             if not args.quiet:
                 out.print(f"created {config.rel(target)}")
-    out.print(f"{locale}: {created} catalogs created, {len(templates) - created} already there.")
+    if not args.quiet:
+        out.print(f"{locale}: {created} catalogs created, "
+                  f"{len(templates) - created} already there.")
     return 0
 
 
@@ -143,7 +153,8 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
             out.print(f"updated {config.rel(path)}")
     summary = ", ".join(f"{counts[k]} {k}" for k in
                         ("translated", "fuzzy", "untranslated", "obsolete", "from memory"))
-    out.print(f"{len(writes)} catalogs written; entries: {summary}.")
+    if not args.quiet:
+        out.print(f"{len(writes)} catalogs written; entries: {summary}.")
     return 0
 
 
@@ -151,7 +162,10 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     report: dict[str, object] = {}
     out = console()
-    for locale in _locales(args, config):
+    locales = _locales(args, config)
+    if not locales and args.format == "text":
+        out.print("No locales yet: start one with 'pipeline init <locale>'.")
+    for locale in locales:
         try:
             _, catalogs = cat.locale_memory(config, locale)
         except PoReadError as exc:
@@ -207,8 +221,76 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
     if result.warnings and not args.quiet:
         print_diagnostics(result.warnings, args.format, checked=result.bundles)
     if not args.quiet:
-        console().print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
-                        f"({result.exported} exported, {result.reused} unchanged).")
+        out = console()
+        if args.format == "text":
+            out.print(build_table(_manifest_locales(config)))
+        out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
+                  f"({result.exported} exported, {result.reused} unchanged).")
+    return 0
+
+
+def _manifest_locales(config: Config) -> dict[str, dict[str, object]]:
+    """The per-locale summary the build just wrote to its manifest."""
+    try:
+        manifest = json.loads((config.build_dir / "manifest.json").read_text(encoding="utf-8"))
+        locales = manifest.get("locales", {})
+        return locales if isinstance(locales, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+@command("preview", "Write a static HTML preview: English beside each translation.")
+def cmd_preview(args: argparse.Namespace, config: Config) -> int:
+    out_dir = args.out.resolve() if args.out else None
+    result = site.build_preview(config, args.locale or None, out_dir)
+    if result.problems:
+        print_diagnostics(result.problems, args.format, checked=result.checked, quiet=True)
+        console(sys.stderr).print("preview not written: fix the source first",
+                                  style="bold red")
+        return 1
+    out = console()
+    if args.format == "json":
+        out.file.write(json.dumps({"version": 1, "out": config.rel(result.out), "locales": {
+            loc: {"strings": {s: result.tally(loc).counts[s] for s in site.STATUSES},
+                  "percent": round(result.tally(loc).percent, 1)}
+            for loc in result.locales}}, indent=2) + "\n")
+        return 0
+    if args.quiet:
+        return 0
+    if args.verbose:
+        for page in result.pages:
+            tally = page.tally
+            out.print(f"{config.rel(result.out / page.rel)}: {tally.counts['translated']} of "
+                      f"{tally.total} translated")
+    if args.format == "text":
+        rows = [(loc, "required" if loc in config.required_locales else "optional",
+                 dict(result.tally(loc).counts), result.tally(loc).percent)
+                for loc in result.locales]
+        out.print(preview_table(rows))
+    locales = len(result.locales)
+    out.print(f"Wrote {result.documents} documents in {locales} "
+              f"locale{'' if locales == 1 else 's'} to "
+              f"{config.rel(result.out)}/; open {config.rel(result.out / 'index.html')} "
+              "in a browser.")
+    return 0
+
+
+@command("watch", "Check again on every save under source/ and locales/; print what changed.")
+def cmd_watch(args: argparse.Namespace, config: Config) -> int:
+    if args.format != "text":
+        raise UsageError("watch prints text for people; use 'check --format "
+                         f"{args.format}' for tools")
+    out = console()
+    changes = watcher.file_changes(config)
+    try:
+        result = watcher.watch(config, changes, out, locales=args.locale,
+                               max_runs=args.max_runs, quiet=args.quiet)
+    except KeyboardInterrupt:
+        out.print("Stopped watching.")
+        return 0
+    runs, last = result.runs, result.last
+    out.print(f"Stopped after {runs} run{'' if runs == 1 else 's'}; {last.errors()} errors, "
+              f"{last.warnings()} warnings.")
     return 0
 
 
@@ -257,12 +339,33 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
                         help="ignore the cache and export everything")
 
 
+def _preview_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", action="append",
+                        help="only this locale (repeatable; default: every configured locale)")
+    parser.add_argument("--out", type=Path, help="output folder (default: build/preview)")
+
+
+def _watch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
+    parser.add_argument("--max-runs", type=_positive, metavar="N",
+                        help="stop after N runs that followed a change (default: never)")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
 OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
     "check": [_check_options],
     "build": [_build_options],
     "init": [_locale_arg],
     "update": [_locale_filter],
     "stats": [_locale_filter],
+    "preview": [_preview_options],
+    "watch": [_watch_options],
 }
 
 

@@ -1,20 +1,24 @@
-"""Print diagnostics for people (text), programs (json) and GitHub Actions (annotations).
+"""Print diagnostics for people (text), programs (json) and GitHub Actions (annotations),
+and the summary tables and lines that end each command.
 
-The only module besides `cli` that writes to the terminal. Colour appears only on a terminal
-and never when NO_COLOR is set (rich decides).
+What reaches the terminal is shaped here (`cli` and `watch` print through these helpers).
+Colour and styles appear only on a terminal; with NO_COLOR set the output is plain text,
+as it is when piped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any, Literal, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .diagnostics import Diagnostic
 from .stats import Progress
@@ -25,7 +29,11 @@ _STYLE = {"error": "bold red", "warning": "yellow"}
 
 
 def console(stream: TextIO | None = None) -> Console:
-    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=True)
+    """A console on stdout (or `stream`). Rich drops styles when the stream is not a
+    terminal; with NO_COLOR it would still send bold and dim, so no colour system is used."""
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=True,
+                   color_system=None if plain else "auto")
 
 
 def summary(diagnostics: Sequence[Diagnostic], checked: int, what: str = "file") -> str:
@@ -146,4 +154,66 @@ def check_table(errors: int, warnings: int, per_locale: dict[str, tuple[int, int
     for locale, (e, w) in per_locale.items():
         table.add_row(locale, "required" if locale in required else "optional", str(e), str(w),
                       style="red" if e else "")
+    return table
+
+
+def print_delta(appeared: Sequence[Diagnostic], fixed: Sequence[Diagnostic], *,
+                out: Console, quiet: bool = False) -> None:
+    """`watch`: `+` for a problem that appeared, `-` for one that went away."""
+    if quiet:
+        appeared = [d for d in appeared if d.severity == "error"]
+        fixed = [d for d in fixed if d.severity == "error"]
+    for d in appeared:
+        style = _STYLE.get(d.severity, "")
+        out.print(f"[{style}]+[/] {escape(d.location())}: [{style}]{d.code} {d.name}[/]: "
+                  f"{escape(d.message)}")
+    for d in fixed:
+        out.print(f"[green]-[/] {escape(d.location())}: {d.code} {d.name}: "
+                  f"{escape(d.message)} [green](fixed)[/]")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def watch_summary(clock: str, changed: Sequence[str], appeared: Sequence[Diagnostic],
+                  fixed: Sequence[Diagnostic], errors: int, warnings: int) -> Text:
+    """One line after each run of `watch`: what was saved, what changed, where things stand."""
+    saved = changed[0] if len(changed) == 1 else f"{len(changed)} files"
+    change = (f"{len(appeared)} new, {len(fixed)} fixed" if appeared or fixed
+              else "no change in problems")
+    line = Text(f"{clock} {saved} changed: {change}; now {_count(errors, 'error')}, "
+                f"{_count(warnings, 'warning')}.")
+    line.stylize("bold red" if errors else "yellow" if warnings else "green")
+    return line
+
+
+def preview_table(rows: Sequence[tuple[str, str, Mapping[str, int], float]]) -> Table:
+    """`preview`: per locale, how many strings are in each state and how complete it is.
+
+    Each row is (locale, policy, count per status, percent translated). `missing` and
+    `rejected` get a column only when some locale has them, so the table fits 80 columns."""
+    states = ["translated", "fuzzy", "untranslated"]
+    states += [s for s in ("missing", "rejected") if any(c.get(s) for _, _, c, _ in rows)]
+    table = Table(title="Preview", title_justify="left")
+    for column in ("locale", "policy", *states, "complete"):
+        table.add_column(column, justify="left" if column in ("locale", "policy") else "right")
+    for locale, policy, counts, percent in rows:
+        waiting = sum(n for s, n in counts.items() if s != "translated")
+        table.add_row(locale, policy, *(str(counts.get(s, 0)) for s in states),
+                      f"{percent:.1f} %", style="yellow" if waiting else "")
+    return table
+
+
+def build_table(locales: Mapping[str, Mapping[str, Any]]) -> Table:
+    """`build`: the manifest's view of each locale (completeness, share fallen back)."""
+    table = Table(title="Build summary", title_justify="left")
+    for column in ("locale", "policy", "bundles", "complete", "fell back to English"):
+        table.add_column(column, justify="left" if column in ("locale", "policy") else "right")
+    for tag, info in locales.items():
+        complete = info.get("complete_percent")
+        fallback = info.get("fallback_percent")
+        table.add_row(tag, str(info.get("policy", "")), str(info.get("bundles", "")),
+                      "" if complete is None else f"{complete:.1f} %",
+                      "" if fallback is None else f"{fallback:.1f} %")
     return table

@@ -1,0 +1,365 @@
+"""`preview`: a static HTML site that shows writers and translators their work.
+
+`build/preview/index.html` lists every document with a completeness bar per locale;
+`build/preview/<locale>/<document>.html` puts each English text beside its translation, marks
+what readers would see in English (untranslated, fuzzy, missing from the catalog, or rejected
+by the build) and links every string to its line in the `.po` file and in the YAML source.
+
+The preview is for work in progress: broken or stale catalogs are shown, not refused. Only
+the English source has to be valid, because every page is laid out from it. The site is
+deterministic (no timestamps) and replaced as a whole, so a browser never sees half of it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import polib
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import checks
+from .config import Config, UsageError
+from .diagnostics import Diagnostic, apply_severity, count_errors
+from .export import Translator, bcp47, export_document, localized_glossary
+from .fsutil import LockBusy, exclusive
+from .gate import glossary_terms, unit_index
+from .library import Library, LoadedDocument
+from .loader import iter_source_files
+from .locales import normalize
+from .models import Exercise, Guide, Reviewer
+from .pofiles import EntryKey, PoReadError, entry_status, key_of, read_catalog
+from .progress import track
+from .textunits import format_path, iter_texts
+from .validate import validate_project
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Every state a string can be in on a side-by-side page. Only "translated" reaches readers;
+# the others are shown to them in English (they "fall back").
+STATUSES = ("translated", "fuzzy", "untranslated", "missing", "rejected")
+STATUS_HELP = {
+    "translated": "Translated and reviewed: readers see this text.",
+    "fuzzy": "Marked fuzzy: needs review; readers see the English until the flag is removed.",
+    "untranslated": "No translation yet; readers see the English.",
+    "missing": "Not in the catalog (missing or not merged): run 'pipeline update'.",
+    "rejected": "Translated, but the build rejects it (it breaks a rule of the model, such "
+                "as a length limit); readers see the English.",
+}
+# Codes that only repeat a string's status; the status badge already says it.
+_STATUS_CODES = {"E501", "E502"}
+KIND_ORDER = ("guide", "exercise", "reviewer", "glossary")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A place in a project file: a relative link for the browser, a `path:line` for people.
+
+    Static HTML cannot open a file at a line, so the line is shown in the label and kept in
+    `data-line` for tools."""
+
+    href: str
+    label: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One English text of a document and what one locale's catalog does with it."""
+
+    anchor: str
+    field: str  # "steps[2] (3 of 6)"
+    context: str | None
+    english: str
+    translation: str  # the catalog's msgstr, "" when there is none
+    status: str  # one of STATUSES
+    source: Link
+    po: Link | None
+    problems: tuple[str, ...] = ()
+
+    @property
+    def fell_back(self) -> bool:
+        return self.status != "translated"
+
+
+@dataclass
+class Tally:
+    """Unique strings per status (a text used twice in a document counts once, as in stats)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def percent(self) -> float:
+        """Share of strings a reader sees translated; nothing to translate counts as done."""
+        return 100.0 if not self.total else 100.0 * self.counts["translated"] / self.total
+
+    def share(self, status: str) -> float:
+        return 0.0 if not self.total else round(100.0 * self.counts[status] / self.total, 2)
+
+    def add(self, other: Tally) -> None:
+        self.counts.update(other.counts)
+
+
+@dataclass
+class Page:
+    """The side-by-side page of one document in one locale."""
+
+    locale: str
+    doc: LoadedDocument
+    title: str
+    catalog: Link
+    rows: list[Row] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # about the catalog as a whole
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def rel(self) -> str:
+        return f"{self.locale}/{self.doc.id}.html"
+
+
+@dataclass
+class PreviewResult:
+    out: Path
+    locales: list[str]
+    problems: list[Diagnostic] = field(default_factory=list)  # source errors: nothing written
+    pages: list[Page] = field(default_factory=list)
+    documents: int = 0
+    checked: int = 0  # source files read
+    files: int = 0
+
+    def tally(self, locale: str) -> Tally:
+        total = Tally()
+        for page in self.pages:
+            if page.locale == locale:
+                total.add(page.tally)
+        return total
+
+
+def title_of(doc: LoadedDocument) -> str:
+    model = doc.model
+    if isinstance(model, Guide):
+        return model.title
+    if isinstance(model, (Exercise, Reviewer)):
+        return model.name
+    return "Glossary"
+
+
+def link(config: Config, target: Path, line: int, page_dir: Path) -> Link:
+    """A link from a page in `page_dir` to `target`, relative so the site can be moved along
+    with the project (and opened straight from disk)."""
+    href = Path(os.path.relpath(target, page_dir)).as_posix()
+    label = config.rel(target) + (f":{line}" if line else "")
+    return Link(quote(href), label, line)
+
+
+def _read(path: Path, display: str) -> tuple[polib.POFile | None, str | None]:
+    if not path.is_file():
+        return None, f"{display} does not exist yet: run 'pipeline update'"
+    try:
+        return read_catalog(path, display), None
+    except PoReadError as exc:
+        return None, exc.diagnostic.format()
+
+
+def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
+          catalogs: dict[Path, polib.POFile], errors: dict[Path, str], out: Path,
+          units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]) -> Page:
+    path = config.catalog_dir(locale) / f"{doc.id}.po"
+    page_dir = out / locale
+    display = config.rel(path)
+    page = Page(locale, doc, title_of(doc), link(config, path, 0, page_dir))
+    if path in errors:
+        page.problems.append(errors[path])
+    catalog = catalogs.get(path)
+    entries = {key_of(e): e for e in catalog or [] if not e.obsolete}
+    rejected, by_line = _findings(config, library, doc, locale, catalogs, units, terms)
+    row_lines: set[int] = set()
+    seen: set[EntryKey] = set()
+    for index, unit in enumerate(iter_texts(doc.model), start=1):
+        key = EntryKey(unit.context, unit.text)
+        entry = entries.get(key)
+        where = format_path(unit.path)
+        label = where + (f" ({unit.position[0] + 1} of {unit.position[1]})"
+                         if unit.position else "")
+        src_line, _ = doc.source.where(unit.path)
+        source = link(config, doc.source.path, src_line, page_dir)
+        if entry is None:
+            row = Row(f"s{index}", label, unit.context, unit.text, "", "missing", source, None)
+        else:
+            status = entry_status(entry)
+            if status == "translated" and where in rejected:
+                status = "rejected"
+            row_lines.add(entry.linenum)
+            row = Row(f"s{index}", label, unit.context, unit.text, entry.msgstr, status, source,
+                      link(config, path, entry.linenum, page_dir),
+                      tuple(by_line.get(entry.linenum, ())))
+        page.rows.append(row)
+        if key not in seen:
+            seen.add(key)
+            page.tally.counts[row.status] += 1
+    # Problems about the catalog as a whole (header, obsolete entries) go above the strings.
+    for line, messages in sorted(by_line.items()):
+        if line not in row_lines:
+            page.problems += [f"{display}:{line}: {m}" if line else f"{display}: {m}"
+                              for m in messages]
+    return page
+
+
+def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str,
+              catalogs: dict[Path, polib.POFile],
+              units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]
+              ) -> tuple[set[str], dict[int, list[str]]]:
+    """What the build and `check` would say about this catalog: the fields whose translation
+    the build rejects (shown in English), and each problem by catalog line."""
+    path = config.catalog_dir(locale) / f"{doc.id}.po"
+    catalog = catalogs.get(path)
+    if catalog is None:
+        return set(), {}
+    display = config.rel(path)
+    by_line: dict[int, list[str]] = {}
+    glossary = localized_glossary(
+        library, Translator(locale, catalogs.get(config.catalog_dir(locale) / "glossary.po")))
+    translate = Translator(locale, catalog)
+    text, found = export_document(doc, bcp47(locale), translate, glossary, display,
+                                  fall_back=True)
+    # When the build could not fall back (text is None), the problems below say why.
+    rejected = set(translate.fallbacks) if text is not None else set()
+    for d in found:
+        by_line.setdefault(d.line, []).append(f"{d.code} {d.name}: {d.message}")
+    ctx = checks.CheckContext(
+        locale=locale, display=display, units=units.get(doc.id, {}), glossary=terms,
+        same_as_source_allow=frozenset(config.same_as_source_allow))
+    for d in apply_severity(checks.check_catalog(catalog, ctx), config.severity_for(locale)):
+        if d.code not in _STATUS_CODES:
+            by_line.setdefault(d.line, []).append(f"{d.code} {d.name}: {d.message}")
+    return rejected, by_line
+
+
+def collect(config: Config, library: Library, locales: list[str], out: Path) -> list[Page]:
+    """Every (locale, document) page, in a fixed order; catalogs with problems still count."""
+    units = unit_index(library)
+    pages: list[Page] = []
+    work: list[tuple[str, LoadedDocument]] = [(loc, doc) for loc in locales for doc in
+                                               _ordered(library)]
+    read: dict[str, tuple[dict[Path, polib.POFile], dict[Path, str], dict[str, str]]] = {}
+    for locale in locales:
+        catalogs: dict[Path, polib.POFile] = {}
+        errors: dict[Path, str] = {}
+        for doc in library:
+            path = config.catalog_dir(locale) / f"{doc.id}.po"
+            catalog, error = _read(path, config.rel(path))
+            if catalog is not None:
+                catalogs[path] = catalog
+            if error is not None:
+                errors[path] = error
+        read[locale] = (catalogs, errors, glossary_terms(library, catalogs))
+    for locale, doc in track(work, "preview"):
+        catalogs, errors, terms = read[locale]
+        pages.append(_page(config, library, doc, locale, catalogs, errors, out, units, terms))
+    return pages
+
+
+def _ordered(library: Library) -> list[LoadedDocument]:
+    """Guides first (what readers open), then exercises, reviewers and the glossary."""
+    return sorted(library, key=lambda d: (KIND_ORDER.index(d.kind), d.id))
+
+
+def locale_name(locale: str) -> str:
+    try:
+        return str(Locale.parse(locale).get_display_name("en"))
+    except (ValueError, TypeError):
+        return locale
+
+
+def _environment() -> Environment:
+    # Autoescape everything: English and translations are untrusted text, never markup.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals.update(STATUSES=STATUSES, STATUS_HELP=STATUS_HELP, locale_name=locale_name,
+                       bcp47=bcp47)
+    return env
+
+
+def render_site(config: Config, result: PreviewResult) -> dict[str, str]:
+    """Relative path inside the preview folder → file text."""
+    env = _environment()
+    files: dict[str, str] = {"style.css": (TEMPLATES / "style.css").read_text(encoding="utf-8")}
+    by_doc: dict[str, dict[str, Page]] = {}
+    for page in result.pages:
+        by_doc.setdefault(page.doc.id, {})[page.locale] = page
+    documents = [(doc_id, next(iter(pages.values()))) for doc_id, pages in by_doc.items()]
+    files["index.html"] = env.get_template("index.html").render(
+        project=config.project_name, locales=result.locales, documents=documents,
+        by_doc=by_doc, totals={loc: result.tally(loc) for loc in result.locales},
+        required=config.required_locales, root="")
+    page_template = env.get_template("document.html")
+    for page in result.pages:
+        files[page.rel] = page_template.render(
+            project=config.project_name, page=page, locales=result.locales,
+            required=config.required_locales, root="../")
+    return files
+
+
+def default_out(config: Config) -> Path:
+    return config.build_dir / "preview"
+
+
+def build_preview(config: Config, locales: list[str] | None = None,
+                  out: Path | None = None) -> PreviewResult:
+    """Validate the source, read the catalogs, write the site. Source errors write nothing."""
+    out = (out or default_out(config)).resolve()
+    chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
+    result = PreviewResult(out, chosen)
+    library, problems = validate_project(config)
+    result.checked = sum(1 for _ in iter_source_files(config.source_dir))
+    if count_errors(problems):
+        result.problems = [d for d in problems if d.severity == "error"]
+        return result
+    result.documents = len(library)
+    result.pages = collect(config, library, chosen, out)
+    files = render_site(config, result)
+    result.files = len(files)
+    # build/ is swapped as a whole by `build`: do not write into it while a build runs.
+    lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
+    try:
+        with exclusive(lock):
+            write_site(out, files)
+    except LockBusy:
+        raise UsageError(f"another pipeline run is writing {config.rel(config.build_dir)}/ "
+                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
+    return result
+
+
+def write_site(out: Path, files: dict[str, str]) -> None:
+    """Write every file into a staging folder next to `out`, then swap it in: stale pages
+    disappear and a reader (or a crash) never sees a half-written site."""
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    stage = parent / f".{out.name}.tmp-{os.getpid()}"
+    old = parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        for rel, text in sorted(files.items()):
+            target = stage / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        if out.exists():
+            os.replace(out, old)
+        try:
+            os.replace(stage, out)
+        except BaseException:
+            if old.exists() and not out.exists():
+                os.replace(old, out)
+            raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
