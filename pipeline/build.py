@@ -8,19 +8,22 @@ the same bytes as a clean build.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import polib
 
-from . import __version__
+from . import __version__, parallel
 from .catalogs import locale_memory
 from .config import Config, UsageError
 from .diagnostics import Diagnostic
@@ -32,6 +35,8 @@ from .stats import Progress, progress
 from .textunits import iter_texts
 
 CACHE_NAME = ".cache.json"
+# The cache entry describing the whole build (not a file of it).
+META = "build"
 
 
 @dataclass
@@ -94,7 +99,7 @@ def _code_fingerprint() -> str:
     return _sha(b"".join(p.read_bytes() for p in sorted(package.glob("*.py"))))
 
 
-def _read_cache(build_dir: Path) -> dict[str, dict[str, str]]:
+def _read_cache(build_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((build_dir / CACHE_NAME).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
@@ -113,9 +118,60 @@ def run_build(config: Config, *, clean: bool = False) -> BuildResult:
                          f"({config.rel(lock)}); wait for it to finish", "E411") from None
 
 
+def _input_files(config: Config) -> list[Path]:
+    """Every file a build reads: settings, source, editor schemas, templates and catalogs."""
+    found = [config.root / "pyproject.toml"]
+    for folder in (config.source_dir, config.schema_dir, config.locales_dir):
+        if folder.is_dir():
+            found += [p for p in folder.rglob("*")
+                      if p.is_file() and p.name != ".pipeline.lock"]
+    return sorted(set(found))
+
+
+def inputs_fingerprint(config: Config) -> str:
+    """One hash of everything a build depends on: the bytes of every input file (by path),
+    the source revision the manifest records, and the code and libraries that do the work.
+    Equal fingerprints give equal builds, so the gate and export need not run again."""
+    digest = hashlib.sha256()
+    versions = [sys.version, __version__, _code_fingerprint()]
+    for package in ("pydantic", "polib", "babel", "lingua-language-detector", "markdown-it-py"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(package)
+    versions.append(str(source_revision(config.root)))
+    digest.update("\0".join(versions).encode())
+    for path in _input_files(config):
+        digest.update(config.rel(path).encode() + b"\0" + _sha(path.read_bytes()).encode())
+    return digest.hexdigest()
+
+
+def _tree(build_dir: Path) -> dict[str, str]:
+    """sha256 of every file of a build (its cache file aside), by relative path."""
+    return {p.relative_to(build_dir).as_posix(): _sha(p.read_bytes())
+            for p in sorted(build_dir.rglob("*")) if p.is_file() and p.name != CACHE_NAME}
+
+
+def _unchanged(config: Config, fingerprint: str) -> BuildResult | None:
+    """The previous build's result when neither its inputs nor its files have changed since
+    (a tampered or half-deleted build/ is rebuilt)."""
+    meta = _read_cache(config.build_dir).get(META)
+    if not isinstance(meta, dict) or meta.get("inputs") != fingerprint:
+        return None
+    if _tree(config.build_dir) != meta.get("tree"):
+        return None
+    result = BuildResult(GateResult(Library()), ok=True)
+    result.bundles = result.reused = int(meta.get("bundles", 0))
+    result.warnings = [Diagnostic(**d) for d in meta.get("warnings", [])]
+    return result
+
+
 def _build(config: Config, clean: bool) -> BuildResult:
     # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
     _recover(config)
+    fingerprint = inputs_fingerprint(config)
+    if not clean and (same := _unchanged(config, fingerprint)) is not None:
+        return same
     gate = run_gate(config)
     result = BuildResult(gate)
     if gate.errors():
@@ -125,7 +181,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        files, cache, locale_info = _export_all(config, library, clean, result)
+        files, cache, locale_info = _export_all(config, library, clean, result, gate.catalogs)
         if result.problems:
             shutil.rmtree(stage, ignore_errors=True)
             return result
@@ -147,6 +203,13 @@ def _build(config: Config, clean: bool) -> BuildResult:
                         if not rel.startswith(("schema/", "mo/"))},
         }
         (stage / "manifest.json").write_text(render_json(manifest), encoding="utf-8")
+        tree = {rel: _sha(data) for rel, data in files.items()}
+        tree["manifest.json"] = _sha((stage / "manifest.json").read_bytes())
+        cache[META] = {
+            "inputs": fingerprint, "bundles": result.bundles,
+            "tree": dict(sorted(tree.items())),
+            "warnings": [dataclasses.asdict(d) for d in result.warnings],
+        }
         (stage / CACHE_NAME).write_text(render_json(cache), encoding="utf-8")
         _swap(stage, config.build_dir)
     except BaseException:
@@ -156,80 +219,139 @@ def _build(config: Config, clean: bool) -> BuildResult:
     return result
 
 
-def _export_all(config: Config, library: Library, clean: bool,
-                result: BuildResult) -> tuple[dict[str, bytes], dict[str, dict[str, str]],
-                                              dict[str, Any]]:
+@dataclass(frozen=True)
+class _Job:
+    """One output file: a bundle (document in a locale) or a compiled catalog."""
+
+    rel: str
+    locale: str
+    policy: str
+    doc_id: str
+    key: str
+    mo: bool = False
+
+
+@dataclass
+class _Done:
+    rel: str
+    data: bytes | None
+    entry: dict[str, str] | None
+    problems: list[Diagnostic]
+    warnings: list[Diagnostic]
+    reused: bool = False
+
+
+def _export_all(config: Config, library: Library, clean: bool, result: BuildResult,
+                read: dict[str, dict[Path, polib.POFile]] | None = None
+                ) -> tuple[dict[str, bytes], dict[str, Any], dict[str, Any]]:
+    """Every bundle and compiled catalog, reusing the previous build's file when its inputs
+    are the same. The (locale, document) jobs run on every core for large libraries."""
     old_cache = {} if clean else _read_cache(config.build_dir)
-    cache: dict[str, dict[str, str]] = {}
-    files: dict[str, bytes] = {}
-    locale_info: dict[str, Any] = {}
     glossary_doc = library.documents.get("glossary")
     locales: list[tuple[str, str]] = [(config.source_locale, "source")]
     locales += [(loc, "required") for loc in config.required_locales]
     locales += [(loc, "optional") for loc in config.optional_locales]
     if config.pseudo_locale:
         locales.append((config.pseudo_locale, "pseudo"))
+    dumps = {doc.id: doc.model.model_dump_json() for doc in library}
+    glossary_dump = dumps.get("glossary", "")
+    catalogs: dict[str, dict[str, polib.POFile]] = {}
+    raw: dict[str, dict[str, str]] = {}
+    glossaries: dict[str, dict[str, Any] | None] = {}
+    jobs: list[_Job] = []
     for locale, policy in locales:
         tag = bcp47(locale)
-        catalogs: dict[str, polib.POFile] = {}
-        raw: dict[str, bytes] = {}
+        catalogs[locale], raw[locale] = {}, {}
         if policy in ("required", "optional"):
-            _, by_path = locale_memory(config, locale)
-            catalogs = {p.stem: c for p, c in by_path.items()}
-            raw = {p.stem: p.read_bytes() for p in by_path}
+            by_path = (read or {}).get(locale)
+            if by_path is None:
+                _, by_path = locale_memory(config, locale)
+            catalogs[locale] = {p.stem: c for p, c in by_path.items()}
+            raw[locale] = {p.stem: _sha(p.read_bytes()) for p in by_path}
             if config.compile_mo:
-                for stem, catalog in catalogs.items():
-                    files[f"mo/{locale}/LC_MESSAGES/{stem}.mo"] = catalog.to_binary()
+                jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
+                              _sha(f"{_code_fingerprint()}\0{digest}".encode()), mo=True)
+                         for stem, digest in raw[locale].items()]
         pseudo, source = policy == "pseudo", policy == "source"
-        glossary = localized_glossary(
-            library, Translator(locale, catalogs.get("glossary"), pseudo, source)
+        glossaries[locale] = localized_glossary(
+            library, Translator(locale, catalogs[locale].get("glossary"), pseudo, source)
         ) if glossary_doc else None
-        totals = Progress()
-        texts = fallen = 0
         for doc in library:
-            rel = f"{tag}/{doc.id}.json"
             inputs = "\0".join([
-                __version__, _code_fingerprint(), tag, policy, doc.model.model_dump_json(),
-                _sha(raw.get(doc.id, b"")), _sha(raw.get("glossary", b"")),
-                glossary_doc.model.model_dump_json() if glossary_doc else "",
+                __version__, _code_fingerprint(), tag, policy, dumps[doc.id],
+                raw[locale].get(doc.id, _sha(b"")), raw[locale].get("glossary", _sha(b"")),
+                glossary_dump,
             ])
-            key = _sha(inputs.encode())
-            catalog = catalogs.get(doc.id)
-            if catalog is not None:
-                totals.add(progress(catalog))
-            previous = old_cache.get(rel)
-            old_file = config.build_dir / rel
-            translate = Translator(locale, catalog, pseudo, source)
-            if previous and previous.get("input") == key and old_file.is_file():
-                data = old_file.read_bytes()
-                if _sha(data) == previous.get("output"):
-                    files[rel] = data
-                    cache[rel] = previous
-                    result.reused += 1
-                    fallbacks = json.loads(data).get("fallbacks", [])
-                    texts += int(previous.get("texts", "0"))
-                    fallen += len(fallbacks)
-                    continue
-            display = config.rel(config.catalog_dir(locale) / f"{doc.id}.po")
-            text, problems = export_document(doc, tag, translate, glossary, display,
-                                             fall_back=policy == "optional")
-            if text is None:
-                result.problems += problems
-                continue
-            result.warnings += problems
-            assert text is not None
-            data = text.encode("utf-8")
-            count = sum(1 for _ in iter_texts(doc.model))
-            files[rel] = data
-            cache[rel] = {"input": key, "output": _sha(data), "texts": str(count)}
-            texts += count
-            fallen += len(translate.fallbacks)
-            result.exported += 1
+            jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
+                             _sha(inputs.encode())))
+
+    def run(job: _Job) -> _Done:
+        previous = old_cache.get(job.rel)
+        if isinstance(previous, dict) and previous.get("input") == job.key:
+            try:
+                data = (config.build_dir / job.rel).read_bytes()
+            except OSError:
+                data = b""
+            if _sha(data) == previous.get("output"):
+                return _Done(job.rel, data, previous, [], [], reused=True)
+        catalog = catalogs[job.locale].get(job.doc_id)
+        if job.mo:
+            assert catalog is not None
+            data = catalog.to_binary()
+            return _Done(job.rel, data, {"input": job.key, "output": _sha(data)}, [], [])
+        doc = library.documents[job.doc_id]
+        translate = Translator(job.locale, catalog, job.policy == "pseudo",
+                               job.policy == "source")
+        display = config.rel(config.catalog_dir(job.locale) / f"{doc.id}.po")
+        text, problems = export_document(doc, bcp47(job.locale), translate,
+                                         glossaries[job.locale], display,
+                                         fall_back=job.policy == "optional")
+        if text is None:
+            return _Done(job.rel, None, None, problems, [])
+        data = text.encode("utf-8")
+        count = sum(1 for _ in iter_texts(doc.model))
+        entry = {"input": job.key, "output": _sha(data), "texts": str(count),
+                 "fallbacks": str(len(translate.fallbacks))}
+        return _Done(job.rel, data, entry, [], problems)
+
+    done = {d.rel: d for d in parallel.run(run, jobs)}
+    files: dict[str, bytes] = {}
+    cache: dict[str, Any] = {}
+    locale_info: dict[str, Any] = {}
+    for job in jobs:
+        outcome = done[job.rel]
+        result.problems += outcome.problems
+        result.warnings += outcome.warnings
+        if outcome.data is None or outcome.entry is None:
+            continue
+        files[job.rel], cache[job.rel] = outcome.data, outcome.entry
+        if not job.mo:
+            if outcome.reused:
+                result.reused += 1
+            else:
+                result.exported += 1
+    for locale, policy in locales:
+        tag = bcp47(locale)
         result.bundles += len(library)
         info: dict[str, Any] = {"policy": policy, "bundles": len(library)}
         if policy in ("required", "optional"):
+            totals = Progress()
+            texts = fallen = 0
+            for doc in library:
+                catalog = catalogs[locale].get(doc.id)
+                if catalog is not None:
+                    totals.add(progress(catalog))
+                entry = cache.get(f"{tag}/{doc.id}.json", {})
+                texts += int(entry.get("texts", "0"))
+                fallen += _fallbacks(entry, files.get(f"{tag}/{doc.id}.json"))
             info["complete_percent"] = round(totals.percent, 1)
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return files, cache, locale_info
 
+
+def _fallbacks(entry: dict[str, str], data: bytes | None) -> int:
+    """How many texts of a bundle fell back to English (from the cache, or the bundle)."""
+    if "fallbacks" in entry:
+        return int(entry["fallbacks"])
+    return len(json.loads(data).get("fallbacks", [])) if data else 0

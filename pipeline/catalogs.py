@@ -7,6 +7,8 @@ the previous msgid, removed English becomes obsolete, moved English keeps its tr
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,12 +17,12 @@ from pathlib import Path
 
 import polib
 
-from . import __version__
+from . import __version__, parallel
 from .config import Config, UsageError
 from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
-from .memory import Memory
+from .memory import Match, Memory
 from .fsutil import LockBusy, exclusive, read_text_or_none, write_atomic
 from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
@@ -54,10 +56,12 @@ def new_header(template: polib.POFile, locale: str) -> dict[str, str]:
 
 def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
           result: MergeResult | None = None) -> polib.POFile:
-    """Merge a template into a catalog. Decisions follow GNU msgmerge: exact match (obsolete
-    entries included) keeps its state, a close match to any translated old entry (fuzzy or
-    obsolete too) becomes fuzzy with its translator comments and its `#|` previous msgid,
-    unmatched translated entries become obsolete."""
+    """Merge a template into a catalog. Decisions follow GNU msgmerge with the locale's other
+    catalogs as compendiums: an exact match keeps its state (obsolete entries included), and
+    an entry still untranslated takes a reviewed translation the memory has for the same
+    English; a close match to any translated old entry (fuzzy or obsolete too), or else to
+    one in the memory, becomes fuzzy with its translator comments and its `#|` previous
+    msgid; unmatched translated entries become obsolete."""
     result = result or MergeResult()
     merged = polib.POFile()
     merged.header = old.header
@@ -68,14 +72,17 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     for entry in old:
         (retired if entry.obsolete else current)[key_of(entry)] = entry
     used: set[EntryKey] = set()
-    local = Memory(reviewed_only=False)
-    local.add([*current.values(), *retired.values()])
+    local: Memory | None = None
     for tentry in template:
         key = key_of(tentry)
         new = polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
                             occurrences=list(tentry.occurrences), comment=tentry.comment)
         previous = current.get(key) or retired.get(key)
-        if previous is not None:
+        # An entry still untranslated here takes only a reviewed translation: one that is
+        # itself fuzzy would be offered again by the next update (not idempotent).
+        hit = (memory.exact(key) if previous is None else
+               memory.exact(key, reviewed=True) if not previous.msgstr else None)
+        if previous is not None and hit is None:
             used.add(key)
             new.msgstr = previous.msgstr
             new.tcomment = previous.tcomment
@@ -86,40 +93,56 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
                 new.previous_msgctxt = previous.previous_msgctxt
             result.counts["fuzzy" if "fuzzy" in previous.flags else
                           "translated" if previous.msgstr else "untranslated"] += 1
-        elif (hit := memory.exact(key)) is not None:
-            new.msgstr = hit.msgstr
-            if hit.fuzzy:
-                new.flags = ["fuzzy"]
+        elif hit is not None:
+            # Moved or reused English, or an entry still untranslated here that another
+            # document has translated: carried over as it is there.
+            _take(new, hit, fuzzy=hit.fuzzy)
             result.counts["from memory"] += 1
             result.counts["fuzzy" if hit.fuzzy else "translated"] += 1
-        elif (hit := local.fuzzy(key) or memory.fuzzy(key)) is not None:
-            hit_key = EntryKey(hit.msgctxt, hit.msgid)
-            source = current.get(hit_key) or retired.get(hit_key)
-            new.msgstr = hit.msgstr
-            new.flags = ["fuzzy"]
-            if source is not None and source.msgstr == hit.msgstr:
-                new.tcomment = source.tcomment
-            if hit.fuzzy and source is not None:
-                # msgmerge: the English the translation was made for, not the fuzzy msgid.
-                new.previous_msgid = source.previous_msgid
-                new.previous_msgctxt = source.previous_msgctxt
-            else:
-                new.previous_msgid = hit.msgid
-                new.previous_msgctxt = hit.msgctxt
-            used.add(hit_key)
-            result.counts["fuzzy"] += 1
         else:
-            result.counts["untranslated"] += 1
+            if local is None:
+                local = Memory(exhaustive=True)
+                local.add([*current.values(), *retired.values()])
+            # The catalog's own close match first: the translator sees the change to their
+            # own English in `#|`, and that old entry is not left behind as obsolete.
+            near = local.fuzzy(key) or memory.fuzzy(key)
+            if near is None:
+                result.counts["untranslated"] += 1
+            else:
+                near_key = EntryKey(near.msgctxt, near.msgid)
+                source = current.get(near_key) or retired.get(near_key)
+                if source is not None and source.msgstr == near.msgstr:
+                    used.add(near_key)
+                _take(new, near, fuzzy=True)
+                result.counts["fuzzy"] += 1
         merged.append(new)
     for key, entry in [*current.items(), *retired.items()]:
         if key in used or not entry.msgstr.strip():
             continue
+        entry = copy.copy(entry)  # the old catalog stays as it was read
         entry.obsolete = True
         entry.occurrences = []
         entry.comment = ""
         merged.append(entry)
         result.counts["obsolete"] += 1
     return merged
+
+
+def _take(new: polib.POEntry, match: Match, *, fuzzy: bool) -> None:
+    """Fill a new entry from a match, as msgmerge does: the translation and translator
+    comments travel; a fuzzy result records the English the translation was made for (the
+    match's own previous msgid when it was fuzzy already)."""
+    new.msgstr = match.msgstr
+    new.tcomment = match.tcomment
+    if not fuzzy:
+        return
+    new.flags = ["fuzzy"]
+    if match.fuzzy:
+        new.previous_msgid = match.previous_msgid
+        new.previous_msgctxt = match.previous_msgctxt
+    else:
+        new.previous_msgid = match.msgid
+        new.previous_msgctxt = match.msgctxt
 
 
 def retire_all(old: polib.POFile) -> polib.POFile:
@@ -140,16 +163,39 @@ def init_catalog(template: polib.POFile, locale: str, entries: bool = True) -> p
     return catalog
 
 
+def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
+    """Every catalog of a locale, in path order (raising PoReadError on the first broken one).
+    Large locales are parsed on every core."""
+    folder = config.catalog_dir(locale)
+    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    parsed = parallel.run(functools.partial(_read_or_error, config), paths)
+    catalogs: dict[Path, polib.POFile] = {}
+    for path, found in zip(paths, parsed):
+        if isinstance(found, Diagnostic):
+            raise PoReadError(found)
+        catalogs[path] = found
+    return catalogs
+
+
+def _read_or_error(config: Config, path: Path) -> polib.POFile | Diagnostic:
+    try:
+        return read_catalog(path, config.rel(path))
+    except PoReadError as exc:
+        return exc.diagnostic
+
+
+def memory_of(catalogs: dict[Path, polib.POFile]) -> Memory:
+    """The locale's translation memory: every entry of every catalog, in path order."""
+    memory = Memory()
+    for catalog in catalogs.values():
+        memory.add(catalog)
+    return memory
+
+
 def locale_memory(config: Config, locale: str) -> tuple[Memory, dict[Path, polib.POFile]]:
     """Read every catalog of a locale (raising PoReadError on the first broken one)."""
-    memory = Memory()
-    catalogs: dict[Path, polib.POFile] = {}
-    folder = config.catalog_dir(locale)
-    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-        catalog = read_catalog(path, config.rel(path))
-        catalogs[path] = catalog
-        memory.add(catalog)
-    return memory, catalogs
+    catalogs = read_catalogs(config, locale)
+    return memory_of(catalogs), catalogs
 
 
 @contextmanager
@@ -171,12 +217,14 @@ def read_templates(config: Config) -> dict[str, polib.POFile]:
     return templates
 
 
-def plan_update(config: Config, locales: list[str]) -> tuple[dict[Path, str], Counter[str],
-                                                             list[Diagnostic]]:
+def plan_update(config: Config, locales: list[str],
+                read: dict[str, dict[Path, polib.POFile]] | None = None
+                ) -> tuple[dict[Path, str], Counter[str], list[Diagnostic]]:
     """What `update` would write: path → text for every catalog that changes.
 
     Everything is read and merged in memory first; nothing is written when any input is
-    broken, so a bad catalog never leaves the locale half-updated.
+    broken, so a bad catalog never leaves the locale half-updated. `read` holds catalogs the
+    caller parsed already (by locale); they are not changed.
     """
     problems: list[Diagnostic] = []
     counts: Counter[str] = Counter()
@@ -187,10 +235,11 @@ def plan_update(config: Config, locales: list[str]) -> tuple[dict[Path, str], Co
         return {}, counts, [exc.diagnostic]
     for locale in locales:
         try:
-            memory, catalogs = locale_memory(config, locale)
+            catalogs = read[locale] if read and locale in read else read_catalogs(config, locale)
         except PoReadError as exc:
             problems.append(exc.diagnostic)
             continue
+        memory = memory_of(catalogs)
         for path, catalog in catalogs.items():
             language = catalog.metadata.get("Language", "")
             if language and normalize_or_none(language) != locale:

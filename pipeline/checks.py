@@ -30,6 +30,7 @@ from .config import UsageError
 from .diagnostics import Diagnostic, diag
 from .locales import normalize, plural_forms
 from .pofiles import EntryKey, entry_status, key_of
+from .textunits import hidden_characters, printable
 
 # ---------------------------------------------------------------------------------------------
 # Public data
@@ -85,7 +86,6 @@ _LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 _URL = re.compile(r"https?://[^\s<>\"'\])]+", re.IGNORECASE)
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s<>\"'\])]+")
 _TRAILING_PUNCT = ".,;:!?…»”’"
-_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _NBSP = "\u00a0\u202f"
 _MARKUP_CHARS = "*_"
 
@@ -349,32 +349,44 @@ def check_language(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         yield Finding("E513", f"{shown!r} reads as {code!r}, not {ctx.language!r}")
 
 
+# What a browser's HTML tokenizer starts a tag, comment or declaration with: more than
+# CommonMark's raw HTML (`<svg/onload=…>` is text to Markdown but a tag to innerHTML).
+_TAG_START = re.compile(r"<(?:/?[A-Za-z]|[!?])")
+
+
+def _tag_snippet(text: str, start: int) -> str:
+    end = text.find(">", start)
+    stop = end + 1 if 0 <= end - start < 40 else start + 40
+    return text[start:stop]
+
+
 def check_security(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E515: translations are rendered like the source, so they get the same safety rules —
-    and may not point anywhere the English does not."""
+    and may not point anywhere the English does not. Beyond what Markdown calls raw HTML,
+    anything a browser would start a tag with is refused when the English has none there:
+    a translation may reach an app that puts text into HTML."""
     analysis = markup.analyze(pair.translation)
     for problem in analysis.problems:
         yield Finding("E515", problem.message)
     source_links = set(markup.analyze(pair.source).links)
     for target in sorted(set(analysis.links) - source_links):
         yield Finding("E515", f"link target {target!r} is not in the source")
+    if any(p.code == "E307" for p in analysis.problems):
+        return  # raw HTML is reported above already
+    allowed = Counter(_tag_snippet(pair.source, m.start()) for m in _TAG_START.finditer(pair.source))
+    for match in _TAG_START.finditer(pair.translation):
+        snippet = _tag_snippet(pair.translation, match.start())
+        if allowed[snippet] > 0:
+            allowed[snippet] -= 1
+            continue
+        yield Finding("E515", f"{snippet!r} would be read as an HTML tag; "
+                              "write '<' followed by a space, or rephrase")
 
 
 def check_control_chars(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E516: invisible characters that corrupt display or reorder text (bidi spoofing)."""
-    seen: set[str] = set()
-    for ch in pair.translation:
-        if ch in seen or ch in "\n\t":
-            continue
-        if ch in _BIDI_CONTROLS:
-            kind = "bidi control"
-        elif unicodedata.category(ch) == "Cc":
-            kind = "control character"
-        else:
-            continue
-        seen.add(ch)
-        name = unicodedata.name(ch, "")
-        yield Finding("E516", f"{kind} U+{ord(ch):04X}{f' ({name})' if name else ''}")
+    for description in hidden_characters(pair.translation):
+        yield Finding("E516", description)
 
 
 def check_addresses(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
@@ -526,9 +538,9 @@ HEADER_CHECKS: list[HeaderCheckFn] = [check_language_header, check_plural_forms,
 def _source_ref(entry: polib.POEntry, info: UnitInfo | None) -> str | None:
     if info is not None:
         return info.source_ref
-    if entry.occurrences:
+    if entry.occurrences:  # written in the catalog: shown with hidden characters escaped
         path, line = entry.occurrences[0]
-        return f"{path}:{line}" if line else str(path)
+        return printable(f"{path}:{line}" if line else str(path))
     return None
 
 

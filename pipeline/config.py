@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .codes import BY_NAME, CODES, Severity
+from .textunits import printable
 
 
 class UsageError(Exception):
@@ -39,14 +40,29 @@ class Config:
 
     @property
     def templates_dir(self) -> Path:
-        return self.locales_dir / "templates"
+        return self._inside_locales(self.locales_dir / "templates")
 
     @property
     def locales(self) -> tuple[str, ...]:
         return self.required_locales + self.optional_locales
 
     def catalog_dir(self, locale: str) -> Path:
-        return self.locales_dir / locale / "LC_MESSAGES"
+        if locale in ("", ".", "..") or Path(locale).name != locale:
+            raise UsageError(f"{locale!r} is not a locale folder name", "E409")
+        return self._inside_locales(self.locales_dir / locale / "LC_MESSAGES")
+
+    def _inside_locales(self, folder: Path) -> Path:
+        """Every catalog is read from and written under the locales folder: a folder that is a
+        link leading elsewhere is refused, so nothing outside is read or overwritten."""
+        try:
+            inside = folder.resolve().is_relative_to(self.locales_dir.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
+            inside = False
+        if not inside:
+            shown = folder.relative_to(self.root) if folder.is_relative_to(self.root) else folder
+            raise UsageError(f"'{printable(shown.as_posix())}' is a link leading outside "
+                             f"{self.rel(self.locales_dir)}/; refused", "E011")
+        return folder
 
     def severity_for(self, locale: str | None) -> dict[str, Severity]:
         merged = dict(self.severity)
@@ -55,11 +71,14 @@ class Config:
         return merged
 
     def rel(self, path: Path) -> str:
-        """A path as a writer sees it: relative to the project root when inside it."""
+        """A path as a writer sees it: relative to the project root when inside it (a link is
+        shown where it is, not where it leads), hidden characters of a file name escaped."""
+        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
+            return printable(path.relative_to(self.root).as_posix())
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return printable(path.resolve().relative_to(self.root.resolve()).as_posix())
         except ValueError:
-            return str(path)
+            return printable(str(path))
 
 
 def find_root(start: Path) -> Path:

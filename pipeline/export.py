@@ -8,6 +8,7 @@ that fell back to English.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
@@ -22,7 +23,7 @@ from .library import Library, LoadedDocument
 from .models import DOCUMENT_MODELS, Exercise, Glossary, Guide, Reviewer
 from .pofiles import EntryKey, is_translated, key_of
 from .pseudo import pseudo_text
-from .textunits import TextUnit, format_path, iter_refs, localize
+from .textunits import TextUnit, format_path, iter_refs, localize, printable
 
 D = TypeVar("D", Exercise, Guide, Reviewer, Glossary)
 BUNDLE_VERSION = 1
@@ -175,13 +176,24 @@ def _bundle_error(doc: LoadedDocument, err: Any, translate: Translator, display:
                 line = entry_line
                 break
     src_line, _ = doc.source.where(path)
-    return diag(display, line, 0, "E601", f"{format_path(path)}: {err['msg']}",
+    return diag(display, line, 0, "E601", printable(f"{format_path(path)}: {err['msg']}"),
                 source_ref=f"{doc.source.display}:{src_line}")
 
 
+# Characters escaped in JSON output though JSON does not require it: a bundle stays safe when
+# an app inlines it in an HTML page (`</script>` cannot end the element) or in JavaScript
+# source (U+2028 and U+2029 end a string literal in older engines). Parsed, nothing differs.
+_HTML_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+              "\u2029": "\\u2029"}
+_HTML_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
 def render_json(data: Any) -> str:
-    """Stable bytes: sorted keys, fixed indentation, UTF-8 text, final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """Stable bytes: sorted keys, fixed indentation, UTF-8 text, final newline; characters
+    that matter to HTML and JavaScript escaped (JSON syntax never uses them, so only strings
+    are touched)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return _HTML_UNSAFE.sub(lambda m: _HTML_SAFE[m.group(0)], text)
 
 
 def localized_glossary(library: Library, translate: Callable[[TextUnit], str]

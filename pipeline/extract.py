@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polib
 
-from . import __version__, markup
+from . import __version__, markup, parallel
 from .config import Config
 from .fsutil import read_text_or_none
 from .library import Library, LoadedDocument
@@ -118,18 +118,19 @@ def render_templates(config: Config, library: Library) -> dict[Path, str]:
     """Every template's exact text. An existing template whose messages did not change keeps
     its creation date, so unchanged content never churns diffs."""
     stamp = now_stamp()
-    result: dict[Path, str] = {}
-    for doc in library:
-        path = template_path(config, doc.id)
-        old = read_text_or_none(path)
+
+    def render(doc: LoadedDocument) -> str:
+        old = read_text_or_none(template_path(config, doc.id))
         old_date = _creation_date(old) if old else None
         if old_date is not None:
             candidate = render_catalog(build_template(config, doc, old_date))
             if candidate == old:
-                result[path] = old
-                continue
-        result[path] = render_catalog(build_template(config, doc, stamp))
-    return result
+                return candidate
+        return render_catalog(build_template(config, doc, stamp))
+
+    docs = list(library)
+    return {template_path(config, doc.id): text
+            for doc, text in zip(docs, parallel.run(render, docs))}
 
 
 def stale_templates(config: Config, library: Library) -> tuple[dict[Path, str], list[Path]]:

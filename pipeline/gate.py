@@ -10,8 +10,8 @@ from pathlib import Path
 
 import polib
 
-from . import checks
-from .catalogs import locale_memory, plan_update
+from . import checks, language, parallel
+from .catalogs import plan_update, read_catalogs
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import stale_templates
@@ -29,6 +29,8 @@ class GateResult:
     library: Library
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checked_files: int = 0
+    # The catalogs read for the checks, by locale and path (for the build to reuse).
+    catalogs: dict[str, dict[Path, polib.POFile]] = field(default_factory=dict)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -76,7 +78,8 @@ def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict
     return terms
 
 
-def freshness(config: Config, library: Library, locales: Sequence[str]) -> list[Diagnostic]:
+def freshness(config: Config, library: Library, locales: Sequence[str],
+              read: dict[str, dict[Path, polib.POFile]] | None = None) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path, text in schema_files(config.schema_dir).items():
         if read_text_or_none(path) != text:
@@ -92,7 +95,7 @@ def freshness(config: Config, library: Library, locales: Sequence[str]) -> list[
                              "template of a deleted document; run 'pipeline extract'"))
     if changed or orphans:
         return problems  # catalogs are judged against current templates only
-    writes, _, read_problems = plan_update(config, list(locales))
+    writes, _, read_problems = plan_update(config, list(locales), read)
     problems += read_problems
     for path in sorted(writes):
         code, what = ("E407", "is not merged with its template") if path.exists() else (
@@ -107,24 +110,36 @@ def run_gate(config: Config, locales: Sequence[str] | None = None) -> GateResult
     result = GateResult(library, list(problems))
     result.checked_files = len(library)
     chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
-    if not any(d.severity == "error" for d in problems):
-        result.diagnostics += apply_severity(freshness(config, library, chosen), config.severity)
-    units = unit_index(library)
+    # Each locale's catalogs are read once, for freshness and for the checks.
+    unreadable: dict[str, Diagnostic] = {}
     for locale in chosen:
         try:
-            _, catalogs = locale_memory(config, locale)
+            result.catalogs[locale] = read_catalogs(config, locale)
         except PoReadError as exc:
-            result.diagnostics.append(exc.diagnostic)
+            unreadable[locale] = exc.diagnostic
+    if not any(d.severity == "error" for d in problems):
+        result.diagnostics += apply_severity(
+            freshness(config, library, chosen, result.catalogs), config.severity)
+    units = unit_index(library)
+    for locale in chosen:
+        if locale in unreadable:
+            result.diagnostics.append(unreadable[locale])
             continue
+        catalogs = result.catalogs[locale]
         terms = glossary_terms(library, catalogs)
-        found: list[Diagnostic] = []
-        for path, catalog in catalogs.items():
-            ctx = checks.CheckContext(
-                locale=locale, display=config.rel(path), units=units.get(path.stem, {}),
-                glossary=terms, same_as_source_allow=frozenset(config.same_as_source_allow),
-            )
-            found += checks.check_catalog(catalog, ctx)
-            result.checked_files += 1
+        # Every translation's language is judged in one batch before the checks fan out.
+        language.prefetch((e.msgstr for c in catalogs.values() for e in c
+                           if e.msgstr and not e.obsolete), locale)
+        allow = frozenset(config.same_as_source_allow)
+
+        def check(path: Path) -> list[Diagnostic]:
+            ctx = checks.CheckContext(locale=locale, display=config.rel(path),
+                                      units=units.get(path.stem, {}), glossary=terms,
+                                      same_as_source_allow=allow)
+            return checks.check_catalog(catalogs[path], ctx)
+
+        found = [d for part in parallel.run(check, list(catalogs)) for d in part]
+        result.checked_files += len(catalogs)
         found = apply_severity(found, config.severity_for(locale))
         if locale not in config.required_locales:
             found = [replace(d, severity="warning") for d in found]

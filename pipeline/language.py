@@ -7,9 +7,11 @@ are limited to a few languages; short texts are never judged (too little evidenc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import (ConfidenceValue, IsoCode639_1, Language, LanguageDetector,
+                    LanguageDetectorBuilder)
 
 _CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -33,23 +35,61 @@ def _detector(expected: str) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*sorted(languages, key=str)).build()
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences long enough to judge, link targets and emphasis markers removed."""
+    cleaned = _LINK_TARGET.sub("]", text).replace("*", "")
+    return [s for s in _SENTENCE_END.split(cleaned) if len(_WORD.findall(s)) >= MIN_WORDS]
+
+
+# Verdicts by language and sentence: the foreign language's code, or None. Texts repeat a
+# lot (standard steps, the same sentence in several documents), and every verdict is reused.
+_VERDICTS: dict[str, dict[str, str | None]] = {}
+
+
+def _verdict(values: list[ConfidenceValue], base: str) -> str | None:
+    if not values:
+        return None
+    top = values[0]
+    code = top.language.iso_code_639_1.name.lower()
+    expected_value = next((v.value for v in values
+                           if v.language.iso_code_639_1.name.lower() == base), 0.0)
+    if code != base and top.value >= MIN_CONFIDENCE and expected_value <= MAX_EXPECTED:
+        return code
+    return None
+
+
+def _base(expected: str) -> str | None:
+    base = expected.split("_")[0].split("-")[0].lower()
+    return base if _language(base) is not None else None
+
+
+def prefetch(texts: Iterable[str], expected: str) -> None:
+    """Judge every sentence of many texts at once, on every core (lingua's batch call is
+    several times faster than one call per sentence). Later `foreign_sentence` calls on
+    these texts are dictionary lookups."""
+    base = _base(expected)
+    if base is None:
+        return
+    known = _VERDICTS.setdefault(base, {})
+    todo = sorted({s for text in texts for s in _sentences(text) if s not in known})
+    if not todo:
+        return
+    batch = _detector(base).compute_language_confidence_values_in_parallel(todo)
+    for sentence, values in zip(todo, batch):
+        known[sentence] = _verdict(values, base)
+
+
 def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:
     """The first sentence that clearly reads as another language: (sentence, iso code)."""
-    base = expected.split("_")[0].split("-")[0].lower()
-    if _language(base) is None:
+    base = _base(expected)
+    if base is None:
         return None
-    detector = _detector(base)
-    cleaned = _LINK_TARGET.sub("]", text).replace("*", "")
-    for sentence in _SENTENCE_END.split(cleaned):
-        if len(_WORD.findall(sentence)) < MIN_WORDS:
-            continue
-        values = detector.compute_language_confidence_values(sentence)
-        if not values:
-            continue
-        top = values[0]
-        code = top.language.iso_code_639_1.name.lower()
-        expected_value = next((v.value for v in values
-                               if v.language.iso_code_639_1.name.lower() == base), 0.0)
-        if code != base and top.value >= MIN_CONFIDENCE and expected_value <= MAX_EXPECTED:
+    known = _VERDICTS.setdefault(base, {})
+    for sentence in _sentences(text):
+        if sentence not in known:
+            known[sentence] = _verdict(
+                _detector(base).compute_language_confidence_values(sentence), base)
+        code = known[sentence]
+        if code is not None:
             return sentence.strip(), code
     return None

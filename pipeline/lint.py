@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 from .config import Config
 from .diagnostics import Diagnostic, diag
-from .language import foreign_sentence
+from .language import foreign_sentence, prefetch
 from .library import LoadedDocument
 from .textunits import TextUnit, format_path, iter_texts
 
@@ -18,7 +19,15 @@ _ENDS_SENTENCE = re.compile(r"""[.!?…](\*{1,3}|_{1,3}|["'”»)\]])*$""")
 _NUMBERED = re.compile(r"^\s*(step\s+)?\d+\s*[.):-]\s+", re.IGNORECASE)
 
 
-def lint_document(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
+def lint_documents(docs: Iterable[LoadedDocument], config: Config) -> list[Diagnostic]:
+    """Lint many documents: their sentences are judged for language in one batch first."""
+    units = [(doc, list(iter_texts(doc.model))) for doc in docs]
+    prefetch((unit.text for _, found in units for unit in found), config.source_locale)
+    return [problem for doc, found in units for problem in lint_document(doc, config, found)]
+
+
+def lint_document(doc: LoadedDocument, config: Config,
+                  units: list[TextUnit] | None = None) -> list[Diagnostic]:
     src = doc.source
     schema_ref = f"$schema={_schema_path(doc, config)}"
     problems: list[Diagnostic] = []
@@ -26,7 +35,7 @@ def lint_document(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
         problems.append(diag(src.display, 1, 1, "W012",
                              f"first line should be '# yaml-language-server: {schema_ref}'"))
     seen_steps: dict[str, int] = {}
-    for unit in iter_texts(doc.model):
+    for unit in iter_texts(doc.model) if units is None else units:
         line, col = src.where(unit.path)
         where = format_path(unit.path)
         for code, message in lint_text(unit, config.source_locale):

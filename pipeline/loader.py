@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diag
 from .textunits import Path as DataPath
+from .textunits import printable
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -67,10 +68,9 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
     """Read one file. Returns the file (data None when unreadable) and any diagnostics."""
     src = SourceFile(path, display)
     try:
-        if root is not None and path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                return src, [diag(display, 0, 0, "E011", f"links outside the source folder, to {str(target)!r}")]
+        # The file, or a folder between it and the root, may be a link leading elsewhere.
+        if root is not None and not (target := path.resolve()).is_relative_to(root.resolve()):
+            return src, [diag(display, 0, 0, "E011", f"links outside the source folder, to {str(target)!r}")]
         size = path.stat().st_size
         if size > max_bytes:
             return src, [diag(display, 0, 0, "E007", f"file is {size:,} bytes; the limit is {max_bytes:,}")]
@@ -100,7 +100,7 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = printable(exc.problem or exc.context or "invalid YAML")
         if "expected a single document" in str(exc):
             problem = "only one YAML document per file (remove the '---' separator)"
         return src, [diag(display, line, col, "E002", problem)]
@@ -138,6 +138,12 @@ def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: i
             if not isinstance(key_node, ScalarNode) or str(key_node.tag) == _STD + "merge":
                 raise _LoadError("E005", "only plain text keys are allowed (no merge keys "
                                  "or complex keys)", *_pos(key_node))
+            if getattr(key_node, "anchor", None):
+                raise _LoadError("E005", "anchors and aliases (&name, *name) are not allowed; "
+                                 "write the key out", *_pos(key_node))
+            if str(key_node.tag) not in _SCALAR_TAGS:
+                raise _LoadError("E005", f"tag {str(key_node.tag)!r} is not allowed on a key",
+                                 *_pos(key_node))
             key = str(key_node.value)
             if key in result:
                 first = src.keys[path + (key,)]

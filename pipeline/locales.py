@@ -16,7 +16,7 @@ _CODE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_([A-Z]{2}|\d{3}))?$")
 def normalize(code: str) -> str:
     """`pt-BR` → `pt_BR`; refuses anything that is not a locale code (and so any path)."""
     candidate = code.replace("-", "_")
-    if not _CODE.match(candidate):
+    if not _CODE.fullmatch(candidate):
         raise UsageError(f"{code!r} is not a locale code (examples: 'fr', 'pt_BR')", "E409")
     return candidate
 

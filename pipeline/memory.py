@@ -1,18 +1,24 @@
 """Translation memory of one locale: every translation in every catalog, obsolete included.
 
 `update` asks it for new or changed English, so a sentence moved to another document or a
-standard step reused in a new exercise keeps its translation. Exact matches come back as
-translated (like `msgmerge --compendium`); close matches as fuzzy.
+standard step reused in a new exercise keeps its translation. Exact matches come back as they
+were (like `msgmerge --compendium`); close matches are always offered as fuzzy, so a changed
+number ("hold 10 seconds" → "hold 30 seconds") is never carried over silently.
+
+Close matches are found the way GNU msgmerge finds them, only faster: an index of 4-character
+n-grams picks the candidates sharing the most n-grams with the new English, and rapidfuzz
+scores just those (msgmerge's similarity: 2 × common characters / total length).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polib
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from .pofiles import EntryKey, key_of
 
@@ -20,6 +26,13 @@ from .pofiles import EntryKey, key_of
 FUZZY_THRESHOLD = 60.0
 # msgmerge's small bonus for a candidate with the same msgctxt or none (0.00001 of 1.0).
 CONTEXT_BONUS = 0.001
+# Any two texts more similar than the threshold differ in length by less than this factor.
+_LENGTH_FACTOR = 200.0 / FUZZY_THRESHOLD - 1.0
+# Texts too short to have an n-gram are compared with every short text of a fitting length.
+GRAM = 4
+_SHORT_MAX = int((GRAM - 1) * 4 * _LENGTH_FACTOR)
+# How many n-gram occurrences a search counts at most (beyond half the query's n-grams).
+COUNT_BUDGET = 10_000
 
 
 @dataclass(frozen=True)
@@ -29,81 +42,141 @@ class Match:
     msgstr: str
     fuzzy: bool
     score: float
+    # What the translation was made for, when it is itself fuzzy (msgmerge's `#|` lines).
+    previous_msgid: str | None = None
+    previous_msgctxt: str | None = None
+    tcomment: str = ""
 
 
-class Memory:
-    """`reviewed_only=False` also offers fuzzy translations as close matches, as msgmerge
-    does with the old catalog's own entries."""
-
-    def __init__(self, reviewed_only: bool = True) -> None:
-        self.reviewed_only = reviewed_only
-        self._exact: dict[EntryKey, Counter[tuple[str, bool]]] = defaultdict(Counter)
-        self._candidates: list[EntryKey] = []
-        self._texts: list[str] = []
-        self._best: dict[EntryKey, tuple[str, bool]] = {}
-
-    def add(self, entries: Iterable[polib.POEntry]) -> None:
-        for entry in entries:
-            if not entry.msgstr.strip() or not entry.msgid:
-                continue
-            key = key_of(entry)
-            self._exact[key][(entry.msgstr, "fuzzy" in entry.flags)] += 1
-        self._best.clear()
-
-    def _finish(self) -> None:
-        if self._best or not self._exact:
-            return
-        for key, counts in self._exact.items():
-            # Prefer reviewed translations, then the most frequent, then a stable order.
-            self._best[key] = min(counts, key=lambda item: (item[1], -counts[item], item[0]))
-        # In the order first seen (catalogs are read in a fixed order), so that among equally
-        # close matches the earlier one wins, as in msgmerge.
-        self._candidates = [k for k, (_, fz) in self._best.items()
-                            if not (fz and self.reviewed_only)]
-        self._texts = [k.msgid for k in self._candidates]
-
-    def exact(self, key: EntryKey) -> Match | None:
-        self._finish()
-        best = self._best.get(key)
-        if best is None:
-            return None
-        return Match(key.msgid, key.context, best[0], best[1], 100.0)
-
-    def fuzzy(self, key: EntryKey, exclude: EntryKey | None = None) -> Match | None:
-        """The closest translation of similar English, if similar enough: msgmerge's
-        similarity (`fstrcmp`) above 0.6, a tiny bonus for the same or no msgctxt."""
-        self._finish()
-        if not self._texts:
-            return None
-        query = key.msgid
-        lower, upper = len(query) * 0.42, len(query) / 0.42 + 1
-        grams = _grams(query)
-        best: Match | None = None
-        best_rank: tuple[float, int, int] | None = None
-        for text, score, index in process.extract(
-            query, self._texts, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=20,
-            processor=None,
-        ):
-            candidate = self._candidates[index]
-            if candidate == key or candidate == exclude or not lower <= len(text) <= upper:
-                continue
-            # msgmerge only looks at texts sharing a 4-gram with the query, best sharers first.
-            theirs = set(_grams(text))
-            shared = sum(1 for gram in grams if gram in theirs)
-            if grams and not shared:
-                continue
-            if candidate.context is None or candidate.context == key.context:
-                score += CONTEXT_BONUS
-            if score <= FUZZY_THRESHOLD:
-                continue
-            rank = (score, shared, -index)
-            if best_rank is None or rank > best_rank:
-                msgstr, fuzzy = self._best[candidate]
-                best = Match(candidate.msgid, candidate.context, msgstr, fuzzy, score)
-                best_rank = rank
-        return best
+@dataclass(frozen=True)
+class _Translation:
+    msgstr: str
+    fuzzy: bool
+    previous_msgid: str | None
+    previous_msgctxt: str | None
+    tcomment: str
 
 
 def _grams(text: str) -> list[str]:
-    """The text's 4-character n-grams, msgmerge's index for fuzzy search."""
-    return [text[i:i + 4] for i in range(len(text) - 3)]
+    """The text's 4-character n-grams in order, repeats included (msgmerge's index)."""
+    return [text[i:i + GRAM] for i in range(len(text) - GRAM + 1)]
+
+
+class Memory:
+    """Translations by (msgctxt, msgid), and an n-gram index over them for close matches.
+
+    `exhaustive=True` scores every candidate sharing an n-gram (msgmerge's search in the old
+    catalog itself); otherwise only the few that share the most (its compendium search)."""
+
+    def __init__(self, exhaustive: bool = False) -> None:
+        self.exhaustive = exhaustive
+        self._found: dict[EntryKey, Counter[_Translation]] = defaultdict(Counter)
+        self._order: dict[EntryKey, int] = {}
+        self._entries = 0
+        self._best: dict[EntryKey, _Translation] | None = None
+        self._keys: list[EntryKey] = []
+        self._index: dict[str, list[int]] | None = None
+        self._short: dict[int, list[int]] = {}
+
+    def add(self, entries: Iterable[polib.POEntry]) -> None:
+        for entry in entries:
+            if not entry.msgid:
+                continue
+            self._entries += 1
+            if not entry.msgstr:
+                continue
+            key = key_of(entry)
+            fuzzy = "fuzzy" in entry.flags
+            self._found[key][_Translation(
+                entry.msgstr, fuzzy, entry.previous_msgid if fuzzy else None,
+                entry.previous_msgctxt if fuzzy else None, entry.tcomment or "")] += 1
+            self._order.setdefault(key, len(self._order))
+        self._best = None
+        self._index = None
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def _translations(self) -> dict[EntryKey, _Translation]:
+        if self._best is None:
+            self._best = {}
+            for key, counts in self._found.items():
+                # Reviewed first, then the most frequent, then a stable order.
+                self._best[key] = min(counts, key=lambda t: (t.fuzzy, -counts[t], t.msgstr,
+                                                             t.tcomment))
+        return self._best
+
+    def _match(self, key: EntryKey, score: float) -> Match:
+        found = self._translations()[key]
+        return Match(key.msgid, key.context, found.msgstr, found.fuzzy, score,
+                     found.previous_msgid, found.previous_msgctxt, found.tcomment)
+
+    def exact(self, key: EntryKey, reviewed: bool = False) -> Match | None:
+        """The translation of the same English, if any (with `reviewed`, only one that is
+        not fuzzy)."""
+        if key not in self._found:
+            return None
+        found = self._match(key, 100.0)
+        return None if reviewed and found.fuzzy else found
+
+    def _build_index(self) -> dict[str, list[int]]:
+        if self._index is None:
+            # In the order first seen (catalogs are read in a fixed order), so that among
+            # equally close matches the earlier one wins, as in msgmerge.
+            self._keys = sorted(self._found, key=self._order.__getitem__)
+            index: dict[str, list[int]] = defaultdict(list)
+            self._short = defaultdict(list)
+            for number, key in enumerate(self._keys):
+                text = key.msgid
+                for gram in dict.fromkeys(_grams(text)):
+                    index[gram].append(number)
+                if len(text) <= _SHORT_MAX:
+                    self._short[len(text)].append(number)
+            self._index = dict(index)
+        return self._index
+
+    def _candidates(self, query: str, grams: list[str]) -> list[int]:
+        """Candidates in msgmerge's order: most shared n-grams first, then first seen."""
+        index = self._build_index()
+        if not grams:
+            low = math.ceil(len(query) / _LENGTH_FACTOR)
+            high = int(len(query) * _LENGTH_FACTOR)
+            return [n for size in range(low, high + 1) for n in self._short.get(size, [])]
+        shared: Counter[int] = Counter()
+        postings = [p for p in map(index.get, grams) if p is not None]
+        if not self.exhaustive:
+            # The rarest n-grams first, the commonest ones only while within budget: a gram
+            # most texts share barely changes the ranking, and counting it is most of the cost.
+            postings.sort(key=len)
+            spent = 0
+            for cut, posting in enumerate(postings):
+                spent += len(posting)
+                if spent > COUNT_BUDGET and cut >= len(postings) // 2:
+                    del postings[cut:]
+                    break
+        for posting in postings:
+            shared.update(posting)
+        if self.exhaustive:
+            return sorted(shared, key=lambda n: (-shared[n], n))
+        # msgmerge looks at the first few: the square root of the memory's size, at least 10.
+        few = max(10, int(math.sqrt(self._entries)))
+        best = sorted((-count, n) for n, count in shared.most_common(few))
+        return [n for _, n in best]
+
+    def fuzzy(self, key: EntryKey, lower_bound: float = FUZZY_THRESHOLD) -> Match | None:
+        """The closest translation of similar English, if more similar than `lower_bound`:
+        msgmerge's similarity, plus a tiny bonus for the same or no msgctxt."""
+        if not self._found:
+            return None
+        query = key.msgid
+        best_score, best = lower_bound, -1
+        for number in self._candidates(query, _grams(query)):
+            candidate = self._keys[number]
+            if candidate == key:
+                continue
+            bonus = CONTEXT_BONUS if candidate.context in (None, key.context) else 0.0
+            score = fuzz.ratio(query, candidate.msgid,
+                               score_cutoff=max(best_score - bonus * 1.01, 0.0)) + bonus
+            if score > best_score and score - bonus > 0:
+                best_score, best = score, number
+        return self._match(self._keys[best], best_score) if best >= 0 else None

@@ -2,6 +2,8 @@
 
 polib does the parsing and formatting; a line-level syntax pass first catches what polib
 would silently accept (an unterminated string, say), so a translator gets `file:line`.
+Catalogs come from outside the team, so reading also bounds what it accepts: a size limit,
+no plural entries (no text of the content is plural), a sane Plural-Forms header.
 """
 
 from __future__ import annotations
@@ -16,13 +18,25 @@ from .diagnostics import Diagnostic, diag
 from .fsutil import write_if_changed
 
 WRAP_WIDTH = 79
+# Ten times a source file's default limit: far above any real catalog, parsed in about a second.
+MAX_CATALOG_BYTES = 10_000_000
+MAX_HEADER_NAME = 100
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$")
 _CONTINUATION = re.compile(rf"^{_STRING}\s*$")
 _KEYWORD_START = re.compile(r"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
+_PLURAL_KEYWORD = re.compile(r"^(?:msgid_plural|msgstr\[)")
 _OBSOLETE = re.compile(r"^#~\s?")
 _PREVIOUS = re.compile(r"^#~?\|\s?")
+_PREVIOUS_LINE = re.compile(rf"^(?:msgctxt|msgid)\s+{_STRING}\s*$")
+_OBSOLETE_PREVIOUS = re.compile(r"^([^\S\n]*)#~\|", re.MULTILINE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+# gettext's rule language, at most six forms (CLDR's maximum), and xgettext's placeholder.
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*"
+                           r"[n0-9\s()?:<>=!&|%+*/-]{1,400};?\s*$")
+_PLURAL_PLACEHOLDER = "nplurals=INTEGER; plural=EXPRESSION;"
+# In a compiled catalog NUL separates plural forms and EOT context from msgid.
+_SEPARATOR_CHARS = frozenset("\x00\x04")
 
 
 class PoReadError(Exception):
@@ -41,13 +55,38 @@ def key_of(entry: polib.POEntry) -> EntryKey:
     return EntryKey(entry.msgctxt, entry.msgid)
 
 
-def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
-    """Parse a catalog or raise PoReadError with the first problem's line."""
+def locales_root(path: Path) -> Path | None:
+    """The locales folder a catalog belongs to by the gettext layout the project uses
+    (`<locales>/<locale>/LC_MESSAGES/<doc>.po`, `<locales>/templates/<doc>.pot`), if any."""
+    if path.parent.name == "LC_MESSAGES":
+        return path.parent.parent.parent
+    if path.suffix == ".pot" and path.parent.name == "templates":
+        return path.parent.parent
+    return None
+
+
+def read_catalog(path: Path, display: str | None = None, *, root: Path | None = None,
+                 max_bytes: int = MAX_CATALOG_BYTES) -> polib.POFile:
+    """Parse a catalog or raise PoReadError with the first problem's line.
+
+    A catalog (or a folder above it) that links outside `root` — by default the locales
+    folder it sits in — is refused: a link must not pull in files from elsewhere."""
     shown = display or str(path)
+    root = root or locales_root(path)
     try:
+        if root is not None:
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                raise PoReadError(diag(shown, 0, 0, "E011", f"links outside {root.name}/, to "
+                                                            f"{str(target)!r}; refused"))
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PoReadError(diag(shown, 0, 0, "E007",
+                                   f"catalog is {size:,} bytes; the limit is {max_bytes:,}"))
         raw = path.read_bytes()
-    except OSError as exc:
-        raise PoReadError(diag(shown, 0, 0, "E401", f"cannot read catalog: {exc.strerror or exc}"))
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
+        reason = getattr(exc, "strerror", None) or exc
+        raise PoReadError(diag(shown, 0, 0, "E401", f"cannot read catalog: {reason}")) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,28 +96,55 @@ def read_catalog(path: Path, display: str | None = None) -> polib.POFile:
     return parse_catalog(text, shown)
 
 
+class _Lines(list[str]):
+    """A catalog's lines, split at line feeds only. Given text, polib splits it with
+    `str.splitlines`, which also breaks at U+2028, U+0085, U+001C… inside a translation and
+    silently drops text; and it first tries the text as a file name. Lines avoid both."""
+
+    def splitlines(self) -> list[str]:
+        return list(self)
+
+
 def parse_catalog(text: str, display: str) -> polib.POFile:
+    """Parse catalog text or raise PoReadError for its first problem: a syntax error, a
+    plural entry, a NUL or EOT, a charset other than UTF-8, an unusable Plural-Forms, a
+    repeated entry or header."""
     if text.startswith("\ufeff"):
         text = text[1:]
     problem = _syntax_problem(text)
     if problem:
         line, message = problem
         raise PoReadError(diag(display, line, 0, "E401", message))
+    # polib skips the previous msgid of an obsolete entry (`#~|`); as `#|` it is kept.
+    text = _OBSOLETE_PREVIOUS.sub(r"\1#|", text)
     try:
-        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        catalog = polib.pofile(_Lines(text.split("\n")), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise PoReadError(diag(display, int(match.group(1)) if match else 0, 0, "E401",
                                "syntax error: " + re.sub(r" in po file .*", "", str(exc))))
+    for name in catalog.metadata:
+        if len(name) > MAX_HEADER_NAME:
+            raise PoReadError(diag(display, 1, 0, "E401", f"header field name {name[:40]!r}… is "
+                                                          f"longer than {MAX_HEADER_NAME} characters"))
     charset = _CHARSET.search(catalog.metadata.get("Content-Type", ""))
     if charset is None or charset.group(1).lower().replace("-", "") != "utf8":
         found = charset.group(1) if charset else "none"
         raise PoReadError(diag(display, 1, 0, "E402",
                                f"Content-Type charset is {found!r}; use 'charset=UTF-8'"))
+    plural_forms = catalog.metadata.get("Plural-Forms", "").strip()
+    if plural_forms and plural_forms != _PLURAL_PLACEHOLDER and not _PLURAL_FORMS.match(
+            plural_forms):
+        raise PoReadError(diag(display, 1, 0, "E405",
+                               f"Plural-Forms {plural_forms[:80]!r} is not a gettext plural rule "
+                               "with 1 to 6 forms"))
     # Like msgfmt and msgmerge: an obsolete `#~` entry duplicates a live one with its msgid.
     seen: dict[EntryKey, int] = {}
     for entry in catalog:
         ident = key_of(entry)
+        if not entry.msgid:  # polib took the first one as the header; any other is a second
+            raise PoReadError(diag(display, entry.linenum, 0, "E403",
+                                   'msgid "" is the header\'s; it appears again here'))
         if ident in seen:
             raise PoReadError(diag(display, entry.linenum, 0, "E403",
                                    f"msgid {entry.msgid[:50]!r} already appears at line "
@@ -91,15 +157,27 @@ def _syntax_problem(text: str) -> tuple[int, str] | None:
     """The first line that is not valid PO syntax, as (line, message)."""
     previous_kind = ""
     for number, line in enumerate(text.split("\n"), start=1):
+        if separators := _SEPARATOR_CHARS.intersection(line):
+            return number, (f"character U+{ord(min(separators)):04X} is not allowed in a "
+                            "catalog: it separates the parts of a compiled message "
+                            "(GNU msgfmt refuses it)")
         stripped = line.strip()
         if not stripped:
             previous_kind = ""
             continue
         if _PREVIOUS.match(stripped):
+            body = _PREVIOUS.sub("", stripped, count=1)
+            if _PREVIOUS_LINE.match(body):
+                previous_kind = "previous"
+            elif not (_CONTINUATION.match(body) and previous_kind == "previous"):
+                return number, f"malformed previous-string comment {stripped[:40]!r}"
             continue
         body = _OBSOLETE.sub("", stripped) if stripped.startswith("#~") else stripped
         if body.startswith("#") or not body:
             continue
+        if _PLURAL_KEYWORD.match(body):
+            return number, ("plural entries (msgid_plural, msgstr[N]) are not used: no text "
+                            "of the content has plural forms")
         if _KEYWORD_LINE.match(body):
             previous_kind = "keyword"
             continue
@@ -114,6 +192,9 @@ def _syntax_problem(text: str) -> tuple[int, str] | None:
 def render_catalog(catalog: polib.POFile) -> str:
     """Serialize deterministically (polib's layout, fixed wrap width, trailing newline)."""
     catalog.wrapwidth = WRAP_WIDTH
+    # polib writes a header comment line starting with ',' or ':' as '#,' or '#:', which read
+    # back as a flags or a references line.
+    catalog.header = re.sub(r"(?m)^([,:])", r" \1", catalog.header or "")
     text = str(catalog)
     return text if text.endswith("\n") else text + "\n"
 

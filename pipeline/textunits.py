@@ -7,6 +7,7 @@ decided by the model's types alone.
 from __future__ import annotations
 
 import types
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -37,6 +38,43 @@ class IdRef:
     path: Path
     target: str
     value: str
+
+
+# Bidi embeddings, overrides and isolates: text is shown in another order than it is stored.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+# Line and paragraph separators: invisible line breaks, and the end of a string literal in
+# older JavaScript.
+_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def hidden_characters(text: str) -> list[str]:
+    """Each distinct character of the text that corrupts what a reader sees or what tools
+    read, described: control characters (tab and line feed aside; U+0004 splits a gettext
+    key, U+0000 ends it), bidi controls and line separators."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for ch in text:
+        if ch in seen or ch in "\n\t":
+            continue
+        if ch in _BIDI_CONTROLS:
+            kind = "bidi control"
+        elif ch in _SEPARATORS:
+            kind = "line separator"
+        elif unicodedata.category(ch) == "Cc":
+            kind = "control character"
+        else:
+            continue
+        seen.add(ch)
+        name = unicodedata.name(ch, "")
+        found.append(f"{kind} U+{ord(ch):04X}{f' ({name})' if name else ''}")
+    return found
+
+
+def printable(text: str) -> str:
+    """Text for a message: hidden characters (and line breaks) written as escapes, so a
+    value quoted in a diagnostic cannot drive the terminal, reorder the line or split it."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if ch in "\n\t" or hidden_characters(ch) else ch for ch in text)
 
 
 def format_path(path: Path) -> str:

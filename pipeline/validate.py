@@ -5,6 +5,7 @@ and lint the text. Returns every problem at once, with file, line and column.
 from __future__ import annotations
 
 import difflib
+import functools
 import pathlib
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -12,15 +13,16 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from . import parallel
 from .config import Config
 from .crossref import check_references
 from .diagnostics import Diagnostic, apply_severity, diag
 from .library import Library, LoadedDocument
-from .lint import lint_document
+from .lint import lint_documents
 from .progress import track
 from .loader import SourceFile, iter_source_files, read_source
 from .models import DOCUMENT_MODELS
-from .textunits import Path, format_path
+from .textunits import Path, format_path, hidden_characters, printable
 
 _TYPE_CODES = {
     "missing": "E101",
@@ -49,16 +51,14 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
     seen: dict[str, SourceFile] = {}
     # Ids of files that exist but were rejected: references to them are not reported again.
     rejected: set[str] = set()
-    for path in track(list(iter_source_files(config.source_dir)), "validating"):
-        display = _display(path, config)
-        src, found = read_source(path, display, max_bytes=config.max_file_bytes,
-                                 root=config.source_dir)
+    paths = list(iter_source_files(config.source_dir))
+    read = parallel.run(functools.partial(_read_one, config), paths)
+    for path, (src, unreadable, doc, found) in zip(paths, track(read, "validating")):
+        display = src.display
         problems += found
-        if found:  # unreadable; a null document reads fine and is reported by validate_data
+        if unreadable:  # a null document reads fine and is reported by validate_data
             rejected.add(path.stem)
             continue
-        doc, found = validate_data(src)
-        problems += found
         if doc is None:
             rejected.add(path.stem)
             if isinstance(src.data, dict) and isinstance(src.data.get("id"), str):
@@ -73,17 +73,32 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
         seen[doc.id] = src
         library.documents[doc.id] = doc
     problems += check_references(library, config, rejected=rejected)
-    for doc in library:
-        problems += lint_document(doc, config)
+    problems += lint_documents(library, config)
     return library, apply_severity(problems, config.severity)
+
+
+def _read_one(config: Config, path: pathlib.Path
+              ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic]]:
+    """Read and validate one file on its own (in a worker process for large libraries):
+    (file, whether it was unreadable, the document if valid, problems)."""
+    src, found = read_source(path, _display(path, config), max_bytes=config.max_file_bytes,
+                             root=config.source_dir)
+    if found:
+        return src, True, None, found
+    doc, found = validate_data(src)
+    if doc is not None:
+        # The model holds the content now; later stages only ask where values are.
+        src.data = None
+        src.keys.clear()
+    return src, False, doc, found
 
 
 def _display(path: pathlib.Path, config: Config) -> str:
     """The file as found (a link's own name, not its target), relative to the project root."""
     try:
-        return path.relative_to(config.root).as_posix()
+        return printable(path.relative_to(config.root).as_posix())
     except ValueError:
-        return str(path)
+        return printable(str(path))
 
 
 def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnostic]]:
@@ -105,7 +120,7 @@ def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnost
         doc = model.model_validate(data)
     except ValidationError as exc:
         return None, [_from_pydantic(src, model, err) for err in exc.errors()]
-    problems = []
+    problems = _hidden_characters(src, data)
     stem = src.path.stem
     if doc.id != stem:
         line, col = src.where(("id",))
@@ -113,6 +128,21 @@ def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnost
                              f"id {doc.id!r} differs from the file name {stem!r}; "
                              f"rename the file to {doc.id}.yaml or fix the id"))
     return LoadedDocument(src, doc), problems
+
+
+def _hidden_characters(src: SourceFile, data: Any, path: Path = ()) -> list[Diagnostic]:
+    """E110 for every text holding characters a reader cannot see (or that reorder what they
+    see, or that break gettext catalogs): refused before anything is extracted."""
+    if isinstance(data, str):
+        found = hidden_characters(data)
+        if not found:
+            return []
+        line, col = src.where(path)
+        return [diag(src.display, line, col, "E110",
+                     f"{format_path(path)}: {', '.join(found)}; remove it")]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(
+        data, list) else []
+    return [d for key, value in items for d in _hidden_characters(src, value, path + (key,))]
 
 
 def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -> Diagnostic:
@@ -137,7 +167,7 @@ def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -
     elif kind.endswith(("too_long", "too_short")) and isinstance(err.get("input"), str):
         message = f"{message} (it has {len(err['input'])})"
     line, col = src.where(path, key=is_key or kind == "extra_forbidden")
-    return diag(src.display, line, col, code, f"{format_path(path)}: {message}")
+    return diag(src.display, line, col, code, printable(f"{format_path(path)}: {message}"))
 
 
 def _fields_at(model: type[BaseModel], path: Path) -> list[str]:

@@ -1,0 +1,119 @@
+"""How far two merges of the same catalogs agree, entry by entry.
+
+Each entry of each catalog ends up translated, fuzzy, untranslated or obsolete (as gettext
+tools see it: an empty fuzzy entry is untranslated; an untranslated obsolete entry is dropped).
+The agreement is counted over the union of entries of both sides, keyed by document, msgctxt
+and msgid; a fuzzy entry also agrees on its suggestion when both offer the same translation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polib
+
+STATES = ("translated", "fuzzy", "untranslated", "obsolete")
+MISSING = "missing"
+
+Key = tuple[str, str | None, str]  # document, msgctxt, msgid
+Outcome = tuple[str, str]  # state, msgstr
+
+
+def state_of(entry: polib.POEntry) -> str:
+    if entry.obsolete:
+        return "obsolete"
+    if not entry.msgstr:
+        return "untranslated"
+    return "fuzzy" if "fuzzy" in entry.flags else "translated"
+
+
+def outcomes(document: str, entries: Iterable[polib.POEntry]) -> dict[Key, Outcome]:
+    """The decision for every entry of one catalog (header excluded)."""
+    found: dict[Key, Outcome] = {}
+    for entry in entries:
+        if not entry.msgid and not entry.msgctxt:
+            continue
+        if entry.obsolete and not entry.msgstr:
+            continue  # gettext tools do not write these
+        found[(document, entry.msgctxt, entry.msgid)] = (state_of(entry), entry.msgstr)
+    return found
+
+
+def folder_outcomes(folder: Path, documents: Iterable[str] | None = None) -> dict[Key, Outcome]:
+    """Every decision in a folder of catalogs (or only in the named documents')."""
+    found: dict[Key, Outcome] = {}
+    paths = (sorted(folder.glob("*.po")) if documents is None
+             else [folder / f"{d}.po" for d in sorted(documents)])
+    for path in paths:
+        found.update(outcomes(path.stem, polib.pofile(str(path))))
+    return found
+
+
+@dataclass
+class Agreement:
+    """The confusion between our decisions and the reference's, and shares derived from it."""
+
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    same_suggestion: int = 0
+    both_fuzzy: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.confusion.values())
+
+    @property
+    def overall(self) -> float:
+        """Share of entries with the same state on both sides."""
+        agree = sum(n for (ours, theirs), n in self.confusion.items() if ours == theirs)
+        return agree / self.total if self.total else 1.0
+
+    def by_state(self, state: str) -> float:
+        """Of the entries the reference puts in `state`, the share we put there too."""
+        theirs = sum(n for (_, t), n in self.confusion.items() if t == state)
+        agree = self.confusion[(state, state)]
+        return agree / theirs if theirs else 1.0
+
+    @property
+    def decisions(self) -> float:
+        """Agreement on translated / untranslated / obsolete: entries either side puts in one
+        of these states, counted as agreeing when both put them in the same one."""
+        hard = {"translated", "untranslated", "obsolete"}
+        relevant = {k: n for k, n in self.confusion.items() if k[0] in hard or k[1] in hard}
+        total = sum(relevant.values())
+        agree = sum(n for (ours, theirs), n in relevant.items() if ours == theirs)
+        return agree / total if total else 1.0
+
+    @property
+    def suggestion(self) -> float:
+        """Of the entries both mark fuzzy, the share offering the same translation."""
+        return self.same_suggestion / self.both_fuzzy if self.both_fuzzy else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entries": self.total,
+            "overall": round(self.overall, 5),
+            "decisions": round(self.decisions, 5),
+            "by_state": {s: round(self.by_state(s), 5) for s in STATES},
+            "fuzzy_same_suggestion": round(self.suggestion, 5),
+            "confusion": {f"{ours}/{theirs}": n
+                          for (ours, theirs), n in sorted(self.confusion.items())},
+        }
+
+
+def compare(ours: Mapping[Key, Outcome], theirs: Mapping[Key, Outcome]) -> Agreement:
+    """Entry by entry over the union of both sides; an entry only one side has is `missing`
+    on the other."""
+    result = Agreement()
+    for key in sorted(set(ours) | set(theirs), key=repr):
+        mine, other = ours.get(key), theirs.get(key)
+        state_mine = mine[0] if mine else MISSING
+        state_other = other[0] if other else MISSING
+        result.confusion[(state_mine, state_other)] += 1
+        if mine and other and state_mine == state_other == "fuzzy":
+            result.both_fuzzy += 1
+            result.same_suggestion += mine[1] == other[1]
+    return result

@@ -1,0 +1,68 @@
+"""Per-document work on every core, when there is enough of it to gain from them.
+
+Documents (and each document's catalogs) are independent, so reading, checking and exporting
+them can run in worker processes. Starting workers costs about a tenth of a second and each
+result is sent back pickled, so small libraries stay in one process. Workers are forked: they
+see the caller's data without copying it, and results come back in input order, so the output
+is the same as a sequential run, byte for byte.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a pool costs more than it saves.
+MIN_ITEMS = 400
+_PR_SET_PDEATHSIG = 1
+# Set in each worker by the fork: what `run` was asked to apply.
+_TASK: Callable[[Any], Any] | None = None
+
+
+def workers() -> int:
+    """The CPUs this process may use (a container's limit, not the machine's count)."""
+    if os.environ.get("PIPELINE_WORKERS", "").isdigit():
+        return max(1, int(os.environ["PIPELINE_WORKERS"]))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the run that started it is killed: otherwise it would wait for work
+    forever, holding the run's inherited lock on the catalogs or the build."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own clean-up has to do
+        return
+    if os.getppid() != parent:  # killed before the line above took effect
+        os._exit(1)
+
+
+def _call(item: Any) -> Any:
+    assert _TASK is not None
+    return _TASK(item)
+
+
+def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEMS) -> list[R]:
+    """`[task(item) for item in items]`, in a pool of forked workers when it pays."""
+    global _TASK
+    count = min(workers(), len(items) // max(min_items // 2, 1))
+    if count < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(item) for item in items]
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(
+                count, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            return pool.map(_call, items, chunksize=max(1, len(items) // (count * 16)))
+    finally:
+        _TASK = None
