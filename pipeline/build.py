@@ -25,9 +25,9 @@ import polib
 
 from . import __version__, parallel
 from .catalogs import locale_memory
-from .config import Config, UsageError
+from .config import Config
 from .diagnostics import Diagnostic
-from .fsutil import LockBusy, exclusive
+from .fsutil import exclusive
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
@@ -110,12 +110,8 @@ def _read_cache(build_dir: Path) -> dict[str, Any]:
 def run_build(config: Config, *, clean: bool = False) -> BuildResult:
     """Build under a lock: two builds at once would each swap the other's staging folder."""
     lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
-    try:
-        with exclusive(lock):
-            return _build(config, clean)
-    except LockBusy:
-        raise UsageError(f"another pipeline run is writing {config.rel(config.build_dir)}/ "
-                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
+    with exclusive(lock, f"writing {config.rel(config.build_dir)}/", config.rel(lock)):
+        return _build(config, clean)
 
 
 def _input_files(config: Config) -> list[Path]:

@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import Match, Memory
-from .fsutil import LockBusy, exclusive, read_text_or_none, write_atomic
+from .fsutil import exclusive, read_text_or_none, write_atomic
 from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
 
@@ -200,14 +200,17 @@ def locale_memory(config: Config, locale: str) -> tuple[Memory, dict[Path, polib
 
 @contextmanager
 def locked(config: Config) -> Iterator[None]:
-    """One writer at a time on the locales folder."""
+    """One writer at a time on the locales folder.
+
+    Under the lock no other run is writing, so temporary files left by a killed write are
+    debris and are removed (they are never read as catalogs either way).
+    """
     lock = config.locales_dir / ".pipeline.lock"
-    try:
-        with exclusive(lock):
-            yield
-    except LockBusy:
-        raise UsageError("another pipeline run is updating the catalogs "
-                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
+    with exclusive(lock, "updating the catalogs", config.rel(lock)):
+        for debris in config.locales_dir.rglob(".*.tmp"):
+            if debris.is_file() and not debris.is_symlink():
+                debris.unlink(missing_ok=True)
+        yield
 
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:

@@ -82,15 +82,17 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
     if status:
         return status
     out = console()
-    changed, orphans = stale_templates(config, library)
-    for path, text in sorted(changed.items()):
-        write_atomic(path, text)
-        if not args.quiet:
-            out.print(f"wrote {config.rel(path)}")
-    for path in orphans:
-        path.unlink()
-        if not args.quiet:
-            out.print(f"removed {config.rel(path)} (its document was deleted)")
+    # Under the catalogs' lock, so `update` never merges half-old, half-new templates.
+    with cat.locked(config):
+        changed, orphans = stale_templates(config, library)
+        for path, text in sorted(changed.items()):
+            write_atomic(path, text)
+            if not args.quiet:
+                out.print(f"wrote {config.rel(path)}")
+        for path in orphans:
+            path.unlink()
+            if not args.quiet:
+                out.print(f"removed {config.rel(path)} (its document was deleted)")
     if not args.quiet:
         out.print(f"{len(library)} templates, {len(changed)} written, "
                   f"{len(orphans)} removed.")

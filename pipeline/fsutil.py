@@ -10,6 +10,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from .config import UsageError
+
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target."""
@@ -47,23 +49,26 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
-class LockBusy(Exception):
-    """Another run holds the lock; the caller turns this into a message naming what it guards."""
-
-
 @contextmanager
-def exclusive(lock_path: Path) -> Iterator[None]:
+def exclusive(lock_path: Path, doing: str = "using this folder", shown: str | None = None
+              ) -> Iterator[None]:
     """Hold an OS-level lock for the duration; fail at once rather than queue behind a run.
 
-    The lock is released by the kernel when the process dies, so a killed run never leaves
-    a stale lock behind.
+    The kernel releases the lock when the process dies, so a killed run never leaves a stale
+    lock behind. A lock file that is a link is refused: locking would follow it.
     """
+    name = shown or str(lock_path)
+    if lock_path.is_symlink():
+        raise UsageError(f"{name} is a link; remove it and run again", "E011")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path), timeout=0)
     try:
         lock.acquire()
     except Timeout:
-        raise LockBusy(str(lock_path)) from None
+        raise UsageError(f"another pipeline run is {doing} ({name}); wait for it to finish",
+                         "E411") from None
+    except OSError as exc:
+        raise UsageError(f"cannot lock {name}: {exc.strerror or exc}", "E011") from None
     try:
         yield
     finally:

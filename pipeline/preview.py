@@ -24,10 +24,10 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import checks
-from .config import Config, UsageError
+from .config import Config
 from .diagnostics import Diagnostic, apply_severity, count_errors
 from .export import Translator, bcp47, export_document, localized_glossary
-from .fsutil import LockBusy, exclusive
+from .fsutil import exclusive
 from .gate import glossary_terms, unit_index
 from .library import Library, LoadedDocument
 from .loader import iter_source_files
@@ -330,12 +330,8 @@ def build_preview(config: Config, locales: list[str] | None = None,
     result.files = len(files)
     # build/ is swapped as a whole by `build`: do not write into it while a build runs.
     lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
-    try:
-        with exclusive(lock):
-            write_site(out, files)
-    except LockBusy:
-        raise UsageError(f"another pipeline run is writing {config.rel(config.build_dir)}/ "
-                         f"({config.rel(lock)}); wait for it to finish", "E411") from None
+    with exclusive(lock, f"writing {config.rel(config.build_dir)}/", config.rel(lock)):
+        write_site(out, files)
     return result
 
 

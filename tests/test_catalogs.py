@@ -570,3 +570,27 @@ def test_update_while_another_run_holds_the_lock_exits_2(translated: Path) -> No
     assert snapshot(translated) == before
     # Once released, update runs.
     ok(translated, "update", "-q")
+
+
+def test_a_lock_file_that_is_a_link_is_refused_cleanly(tmp_path: Path) -> None:
+    """Locking would follow the link; the run stops with a message, not a traceback."""
+    from pipeline.config import UsageError
+    from pipeline.fsutil import exclusive
+
+    outside = tmp_path / "elsewhere"
+    outside.write_text("keep me")
+    lock = tmp_path / "locales" / ".pipeline.lock"
+    lock.parent.mkdir()
+    lock.symlink_to(outside)
+    with pytest.raises(UsageError) as caught:
+        with exclusive(lock, "updating the catalogs", "locales/.pipeline.lock"):
+            pass
+    assert caught.value.code == "E011" and "locales/.pipeline.lock" in str(caught.value)
+    assert outside.read_text() == "keep me"
+
+
+def test_update_removes_temporary_files_a_killed_write_left(translated: Path) -> None:
+    debris = translated / "locales" / "fr" / "LC_MESSAGES" / ".wall-sit.po.abc123.tmp"
+    debris.write_text("half a catalog")
+    assert run_cli(translated, "update").code == 0
+    assert not debris.exists()
