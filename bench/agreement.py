@@ -8,7 +8,9 @@ and msgid; a fuzzy entry also agrees on its suggestion when both offer the same 
 
 from __future__ import annotations
 
-from collections import Counter
+import argparse
+import sys
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,3 +119,52 @@ def compare(ours: Mapping[Key, Outcome], theirs: Mapping[Key, Outcome]) -> Agree
             result.both_fuzzy += 1
             result.same_suggestion += mine[1] == other[1]
     return result
+
+
+def disagreements(ours: Mapping[Key, Outcome], theirs: Mapping[Key, Outcome], *,
+                  suggestions: bool = False) -> dict[tuple[str, str], list[Key]]:
+    """The entries on which the two sides differ, by (our state, their state), to see which
+    rule a disagreement comes from; with `suggestions`, also fuzzy entries both sides mark
+    fuzzy but with a different translation (listed as fuzzy/fuzzy)."""
+    found: dict[tuple[str, str], list[Key]] = defaultdict(list)
+    for key in sorted(set(ours) | set(theirs), key=repr):
+        mine, other = ours.get(key), theirs.get(key)
+        state_mine = mine[0] if mine else MISSING
+        state_other = other[0] if other else MISSING
+        if state_mine != state_other or (suggestions and mine != other
+                                         and state_mine == "fuzzy"):
+            found[(state_mine, state_other)].append(key)
+    return dict(found)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.agreement OURS THEIRS`: the figures, then every disagreeing entry by
+    category, for two folders of merged catalogs (e.g. a kept bench's library and gnu-fuzzy)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.agreement", description=main.__doc__)
+    parser.add_argument("ours", type=Path, help="folder of our merged catalogs")
+    parser.add_argument("theirs", type=Path, help="folder of msgmerge's merged catalogs")
+    parser.add_argument("--suggestions", action="store_true",
+                        help="also list fuzzy entries whose suggestions differ")
+    args = parser.parse_args(argv)
+    documents = [p.stem for p in sorted(args.theirs.glob("*.po"))]
+    ours = folder_outcomes(args.ours, documents)
+    theirs = folder_outcomes(args.theirs, documents)
+    result = compare(ours, theirs)
+    print(f"{result.total} entries: decisions {100 * result.decisions:.2f} %, "
+          f"all states {100 * result.overall:.2f} %, same fuzzy suggestion "
+          f"{100 * result.suggestion:.2f} %")
+    for (mine, other), keys in sorted(disagreements(ours, theirs,
+                                                    suggestions=args.suggestions).items()):
+        print(f"\n== ours {mine} / msgmerge {other}: {len(keys)}")
+        for document, context, msgid in keys:
+            where = f"{document} [{context}]" if context else document
+            print(f"  {where}: {msgid!r}")
+            for side, outcome in (("ours", ours.get((document, context, msgid))),
+                                  ("msgmerge", theirs.get((document, context, msgid)))):
+                if outcome is not None and outcome[1]:
+                    print(f"    {side}: {outcome[1]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

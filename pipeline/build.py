@@ -9,14 +9,13 @@ the same bytes as a clean build.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,14 @@ from typing import Any
 import polib
 
 from . import __version__, parallel
-from .catalogs import locale_memory
+from .cache import code_fingerprint
 from .config import Config
 from .diagnostics import Diagnostic
 from .fsutil import exclusive
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
+from .pofiles import read_catalog
 from .stats import Progress, progress
 from .textunits import iter_texts
 
@@ -91,12 +91,9 @@ def _swap(stage: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@functools.cache
-def _code_fingerprint() -> str:
-    """The pipeline's own code: a bundle made by different code is never reused, even when
-    the version number was not bumped."""
-    package = Path(__file__).parent
-    return _sha(b"".join(p.read_bytes() for p in sorted(package.glob("*.py"))))
+# The pipeline's own code: a bundle made by different code is never reused, even when the
+# version number was not bumped.
+_code_fingerprint = code_fingerprint
 
 
 def _read_cache(build_dir: Path) -> dict[str, Any]:
@@ -177,7 +174,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        files, cache, locale_info = _export_all(config, library, clean, result, gate.catalogs)
+        files, cache, locale_info = _export_all(config, library, clean, result, gate)
         if result.problems:
             shutil.rmtree(stage, ignore_errors=True)
             return result
@@ -237,11 +234,35 @@ class _Done:
     reused: bool = False
 
 
+class _Catalogs:
+    """A locale's catalogs, parsed only when a bundle or compiled catalog has to be made
+    again (the gate's parsed ones reused): an edit to one document parses one catalog."""
+
+    def __init__(self, config: Config, locale: str | None,
+                 parsed: dict[Path, polib.POFile]) -> None:
+        folder = config.catalog_dir(locale) if locale is not None else None
+        self.config = config
+        self.paths = ({p.stem: p for p in sorted(folder.glob("*.po"))}
+                      if folder is not None and folder.is_dir() else {})
+        self.parsed = {p.stem: c for p, c in parsed.items()}
+
+    def get(self, stem: str) -> polib.POFile | None:
+        path = self.paths.get(stem)
+        if path is None:
+            return None
+        if stem not in self.parsed:
+            self.parsed[stem] = read_catalog(path, self.config.rel(path))
+        return self.parsed[stem]
+
+
 def _export_all(config: Config, library: Library, clean: bool, result: BuildResult,
-                read: dict[str, dict[Path, polib.POFile]] | None = None
+                gate: GateResult | None = None
                 ) -> tuple[dict[str, bytes], dict[str, Any], dict[str, Any]]:
     """Every bundle and compiled catalog, reusing the previous build's file when its inputs
-    are the same. The (locale, document) jobs run on every core for large libraries."""
+    are the same. The (locale, document) jobs run on every core for large libraries.
+
+    In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
+    left out and its English used, with a warning."""
     old_cache = {} if clean else _read_cache(config.build_dir)
     glossary_doc = library.documents.get("glossary")
     locales: list[tuple[str, str]] = [(config.source_locale, "source")]
@@ -251,32 +272,37 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         locales.append((config.pseudo_locale, "pseudo"))
     dumps = {doc.id: doc.model.model_dump_json() for doc in library}
     glossary_dump = dumps.get("glossary", "")
-    catalogs: dict[str, dict[str, polib.POFile]] = {}
+    catalogs: dict[str, _Catalogs] = {}
     raw: dict[str, dict[str, str]] = {}
+    unsafe = gate.unsafe if gate is not None else {}
     glossaries: dict[str, dict[str, Any] | None] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
         tag = bcp47(locale)
-        catalogs[locale], raw[locale] = {}, {}
-        if policy in ("required", "optional"):
-            by_path = (read or {}).get(locale)
-            if by_path is None:
-                _, by_path = locale_memory(config, locale)
-            catalogs[locale] = {p.stem: c for p, c in by_path.items()}
-            raw[locale] = {p.stem: _sha(p.read_bytes()) for p in by_path}
+        raw[locale] = {}
+        translated = policy in ("required", "optional")
+        catalogs[locale] = _Catalogs(config, locale if translated else None,
+                                     gate.catalogs.get(locale, {}) if gate else {})
+        rejects = unsafe.get(locale, {})
+        if translated:
+            raw[locale] = {stem: _sha(p.read_bytes())
+                           for stem, p in catalogs[locale].paths.items()}
             if config.compile_mo:
                 jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
                               _sha(f"{_code_fingerprint()}\0{digest}".encode()), mo=True)
                          for stem, digest in raw[locale].items()]
         pseudo, source = policy == "pseudo", policy == "source"
-        glossaries[locale] = localized_glossary(
-            library, Translator(locale, catalogs[locale].get("glossary"), pseudo, source)
-        ) if glossary_doc else None
+        terms = Translator(locale, catalogs[locale].get("glossary"), pseudo, source)
+        for msgid, _ in rejects.get("glossary", []):
+            terms.reject(msgid)
+        glossaries[locale] = localized_glossary(library, terms) if glossary_doc else None
         for doc in library:
+            rejected = [sorted(msgid for msgid, _ in rejects.get(stem, []))
+                        for stem in (doc.id, "glossary")]
             inputs = "\0".join([
                 __version__, _code_fingerprint(), tag, policy, dumps[doc.id],
                 raw[locale].get(doc.id, _sha(b"")), raw[locale].get("glossary", _sha(b"")),
-                glossary_dump,
+                glossary_dump, repr(rejected),
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
                              _sha(inputs.encode())))
@@ -298,6 +324,8 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         doc = library.documents[job.doc_id]
         translate = Translator(job.locale, catalog, job.policy == "pseudo",
                                job.policy == "source")
+        for msgid, _ in unsafe.get(job.locale, {}).get(job.doc_id, []):
+            translate.reject(msgid)
         display = config.rel(config.catalog_dir(job.locale) / f"{doc.id}.po")
         text, problems = export_document(doc, bcp47(job.locale), translate,
                                          glossaries[job.locale], display,
@@ -318,6 +346,9 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         outcome = done[job.rel]
         result.problems += outcome.problems
         result.warnings += outcome.warnings
+        if not job.mo:
+            result.warnings += [replace(d, message=d.message + "; English used instead")
+                                for _, d in unsafe.get(job.locale, {}).get(job.doc_id, [])]
         if outcome.data is None or outcome.entry is None:
             continue
         files[job.rel], cache[job.rel] = outcome.data, outcome.entry
@@ -333,9 +364,11 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         if policy in ("required", "optional"):
             totals = Progress()
             texts = fallen = 0
+            known = gate.progress.get(locale, {}) if gate is not None else {}
             for doc in library:
-                catalog = catalogs[locale].get(doc.id)
-                if catalog is not None:
+                if doc.id in known:
+                    totals.add(known[doc.id])
+                elif (catalog := catalogs[locale].get(doc.id)) is not None:
                     totals.add(progress(catalog))
                 entry = cache.get(f"{tag}/{doc.id}.json", {})
                 texts += int(entry.get("texts", "0"))

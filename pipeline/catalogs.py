@@ -22,7 +22,7 @@ from .config import Config, UsageError
 from .diagnostics import Diagnostic, diag
 from .extract import now_stamp
 from .locales import normalize, plural_forms, team
-from .memory import Match, Memory
+from .memory import FUZZY_THRESHOLD, Match, Memory
 from .fsutil import exclusive, read_text_or_none, write_atomic
 from .pofiles import EntryKey, PoReadError, key_of, read_catalog, render_catalog
 
@@ -59,9 +59,13 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     """Merge a template into a catalog. Decisions follow GNU msgmerge with the locale's other
     catalogs as compendiums: an exact match keeps its state (obsolete entries included), and
     an entry still untranslated takes a reviewed translation the memory has for the same
-    English; a close match to any translated old entry (fuzzy or obsolete too), or else to
-    one in the memory, becomes fuzzy with its translator comments and its `#|` previous
-    msgid; unmatched translated entries become obsolete."""
+    English; new English becomes fuzzy with the closest translated old entry (fuzzy or
+    obsolete too), or with the memory's match when that is strictly closer, with its
+    translator comments and its `#|` previous msgid; translated old entries not reused
+    become obsolete. Two deliberate differences: the memory offers a reviewed translation
+    before a fuzzy one of the same English (and an untranslated entry takes only a reviewed
+    one, which keeps `update` idempotent), and English present elsewhere but untranslated
+    does not stop the search for a close match (msgmerge takes that empty entry as exact)."""
     result = result or MergeResult()
     merged = polib.POFile()
     merged.header = old.header
@@ -103,16 +107,17 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
             if local is None:
                 local = Memory(exhaustive=True)
                 local.add([*current.values(), *retired.values()])
-            # The catalog's own close match first: the translator sees the change to their
-            # own English in `#|`, and that old entry is not left behind as obsolete.
-            near = local.fuzzy(key) or memory.fuzzy(key)
+            # The catalog's own closest entry, unless the memory has one strictly closer
+            # (msgmerge's rule with a compendium): then that one is offered and the own old
+            # entry, not reused, stays as obsolete with its translation.
+            own = local.fuzzy(key)
+            near = memory.fuzzy(key, own.score if own is not None else FUZZY_THRESHOLD)
+            if near is None and own is not None:
+                near = own
+                used.add(EntryKey(own.msgctxt, own.msgid))
             if near is None:
                 result.counts["untranslated"] += 1
             else:
-                near_key = EntryKey(near.msgctxt, near.msgid)
-                source = current.get(near_key) or retired.get(near_key)
-                if source is not None and source.msgstr == near.msgstr:
-                    used.add(near_key)
                 _take(new, near, fuzzy=True)
                 result.counts["fuzzy"] += 1
         merged.append(new)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import NamedTuple
 
 from . import markup
 from .config import Config
 from .diagnostics import Diagnostic, diag
-from .library import Library
+from .library import Library, LoadedDocument
 from .loader import iter_source_files
+from .textunits import Path as TextPath
 from .textunits import format_path, iter_refs, iter_texts
+
+
+class _Ref(NamedTuple):
+    path: TextPath
+    target: str
+    value: str
 
 _CODE_FOR_TARGET = {
     "exercise": "E202",
@@ -21,10 +29,24 @@ _CODE_FOR_TARGET = {
 }
 
 
-def check_references(library: Library, config: Config,
-                     rejected: Collection[str] = ()) -> list[Diagnostic]:
+# What the rules look at in one document: its references (data path, target, id) and its
+# relative link targets (data path of the text, target). A function of the document alone,
+# so it is cached with the document's validation.
+Facts = tuple[list[tuple[TextPath, str, str]], list[tuple[TextPath, str]]]
+
+
+def reference_facts(doc: LoadedDocument) -> Facts:
+    refs = [(ref.path, ref.target, ref.value) for ref in iter_refs(doc.model)]
+    links = [(unit.path, target) for unit in iter_texts(doc.model)
+             for target in markup.analyze(unit.text).links if not target.startswith("https://")]
+    return refs, links
+
+
+def check_references(library: Library, config: Config, rejected: Collection[str] = (),
+                     facts: Mapping[str, Facts] | None = None) -> list[Diagnostic]:
     """`rejected`: ids of documents whose file exists but failed to load or validate; that
-    failure is reported already, so naming them is not reported again."""
+    failure is reported already, so naming them is not reported again. `facts`: each
+    document's `reference_facts` when known already."""
     problems: list[Diagnostic] = []
     glossary = library.glossary
     if glossary is None and "glossary" not in rejected:
@@ -41,7 +63,9 @@ def check_references(library: Library, config: Config,
     sources = {os.path.realpath(p) for p in iter_source_files(config.source_dir)}
     for doc in library:
         src = doc.source
-        for ref in iter_refs(doc.model):
+        known_facts = (facts or {}).get(doc.id)
+        refs, links = known_facts if known_facts is not None else reference_facts(doc)
+        for ref in (_Ref(*r) for r in refs):
             line, col = src.where(ref.path)
             where = format_path(ref.path)
             if ref.target == "exercise" and ref.value == doc.id and doc.kind == "exercise":
@@ -55,15 +79,12 @@ def check_references(library: Library, config: Config,
                     ref.target, f"glossary {ref.target} term")
                 problems.append(diag(src.display, line, col, _CODE_FOR_TARGET[ref.target],
                                      f"{where}: no {what} has the id {ref.value!r}"))
-        for unit in iter_texts(doc.model):
-            for target in markup.analyze(unit.text).links:
-                if target.startswith("https://"):
-                    continue
-                resolved = os.path.realpath(src.path.parent / target.split("#")[0])
-                if resolved not in sources:
-                    line, col = src.where(unit.path)
-                    problems.append(diag(src.display, line, col, "E207",
-                                         f"{format_path(unit.path)}: link {target!r} does not "
-                                         "point to a content file"))
+        for text_path, target in links:
+            resolved = os.path.realpath(src.path.parent / target.split("#")[0])
+            if resolved not in sources:
+                line, col = src.where(text_path)
+                problems.append(diag(src.display, line, col, "E207",
+                                     f"{format_path(text_path)}: link {target!r} does not "
+                                     "point to a content file"))
     return problems
 

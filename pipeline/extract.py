@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 
 from . import __version__, markup, parallel
+from .cache import Cache, sha
 from .config import Config
 from .fsutil import read_text_or_none
 from .library import Library, LoadedDocument
@@ -114,9 +115,10 @@ def template_path(config: Config, document_id: str) -> Path:
     return config.templates_dir / f"{document_id}.pot"
 
 
-def render_templates(config: Config, library: Library) -> dict[Path, str]:
-    """Every template's exact text. An existing template whose messages did not change keeps
-    its creation date, so unchanged content never churns diffs."""
+def render_templates(config: Config, library: Library,
+                     docs: list[LoadedDocument] | None = None) -> dict[Path, str]:
+    """Every template's exact text (or those of `docs`). An existing template whose messages
+    did not change keeps its creation date, so unchanged content never churns diffs."""
     stamp = now_stamp()
 
     def render(doc: LoadedDocument) -> str:
@@ -128,17 +130,48 @@ def render_templates(config: Config, library: Library) -> dict[Path, str]:
                 return candidate
         return render_catalog(build_template(config, doc, stamp))
 
-    docs = list(library)
+    docs = list(library) if docs is None else docs
     return {template_path(config, doc.id): text
             for doc, text in zip(docs, parallel.run(render, docs))}
 
 
-def stale_templates(config: Config, library: Library) -> tuple[dict[Path, str], list[Path]]:
-    """Templates that differ from the source (to write) and templates of deleted documents."""
-    wanted = render_templates(config, library)
-    changed = {p: t for p, t in wanted.items() if read_text_or_none(p) != t}
-    orphans = sorted(p for p in existing_templates(config) if p not in wanted)
+def stale_templates(config: Config, library: Library, cache: Cache | None = None
+                    ) -> tuple[dict[Path, str], list[Path]]:
+    """Templates that differ from the source (to write) and templates of deleted documents.
+
+    A template is the same as last time when both its document's source file and the
+    template file are (a template depends on its own document alone): that verdict is
+    cached, so only edited documents are rendered again."""
+    cache = cache if cache is not None else Cache(config, enabled=False)
+    todo: list[LoadedDocument] = []
+    keys: dict[str, str] = {}
+    for doc in library:
+        digest = library.digests.get(doc.id)
+        try:
+            old = template_path(config, doc.id).read_bytes()
+        except OSError:
+            old = None
+        if digest is not None and old is not None:
+            keys[doc.id] = sha(digest, old)
+            if cache.get(_NAMESPACE, doc.id, keys[doc.id]) is True:
+                continue
+        todo.append(doc)
+    cache.prune(_NAMESPACE)
+    wanted = render_templates(config, library, todo)
+    changed: dict[Path, str] = {}
+    for doc in todo:
+        path = template_path(config, doc.id)
+        text = wanted[path]
+        if read_text_or_none(path) != text:
+            changed[path] = text
+        elif doc.id in keys:
+            cache.put(_NAMESPACE, doc.id, keys[doc.id], True)
+    names = {template_path(config, doc_id) for doc_id in library.documents}
+    orphans = sorted(p for p in existing_templates(config) if p not in names)
     return changed, orphans
+
+
+_NAMESPACE = "templates"
 
 
 def existing_templates(config: Config) -> Iterable[Path]:

@@ -4,22 +4,27 @@ translation checks of every catalog under each locale's policy (required or opti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
 
 from . import checks, language, parallel
-from .catalogs import plan_update, read_catalogs
+from .cache import Cache, Stats, sha
+from .catalogs import catalog_path, merge, normalize_or_none, plan_update
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
-from .extract import stale_templates
+from .extract import existing_templates, stale_templates
 from .fsutil import read_text_or_none
-from .library import Library
+from .library import Library, LoadedDocument
 from .locales import normalize
-from .pofiles import EntryKey, PoReadError, is_translated
+from .memory import Memory
+from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, is_translated, key_of,
+                      read_catalog, render_catalog)
 from .schema import schema_files
+from .stats import Progress, progress
 from .textunits import iter_texts
 from .validate import validate_project
 
@@ -29,8 +34,16 @@ class GateResult:
     library: Library
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checked_files: int = 0
-    # The catalogs read for the checks, by locale and path (for the build to reuse).
+    # The catalogs this run had to parse, by locale and path (for the build to reuse); a
+    # catalog whose results all came from the cache is not among them.
     catalogs: dict[str, dict[Path, polib.POFile]] = field(default_factory=dict)
+    # Translation progress by locale and document (for the build's manifest).
+    progress: dict[str, dict[str, Progress]] = field(default_factory=dict)
+    # Optional locales: per document, (msgid, warning) of each translation a bundle must not
+    # carry (UNSAFE_CODES).
+    unsafe: dict[str, dict[str, list[tuple[str, Diagnostic]]]] = field(default_factory=dict)
+    # What the per-file cache reused and what it redid.
+    cache: Stats = field(default_factory=Stats)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -78,14 +91,28 @@ def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict
     return terms
 
 
+def _schema_problems(config: Config) -> list[Diagnostic]:
+    return [diag(config.rel(path), 0, 0, "E410",
+                 "editor schema differs from the models; run 'pipeline schema'")
+            for path, text in schema_files(config.schema_dir).items()
+            if read_text_or_none(path) != text]
+
+
 def freshness(config: Config, library: Library, locales: Sequence[str],
               read: dict[str, dict[Path, polib.POFile]] | None = None) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    for path, text in schema_files(config.schema_dir).items():
-        if read_text_or_none(path) != text:
-            problems.append(diag(config.rel(path), 0, 0, "E410",
-                                 "editor schema differs from the models; run 'pipeline schema'"))
+    """Stale editor schemas, templates and catalogs, judged from scratch (no cache)."""
+    problems = _schema_problems(config)
     changed, orphans = stale_templates(config, library)
+    problems += _template_problems(config, changed, orphans)
+    if changed or orphans:
+        return problems  # catalogs are judged against current templates only
+    writes, _, read_problems = plan_update(config, list(locales), read)
+    return problems + read_problems + _catalog_problems(config, writes)
+
+
+def _template_problems(config: Config, changed: dict[Path, str], orphans: list[Path]
+                       ) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     for path in changed:
         what = "is missing" if not path.exists() else "differs from the source"
         problems.append(diag(config.rel(path), 0, 0, "E406",
@@ -93,10 +120,11 @@ def freshness(config: Config, library: Library, locales: Sequence[str],
     for path in orphans:
         problems.append(diag(config.rel(path), 0, 0, "E406",
                              "template of a deleted document; run 'pipeline extract'"))
-    if changed or orphans:
-        return problems  # catalogs are judged against current templates only
-    writes, _, read_problems = plan_update(config, list(locales), read)
-    problems += read_problems
+    return problems
+
+
+def _catalog_problems(config: Config, writes: Iterable[Path]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     for path in sorted(writes):
         code, what = ("E407", "is not merged with its template") if path.exists() else (
             "E408", "is missing")
@@ -105,44 +133,305 @@ def freshness(config: Config, library: Library, locales: Sequence[str],
     return problems
 
 
+# One translation as the locale's memory counts it: msgstr, fuzzy, previous msgid and
+# msgctxt (when fuzzy), translator comment.
+_Offer = tuple[str, bool, str | None, str | None, str]
+
+
+@dataclass(frozen=True)
+class _Po:
+    """What the gate needs of one catalog, kept between runs by the catalog's bytes: its
+    parse error, or its Language header, entry keys, what it adds to the translation memory
+    and its progress. With it, an unchanged catalog is never parsed again."""
+
+    error: Diagnostic | None
+    language: str = ""
+    keys: frozenset[EntryKey] = frozenset()
+    # Keys of entries without a translation: `update` may fill them from the memory.
+    empty: frozenset[EntryKey] = frozenset()
+    offers: tuple[tuple[EntryKey, _Offer], ...] = ()
+    live: bool = False
+    progress: Progress = field(default_factory=Progress)
+
+
+def _summary(catalog: polib.POFile) -> _Po:
+    offers: list[tuple[EntryKey, _Offer]] = []
+    for entry in catalog:
+        if entry.msgid and entry.msgstr:
+            fuzzy = "fuzzy" in entry.flags
+            offers.append((key_of(entry), (entry.msgstr, fuzzy,
+                                           entry.previous_msgid if fuzzy else None,
+                                           entry.previous_msgctxt if fuzzy else None,
+                                           entry.tcomment or "")))
+    return _Po(None, catalog.metadata.get("Language", ""),
+               frozenset(key_of(e) for e in catalog),
+               frozenset(key_of(e) for e in catalog if not e.msgstr), tuple(offers),
+               any(not e.obsolete for e in catalog), progress(catalog))
+
+
+def _parse(config: Config, path: Path) -> polib.POFile | Diagnostic:
+    try:
+        return read_catalog(path, config.rel(path))
+    except PoReadError as exc:
+        return exc.diagnostic
+
+
+@dataclass
+class _Locale:
+    """One locale's catalogs in this run: summaries (cached or made now), the hash each is
+    cached by, and the catalogs parsed because something about them had to be redone."""
+
+    config: Config
+    summaries: dict[Path, _Po] = field(default_factory=dict)
+    keys: dict[Path, str | None] = field(default_factory=dict)
+    parsed: dict[Path, polib.POFile] = field(default_factory=dict)
+    error: Diagnostic | None = None
+
+    def catalog(self, path: Path) -> polib.POFile:
+        if path not in self.parsed:
+            found = _parse(self.config, path)
+            assert not isinstance(found, Diagnostic), found.format()
+            self.parsed[path] = found
+        return self.parsed[path]
+
+
+def _po_key(config: Config, path: Path) -> str | None:
+    """What a catalog's summary and checks depend on: its place and its bytes. None for a
+    file that is not read whole (a link leading out, too large): judged every time."""
+    try:
+        target = path.resolve()
+        if not target.is_relative_to(config.locales_dir.resolve()):
+            return None
+        if path.stat().st_size > MAX_CATALOG_BYTES:
+            return None
+        return sha(str(path), str(target), config.rel(path), path.read_bytes())
+    except (OSError, RuntimeError):
+        return None
+
+
+def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
+    """Every catalog of a locale, as summaries; the first broken one (in path order) makes
+    the locale unreadable, as `read_catalogs` does."""
+    state = _Locale(config)
+    namespace = f"po-{locale}"
+    folder = config.catalog_dir(locale)
+    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    todo: list[Path] = []
+    for path in paths:
+        key = state.keys[path] = _po_key(config, path)
+        found = cache.get(namespace, config.rel(path), key) if key is not None else None
+        if isinstance(found, _Po):
+            state.summaries[path] = found
+        else:
+            todo.append(path)
+    for path, parsed in zip(todo, parallel.run(functools.partial(_parse, config), todo)):
+        if isinstance(parsed, Diagnostic):
+            state.summaries[path] = _Po(parsed)
+        else:
+            state.parsed[path] = parsed
+            state.summaries[path] = _summary(parsed)
+        if (key := state.keys[path]) is not None:
+            cache.put(namespace, config.rel(path), key, state.summaries[path])
+    cache.prune(namespace)
+    state.summaries = dict(sorted(state.summaries.items()))
+    state.error = next((po.error for po in state.summaries.values() if po.error), None)
+    return state
+
+
+def _memory_for(state: _Locale, wanted: Iterable[EntryKey]) -> Memory:
+    """The part of the locale's translation memory that merging a catalog whose entries
+    are all present asks for: the translations of its untranslated English (`exact` looks at
+    the translations of one key alone, so this part answers as the whole memory would)."""
+    keys = set(wanted)
+    memory = Memory()
+    entries = [polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=offer[0],
+                             flags=["fuzzy"] if offer[1] else [], previous_msgid=offer[2],
+                             previous_msgctxt=offer[3], tcomment=offer[4])
+               for po in state.summaries.values() for key, offer in po.offers if key in keys]
+    memory.add(entries)
+    return memory
+
+
+def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _Locale],
+                    cache: Cache) -> list[Diagnostic]:
+    """`plan_update`'s verdict (which catalogs `update` would change), catalog by catalog:
+    a catalog lacking an entry of its template is stale whatever the memory holds; one that
+    has them all is merged with the memory's translations of its untranslated English, and
+    that verdict is cached by the template, the catalog and those translations."""
+    problems: list[Diagnostic] = []
+    templates = {p.stem: p for p in existing_templates(config)}
+    template_bytes = {stem: p.read_bytes() for stem, p in templates.items()}
+    writes: list[Path] = []
+    for locale in locales:
+        state = states[locale]
+        if state.error is not None:
+            problems.append(state.error)
+            continue
+        for path, po in state.summaries.items():
+            if po.language and normalize_or_none(po.language) != locale:
+                problems.append(diag(config.rel(path), 1, 0, "E404",
+                                     f"Language header is {po.language!r} but the catalog is "
+                                     f"in the {locale!r} folder"))
+        offers: dict[EntryKey, list[_Offer]] = {}
+        wanted = {k for po in state.summaries.values() for k in po.empty}
+        for po in state.summaries.values():
+            for entry_key, offer in po.offers:
+                if entry_key in wanted:
+                    offers.setdefault(entry_key, []).append(offer)
+        namespace = f"stale-{locale}"
+        for stem, template_path in templates.items():
+            path = catalog_path(config, locale, stem)
+            po_entry = state.summaries.get(path)
+            if po_entry is None:
+                writes.append(path)
+                continue
+            own = sorted((repr(k), offers.get(k, [])) for k in po_entry.empty)
+            po_key = state.keys.get(path)
+            key = (sha(template_bytes[stem], po_key, repr(own))
+                   if po_key is not None else None)
+            stale = cache.get(namespace, stem, key) if key is not None else None
+            if not isinstance(stale, bool):
+                try:
+                    template = read_catalog(template_path, config.rel(template_path))
+                except PoReadError as exc:
+                    return [*problems, exc.diagnostic]
+                if any(key_of(e) not in po_entry.keys for e in template):
+                    stale = True
+                else:
+                    merged = merge(template, state.catalog(path),
+                                   _memory_for(state, po_entry.empty))
+                    stale = read_text_or_none(path) != render_catalog(merged)
+                if key is not None:
+                    cache.put(namespace, stem, key, stale)
+            if stale:
+                writes.append(path)
+        cache.prune(namespace)
+        writes += [path for path, po in state.summaries.items()
+                   if path.stem not in templates and po.live]
+    return problems + _catalog_problems(config, set(writes))
+
+
+def _cached_freshness(config: Config, library: Library, locales: Sequence[str],
+                      states: dict[str, _Locale], cache: Cache) -> list[Diagnostic]:
+    problems = _schema_problems(config)
+    changed, orphans = stale_templates(config, library, cache)
+    problems += _template_problems(config, changed, orphans)
+    if changed or orphans:
+        return problems  # catalogs are judged against current templates only
+    return problems + _stale_catalogs(config, locales, states, cache)
+
+
+def _unit_info(doc: LoadedDocument) -> dict[EntryKey, checks.UnitInfo]:
+    units: dict[EntryKey, checks.UnitInfo] = {}
+    for unit in iter_texts(doc.model):
+        key = EntryKey(unit.context, unit.text)
+        if key not in units:
+            line, _ = doc.source.where(unit.path)
+            units[key] = checks.UnitInfo(unit.max_length, unit.markup,
+                                         f"{doc.source.display}:{line}")
+    return units
+
+
+# Checks that find content a bundle must not carry: in an optional locale (where they are
+# only warnings) such a translation is left out of the build and the English used instead.
+UNSAFE_CODES = ("E515", "E516")
+
+
 def run_gate(config: Config, locales: Sequence[str] | None = None) -> GateResult:
-    library, problems = validate_project(config)
-    result = GateResult(library, list(problems))
+    cache = Cache(config)
+    library, problems = validate_project(config, cache)
+    result = GateResult(library, list(problems), cache=cache.stats)
     result.checked_files = len(library)
     chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
-    # Each locale's catalogs are read once, for freshness and for the checks.
-    unreadable: dict[str, Diagnostic] = {}
-    for locale in chosen:
-        try:
-            result.catalogs[locale] = read_catalogs(config, locale)
-        except PoReadError as exc:
-            unreadable[locale] = exc.diagnostic
+    # Each locale's catalogs are read once, for freshness and for the checks; an unchanged
+    # catalog only as a cached summary.
+    states = {locale: _read_locale(config, locale, cache) for locale in chosen}
     if not any(d.severity == "error" for d in problems):
         result.diagnostics += apply_severity(
-            freshness(config, library, chosen, result.catalogs), config.severity)
-    units = unit_index(library)
+            _cached_freshness(config, library, chosen, states, cache), config.severity)
+    allow = frozenset(config.same_as_source_allow)
     for locale in chosen:
-        if locale in unreadable:
-            result.diagnostics.append(unreadable[locale])
+        state = states[locale]
+        if state.error is not None:
+            result.diagnostics.append(state.error)
             continue
-        catalogs = result.catalogs[locale]
-        terms = glossary_terms(library, catalogs)
+        result.progress[locale] = {p.stem: po.progress for p, po in state.summaries.items()}
+        found, unsafe = _check_locale(config, library, locale, state, allow, cache)
+        result.checked_files += len(state.summaries)
+        overrides = config.severity_for(locale)
+        found = apply_severity(found, overrides)
+        if locale not in config.required_locales:
+            found = [replace(d, severity="warning") for d in found]
+            kept = {(d.path, d.line, d.code, d.message) for d in found}
+            result.unsafe[locale] = {
+                stem: [(msgid, replace(d, severity="warning"))
+                       for d, msgid in pairs if (d.path, d.line, d.code, d.message) in kept]
+                for stem, pairs in unsafe.items()}
+        result.diagnostics += found
+        result.catalogs[locale] = dict(state.parsed)
+    result.diagnostics = sorted(set(result.diagnostics))
+    return result
+
+
+def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
+                  allow: frozenset[str], cache: Cache
+                  ) -> tuple[list[Diagnostic], dict[str, list[tuple[Diagnostic, str]]]]:
+    """The translation checks of every catalog of a locale (severities not applied yet),
+    and per document the unsafe findings with the msgid they are about. A catalog's findings
+    are cached by its bytes, its document's source, the locale's glossary terms and the
+    allowed same-as-source texts."""
+    glossary_path = catalog_path(config, locale, "glossary")
+    glossary_po = state.keys.get(glossary_path) if glossary_path in state.summaries else "none"
+    glossary_doc = library.digests.get("glossary") if "glossary" in library.documents else "none"
+    glossary_key = (sha(glossary_po, glossary_doc)
+                    if glossary_po is not None and glossary_doc is not None else None)
+    terms: dict[str, str] | None = (cache.get("terms", locale, glossary_key)
+                                    if glossary_key is not None else None)
+    namespace = f"check-{locale}"
+    results: dict[Path, tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]] = {}
+    keys: dict[Path, str | None] = {}
+    todo: list[Path] = []
+    for path in state.summaries:
+        stem = path.stem
+        source = library.digests.get(stem) if stem in library.documents else "none"
+        po_key = state.keys.get(path)
+        if terms is None:
+            terms = glossary_terms(library, {p: state.catalog(p) for p in [glossary_path]
+                                             if p in state.summaries})
+            if glossary_key is not None:
+                cache.put("terms", locale, glossary_key, terms)
+        keys[path] = key = (sha(po_key, str(source), repr(sorted(terms.items())),
+                                repr(sorted(allow)), locale)
+                            if po_key is not None and source is not None else None)
+        found = cache.get(namespace, config.rel(path), key) if key is not None else None
+        if isinstance(found, tuple) and len(found) == 2:
+            results[path] = found
+        else:
+            todo.append(path)
+    cache.prune(namespace)
+    if todo:
+        assert terms is not None
+        units = {path: _unit_info(library.documents[path.stem])
+                 if path.stem in library.documents else {} for path in todo}
+        catalogs = {path: state.catalog(path) for path in todo}
         # Every translation's language is judged in one batch before the checks fan out.
         language.prefetch((e.msgstr for c in catalogs.values() for e in c
                            if e.msgstr and not e.obsolete), locale)
-        allow = frozenset(config.same_as_source_allow)
+        glossary = terms
 
-        def check(path: Path) -> list[Diagnostic]:
+        def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
             ctx = checks.CheckContext(locale=locale, display=config.rel(path),
-                                      units=units.get(path.stem, {}), glossary=terms,
+                                      units=units[path], glossary=glossary,
                                       same_as_source_allow=allow)
-            return checks.check_catalog(catalogs[path], ctx)
+            found = checks.check_catalog(catalogs[path], ctx)
+            lines = {e.linenum: e.msgid for e in catalogs[path]}
+            return found, [(d, lines[d.line]) for d in found
+                           if d.code in UNSAFE_CODES and d.line in lines]
 
-        found = [d for part in parallel.run(check, list(catalogs)) for d in part]
-        result.checked_files += len(catalogs)
-        found = apply_severity(found, config.severity_for(locale))
-        if locale not in config.required_locales:
-            found = [replace(d, severity="warning") for d in found]
-        result.diagnostics += found
-    result.diagnostics = sorted(set(result.diagnostics))
-    return result
+        for path, outcome in zip(todo, parallel.run(check, todo)):
+            results[path] = outcome
+            if (key := keys[path]) is not None:
+                cache.put(namespace, config.rel(path), key, outcome)
+    found = [d for path in state.summaries for d in results[path][0]]
+    unsafe = {path.stem: results[path][1] for path in state.summaries if results[path][1]}
+    return found, unsafe

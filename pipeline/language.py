@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from lingua import (ConfidenceValue, IsoCode639_1, Language, LanguageDetector,
-                    LanguageDetectorBuilder)
+if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does
+    from lingua import ConfidenceValue, Language, LanguageDetector
 
 _CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -24,13 +25,18 @@ MIN_CONFIDENCE = 0.6
 MAX_EXPECTED = 0.2
 
 
+@lru_cache(maxsize=64)
 def _language(code: str) -> Language | None:
+    from lingua import IsoCode639_1, Language
+
     iso = getattr(IsoCode639_1, code.upper(), None)
     return Language.from_iso_code_639_1(iso) if iso is not None else None
 
 
 @lru_cache(maxsize=8)
 def _detector(expected: str) -> LanguageDetector:
+    from lingua import LanguageDetectorBuilder
+
     languages = {lang for code in (*_CANDIDATES, expected) if (lang := _language(code))}
     return LanguageDetectorBuilder.from_languages(*sorted(languages, key=str)).build()
 
@@ -66,12 +72,12 @@ def _base(expected: str) -> str | None:
 def prefetch(texts: Iterable[str], expected: str) -> None:
     """Judge every sentence of many texts at once, on every core (lingua's batch call is
     several times faster than one call per sentence). Later `foreign_sentence` calls on
-    these texts are dictionary lookups."""
-    base = _base(expected)
-    if base is None:
+    these texts are dictionary lookups. lingua is loaded only when a sentence needs it."""
+    sentences = {s for text in texts for s in _sentences(text)}
+    if not sentences or (base := _base(expected)) is None:
         return
     known = _VERDICTS.setdefault(base, {})
-    todo = sorted({s for text in texts for s in _sentences(text) if s not in known})
+    todo = sorted(s for s in sentences if s not in known)
     if not todo:
         return
     batch = _detector(base).compute_language_confidence_values_in_parallel(todo)
@@ -81,11 +87,11 @@ def prefetch(texts: Iterable[str], expected: str) -> None:
 
 def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:
     """The first sentence that clearly reads as another language: (sentence, iso code)."""
-    base = _base(expected)
-    if base is None:
+    sentences = _sentences(text)
+    if not sentences or (base := _base(expected)) is None:
         return None
     known = _VERDICTS.setdefault(base, {})
-    for sentence in _sentences(text):
+    for sentence in sentences:
         if sentence not in known:
             known[sentence] = _verdict(
                 _detector(base).compute_language_confidence_values(sentence), base)

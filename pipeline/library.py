@@ -26,6 +26,8 @@ class LoadedDocument:
 @dataclass
 class Library:
     documents: dict[str, LoadedDocument] = field(default_factory=dict)
+    # Document id → hash of its source file as read (what per-document results are cached by).
+    digests: dict[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[LoadedDocument]:
         return iter(sorted(self.documents.values(), key=lambda d: d.id))

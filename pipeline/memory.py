@@ -7,7 +7,8 @@ number ("hold 10 seconds" → "hold 30 seconds") is never carried over silently.
 
 Close matches are found the way GNU msgmerge finds them, only faster: an index of 4-character
 n-grams picks the candidates sharing the most n-grams with the new English, and rapidfuzz
-scores just those (msgmerge's similarity: 2 × common characters / total length).
+scores just those (msgmerge's similarity: 2 × common bytes / total length, over UTF-8 bytes
+as msgmerge compares them, so "é" and "è" share their first byte).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ FUZZY_THRESHOLD = 60.0
 CONTEXT_BONUS = 0.001
 # Any two texts more similar than the threshold differ in length by less than this factor.
 _LENGTH_FACTOR = 200.0 / FUZZY_THRESHOLD - 1.0
-# Texts too short to have an n-gram are compared with every short text of a fitting length.
+# Texts too short to have an n-gram are compared with every short text of a fitting length
+# (in UTF-8 bytes, at most 3 characters of 4 bytes each, as in msgmerge).
 GRAM = 4
 _SHORT_MAX = int((GRAM - 1) * 4 * _LENGTH_FACTOR)
 # How many n-gram occurrences a search counts at most (beyond half the query's n-grams).
@@ -75,6 +77,7 @@ class Memory:
         self._entries = 0
         self._best: dict[EntryKey, _Translation] | None = None
         self._keys: list[EntryKey] = []
+        self._bytes: list[bytes] = []
         self._index: dict[str, list[int]] | None = None
         self._short: dict[int, list[int]] = {}
 
@@ -124,14 +127,15 @@ class Memory:
             # In the order first seen (catalogs are read in a fixed order), so that among
             # equally close matches the earlier one wins, as in msgmerge.
             self._keys = sorted(self._found, key=self._order.__getitem__)
+            self._bytes = [key.msgid.encode() for key in self._keys]
             index: dict[str, list[int]] = defaultdict(list)
             self._short = defaultdict(list)
             for number, key in enumerate(self._keys):
                 text = key.msgid
                 for gram in dict.fromkeys(_grams(text)):
                     index[gram].append(number)
-                if len(text) <= _SHORT_MAX:
-                    self._short[len(text)].append(number)
+                if len(self._bytes[number]) <= _SHORT_MAX:
+                    self._short[len(self._bytes[number])].append(number)
             self._index = dict(index)
         return self._index
 
@@ -139,8 +143,9 @@ class Memory:
         """Candidates in msgmerge's order: most shared n-grams first, then first seen."""
         index = self._build_index()
         if not grams:
-            low = math.ceil(len(query) / _LENGTH_FACTOR)
-            high = int(len(query) * _LENGTH_FACTOR)
+            size = len(query.encode())
+            low = math.ceil(size / _LENGTH_FACTOR)
+            high = int(size * _LENGTH_FACTOR)
             return [n for size in range(low, high + 1) for n in self._short.get(size, [])]
         shared: Counter[int] = Counter()
         postings = [p for p in map(index.get, grams) if p is not None]
@@ -158,10 +163,27 @@ class Memory:
             shared.update(posting)
         if self.exhaustive:
             return sorted(shared, key=lambda n: (-shared[n], n))
-        # msgmerge looks at the first few: the square root of the memory's size, at least 10.
+        # msgmerge looks at the first few: the square root of the memory's size, at least 10
+        # (among equal counts, the first seen).
         few = max(10, int(math.sqrt(self._entries)))
-        best = sorted((-count, n) for n, count in shared.most_common(few))
-        return [n for _, n in best]
+        top, size = shared.most_common(few), few
+        # Widen until every candidate tied with the few-th one is in, then cut by index.
+        while len(top) == size < len(shared) and top[-1][1] == top[few - 1][1]:
+            size *= 2
+            top = shared.most_common(size)
+        return [n for _, n in sorted((-count, n) for n, count in top)[:few]]
+
+    def _before(self, number: int, other: int, grams: list[str]) -> bool:
+        """Whether msgmerge would score candidate `number` before `other` (so keep it on a
+        tie): more of the query's n-grams in it (counted in full here, as the search may have
+        left the commonest n-grams out), or for a query without n-grams the shorter text;
+        then the first seen."""
+        def rank(n: int) -> tuple[int, int]:
+            if not grams:
+                return len(self._bytes[n]), n
+            own = set(_grams(self._keys[n].msgid))
+            return -sum(gram in own for gram in grams), n
+        return rank(number) < rank(other)
 
     def fuzzy(self, key: EntryKey, lower_bound: float = FUZZY_THRESHOLD) -> Match | None:
         """The closest translation of similar English, if more similar than `lower_bound`:
@@ -169,14 +191,18 @@ class Memory:
         if not self._found:
             return None
         query = key.msgid
+        encoded, grams = query.encode(), _grams(query)
         best_score, best = lower_bound, -1
-        for number in self._candidates(query, _grams(query)):
+        for number in self._candidates(query, grams):
             candidate = self._keys[number]
             if candidate == key:
                 continue
             bonus = CONTEXT_BONUS if candidate.context in (None, key.context) else 0.0
-            score = fuzz.ratio(query, candidate.msgid,
+            score = fuzz.ratio(encoded, self._bytes[number],
                                score_cutoff=max(best_score - bonus * 1.01, 0.0)) + bonus
-            if score > best_score and score - bonus > 0:
+            if score - bonus <= 0:
+                continue
+            if score > best_score or (score == best_score and best >= 0
+                                      and self._before(number, best, grams)):
                 best_score, best = score, number
         return self._match(self._keys[best], best_score) if best >= 0 else None

@@ -14,15 +14,17 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import parallel
+from .cache import Cache, sha
 from .config import Config
-from .crossref import check_references
+from .crossref import Facts, check_references, reference_facts
 from .diagnostics import Diagnostic, apply_severity, diag
 from .library import Library, LoadedDocument
-from .lint import lint_documents
+from .language import prefetch
+from .lint import lint_document
 from .progress import track
 from .loader import SourceFile, iter_source_files, read_source
 from .models import DOCUMENT_MODELS
-from .textunits import Path, format_path, hidden_characters, printable
+from .textunits import Path, format_path, hidden_characters, iter_texts, printable
 
 _TYPE_CODES = {
     "missing": "E101",
@@ -43,17 +45,41 @@ _TYPE_CODES = {
 }
 
 
-def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
+def validate_project(config: Config, cache: Cache | None = None
+                     ) -> tuple[Library, list[Diagnostic]]:
     """Validate everything under the source folder. The library holds the documents that passed
-    their own model; the diagnostics list every problem found, sorted and with severities applied."""
+    their own model; the diagnostics list every problem found, sorted and with severities applied.
+
+    Each file's own outcome (read, model, lint) comes from `cache` when the file's bytes are
+    the same as when it was stored; only the rules across documents run again every time."""
+    cache = cache if cache is not None else Cache(config)
     library = Library()
     problems: list[Diagnostic] = []
     seen: dict[str, SourceFile] = {}
     # Ids of files that exist but were rejected: references to them are not reported again.
     rejected: set[str] = set()
     paths = list(iter_source_files(config.source_dir))
-    read = parallel.run(functools.partial(_read_one, config), paths)
-    for path, (src, unreadable, doc, found) in zip(paths, track(read, "validating")):
+    keys = [_file_key(config, path) for path in paths]
+    outcomes: list[_Outcome | None] = [
+        _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo])
+    # Lint the new documents: their sentences are judged for language in one batch first.
+    docs = [doc for _, _, doc, _ in fresh if doc is not None]
+    prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
+             config.source_locale)
+    for i, (src, unreadable, doc, found) in zip(todo, fresh):
+        lint = lint_document(doc, config) if doc is not None else []
+        facts = reference_facts(doc) if doc is not None else None
+        outcomes[i] = (src, unreadable, doc, found, lint, facts)
+        if keys[i] is not None:
+            cache.put(_NAMESPACE, src.display, keys[i] or "", outcomes[i])
+    cache.prune(_NAMESPACE)
+    linted: list[Diagnostic] = []
+    known: dict[str, Facts] = {}
+    for path, key, outcome in zip(paths, keys, track(outcomes, "validating")):
+        assert outcome is not None
+        src, unreadable, doc, found, lint, facts = outcome
         display = src.display
         problems += found
         if unreadable:  # a null document reads fine and is reported by validate_data
@@ -72,9 +98,37 @@ def validate_project(config: Config) -> tuple[Library, list[Diagnostic]]:
             continue
         seen[doc.id] = src
         library.documents[doc.id] = doc
-    problems += check_references(library, config, rejected=rejected)
-    problems += lint_documents(library, config)
+        if key is not None:
+            library.digests[doc.id] = key
+        linted += lint
+        if facts is not None:
+            known[doc.id] = facts
+    problems += check_references(library, config, rejected=rejected, facts=known)
+    problems += linted
     return library, apply_severity(problems, config.severity)
+
+
+# (file, whether it was unreadable, the document if valid, its problems, its lint problems,
+# what the rules across documents look at in it)
+_Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list[Diagnostic],
+                 Facts | None]
+_NAMESPACE = "source"
+
+
+def _file_key(config: Config, path: pathlib.Path) -> str | None:
+    """What a file's outcome depends on: where it is, where it leads, and its bytes. None
+    when it is not read whole (too large, unreadable): such a file is judged every time."""
+    try:
+        if path.stat().st_size > config.max_file_bytes:
+            return None
+        return sha(str(path), str(path.resolve()), path.read_bytes())
+    except (OSError, RuntimeError):
+        return None
+
+
+def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
+    found = cache.get(_NAMESPACE, display, key) if key is not None else None
+    return found if isinstance(found, tuple) and len(found) == 6 else None
 
 
 def _read_one(config: Config, path: pathlib.Path

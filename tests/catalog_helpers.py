@@ -148,8 +148,10 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def tree(root: Path) -> list[str]:
-    """Every file and folder under root, for 'nothing was created' checks."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    """Every file and folder under root, for 'nothing was created' checks (the per-file
+    result cache, `.pipeline-cache/`, is the tool's own state, not output)."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if ".pipeline-cache" not in p.relative_to(root).parts)
 
 
 def in_ci() -> bool:

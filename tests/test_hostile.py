@@ -37,9 +37,11 @@ def tiny(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder (links followed as files), to show nothing changed."""
+    """Every file under a folder (links followed as files), to show nothing changed (the
+    per-file result cache, `.pipeline-cache/`, is the tool's own state, not output)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")
+            and ".pipeline-cache" not in p.relative_to(folder).parts}
 
 
 def diagnostics(run: Run) -> list[tuple[str, int, str]]:

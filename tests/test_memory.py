@@ -169,10 +169,34 @@ def test_exact_match_prefers_a_reviewed_translation() -> None:
     assert memory.exact(EntryKey("muscle", "Rest.")) is None
 
 
+Decision = tuple[str, str, str | None]  # state, msgstr, previous msgid
+
+
+def decisions(catalog: polib.POFile) -> dict[tuple[str, bool], Decision]:
+    """(msgid, obsolete) → (state, msgstr, previous msgid) for every entry."""
+    return {(e.msgid, bool(e.obsolete)): (entry_state(e), e.msgstr, e.previous_msgid)
+            for e in catalog}
+
+
+def gnu_update(folder: Path, templates: dict[str, list[str]], work: Path
+               ) -> dict[str, polib.POFile]:
+    """Each catalog merged by GNU msgmerge --previous with the locale's other catalogs as
+    compendiums, one process per catalog (templates written by `update` first)."""
+    msgmerge = require_tool("msgmerge")
+    merged = {}
+    for doc in templates:
+        others = [f"--compendium={p}" for p in sorted(folder.glob("*.po")) if p.stem != doc]
+        out = work / f"gnu-{doc}.po"
+        subprocess.run([msgmerge, "--previous", "-q", *others, str(folder / f"{doc}.po"),
+                        str(work / f"{doc}.pot"), "-o", str(out)],
+                       check=True, capture_output=True)
+        merged[doc] = read(out)
+    return merged
+
+
 def test_decisions_agree_with_msgmerge_compendium(locale: Path, tmp_path: Path) -> None:
     """Each catalog merged by GNU msgmerge with the locale's other catalogs as compendiums
     reaches the same states with the same translations."""
-    msgmerge = require_tool("msgmerge")
     templates = {
         "bird-dog": ["Bird dog", "Hold for 12 seconds."],
         "wall-sit": ["Wall sit", STEP, "Breathe normally throughout."],
@@ -180,13 +204,116 @@ def test_decisions_agree_with_msgmerge_compendium(locale: Path, tmp_path: Path) 
                       "Count your breaths out loud."],
     }
     ours = update(locale, templates)
+    theirs = gnu_update(locale, templates, tmp_path)
     for doc in templates:
-        others = [f"--compendium={p}" for p in sorted(locale.glob("*.po")) if p.stem != doc]
-        out = tmp_path / f"gnu-{doc}.po"
-        subprocess.run([msgmerge, "--previous", "-q", *others, str(locale / f"{doc}.po"),
-                        str(tmp_path / f"{doc}.pot"), "-o", str(out)],
-                       check=True, capture_output=True)
-        theirs = {(e.msgid, bool(e.obsolete)): (entry_state(e), e.msgstr) for e in read(out)}
-        mine = {(e.msgid, bool(e.obsolete)): (entry_state(e), e.msgstr) for e in ours[doc]}
-        assert mine == theirs, doc
+        assert {k: v[:2] for k, v in decisions(ours[doc]).items()} == \
+            {k: v[:2] for k, v in decisions(theirs[doc]).items()}, doc
         assert_msgfmt_ok(tmp_path / "out" / f"{doc}.po")
+
+
+def test_strictly_closer_english_elsewhere_wins_over_the_own_old_entry(tmp_path: Path
+                                                                        ) -> None:
+    """Changed English takes another document's translation when that English is strictly
+    closer than the catalog's own old entry, which is then kept as obsolete with its
+    translation; on a tie, or when the own entry is closer, the own entry is reused. The
+    decisions, translations and previous msgids are GNU msgmerge's."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    write_po(folder / "pelvic-tilt.po", [
+        ("Pelvic tilt", "Bascule du bassin"),
+        ("Hold for 5 seconds.", "Tenez 5 secondes."),
+        ("Repeat 11 times, resting between sets.", "Répétez 11 fois, en vous reposant."),
+        ("Tilt your pelvis back gently.", "Basculez doucement le bassin vers l’arrière."),
+    ])
+    write_po(folder / "glute-bridge.po", [
+        ("Glute bridge", "Pont fessier"),
+        ("Hold for 3 seconds.", "Tenez 3 secondes."),
+        ("Repeat 12 times, resting between sets.", "Répétez 12 fois, en vous reposant."),
+        ("Tilt your pelvis back slowly.", "Basculez lentement le bassin vers l’arrière."),
+    ])
+    templates = {
+        "pelvic-tilt": ["Pelvic tilt", "Hold for 30 seconds.",
+                        "Repeat 13 times, resting between sets.",
+                        "Tilt your pelvis back gently now."],
+        "glute-bridge": ["Glute bridge", "Hold for 3 seconds.",
+                         "Repeat 12 times, resting between sets.",
+                         "Tilt your pelvis back slowly."],
+    }
+    ours = update(folder, templates)
+    theirs = gnu_update(folder, templates, tmp_path)
+    for doc in templates:
+        assert decisions(ours[doc]) == decisions(theirs[doc]), doc
+        assert_msgfmt_ok(tmp_path / "out" / f"{doc}.po")
+    tilt = decisions(ours["pelvic-tilt"])
+    # Strictly closer elsewhere: that translation, and the own old one kept as obsolete.
+    assert tilt[("Hold for 30 seconds.", False)] == ("fuzzy", "Tenez 3 secondes.",
+                                                      "Hold for 3 seconds.")
+    assert tilt[("Hold for 5 seconds.", True)] == ("obsolete", "Tenez 5 secondes.", None)
+    # As close elsewhere as the own entry (one digit each): the own entry wins.
+    assert tilt[("Repeat 13 times, resting between sets.", False)] == (
+        "fuzzy", "Répétez 11 fois, en vous reposant.", "Repeat 11 times, resting between sets.")
+    # Closer in the own catalog: the own entry.
+    assert tilt[("Tilt your pelvis back gently now.", False)][2] == \
+        "Tilt your pelvis back gently."
+    assert [k for k in tilt if k[1]] == [("Hold for 5 seconds.", True)]
+
+
+def test_strictly_closer_match_is_idempotent(tmp_path: Path) -> None:
+    """After the memory's closer match is taken, a second merge changes no byte: the new
+    entry is the catalog's own now, and the old one stays obsolete."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    write_po(folder / "pelvic-tilt.po", [("Hold for 5 seconds.", "Tenez 5 secondes.")])
+    write_po(folder / "glute-bridge.po", [("Hold for 3 seconds.", "Tenez 3 secondes.")])
+    first = update(folder, {"pelvic-tilt": ["Hold for 30 seconds."]})["pelvic-tilt"]
+    once = (tmp_path / "out" / "pelvic-tilt.po").read_bytes()
+    (folder / "pelvic-tilt.po").write_bytes(once)
+    update(folder, {"pelvic-tilt": ["Hold for 30 seconds."]})
+    assert (tmp_path / "out" / "pelvic-tilt.po").read_bytes() == once
+    assert decisions(first)[("Hold for 5 seconds.", True)][0] == "obsolete"
+
+
+def test_similarity_is_msgmerges_over_utf8_bytes(tmp_path: Path) -> None:
+    """msgmerge compares UTF-8 bytes, so accented letters sharing a first byte count as
+    half alike: these two are 50 % similar by characters but 67 % by bytes, above the
+    threshold, and both merges offer the old translation as fuzzy."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    write_po(folder / "plie.po", [("Pas: éèêëé", "Pas : un")])
+    templates = {"plie": ["Pas: àâäåà"]}
+    ours = decisions(update(folder, templates)["plie"])
+    assert ours == decisions(gnu_update(folder, templates, tmp_path)["plie"])
+    assert ours[("Pas: àâäåà", False)] == ("fuzzy", "Pas : un", "Pas: éèêëé")
+
+
+def test_untranslated_copy_elsewhere_does_not_hide_a_suggestion(tmp_path: Path) -> None:
+    """A deliberate difference from msgmerge: when the new English is already in another
+    catalog but untranslated there, msgmerge takes that empty entry as an exact match (new
+    English stays untranslated, the own old translation goes obsolete); `update` looks for
+    a close match instead, so the translator sees their old translation as fuzzy."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    old, new = "Repeat 16 times on each side.", "Repeat 18 times on each side."
+    write_po(folder / "bridge.po", [(old, "Répétez 16 fois de chaque côté.")])
+    write_po(folder / "squat.po", [(new, "")])
+    templates = {"bridge": [new]}
+    ours = decisions(update(folder, templates)["bridge"])
+    theirs = decisions(gnu_update(folder, templates, tmp_path)["bridge"])
+    assert ours == {(new, False): ("fuzzy", "Répétez 16 fois de chaque côté.", old)}
+    assert theirs == {(new, False): ("untranslated", "", None),
+                      (old, True): ("obsolete", "Répétez 16 fois de chaque côté.", None)}
+
+
+def test_very_short_english_ties_go_to_the_shorter_text_as_in_msgmerge(tmp_path: Path
+                                                                        ) -> None:
+    """English under 4 characters has no n-gram, so msgmerge compares it with every short
+    text of a fitting length, shortest first, and keeps the first of equally close ones:
+    "Arm" is as close to "Arc" as to "Armpit" (2/3), and "Arc" wins though it comes later."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    write_po(folder / "glossary.po", [("Armpit", "Aisselle"), ("Arc", "Arc de cercle")])
+    templates = {"glossary": ["Arm"]}
+    ours = decisions(update(folder, templates)["glossary"])
+    assert ours == decisions(gnu_update(folder, templates, tmp_path)["glossary"])
+    assert ours[("Arm", False)] == ("fuzzy", "Arc de cercle", "Arc")
+    assert ours[("Armpit", True)] == ("obsolete", "Aisselle", None)

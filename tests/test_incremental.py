@@ -1,0 +1,199 @@
+"""The per-file result cache: cached runs say and build exactly what uncached runs do, and an
+edit redoes only the work of the files it touched.
+
+Every test works on a copy of the tiny project (French optional here, so warnings never stop
+a build) and observes the cache through what it really does: the hits and misses the gate
+reports, the entry files under `.pipeline-cache/`, and the bytes of `build/`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import run_build
+from pipeline.cache import ENV_OFF, FOLDER
+from pipeline.config import load_config
+from pipeline.gate import GateResult, run_gate
+
+from build_helpers import (PYTHON, REPO_ROOT, built, cli, clone, configure, edit_entry,
+                            edit_text, po_path, refresh, tiny_template, tree_hashes)
+
+# U+202E (right-to-left override): E516 in a translation, a warning in an optional locale.
+BIDI = "\u202e"
+STEP = "Squeeze your buttocks and lift your hips off the floor."
+
+
+@pytest.fixture(scope="module")
+def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built(tmp_path_factory, "tiny", tiny_template(tmp_path_factory))
+
+
+@pytest.fixture
+def project(tiny_built: Path, tmp_path: Path) -> Path:
+    """The tiny project with French optional and a few problems in it: a warning in the
+    source and an unsafe translation in a catalog."""
+    root = clone(tiny_built, tmp_path / "project")
+    shutil.rmtree(root / FOLDER, ignore_errors=True)
+    configure(root, required=(), optional=("fr",))
+    edit_entry(po_path(root, "glute-bridge"), STEP,
+               msgstr=f"Serrez les fesses {BIDI}et soulevez les hanches du sol.")
+    return root
+
+
+def gate(root: Path, monkeypatch: pytest.MonkeyPatch, *, cached: bool = True) -> GateResult:
+    with monkeypatch.context() as patch:
+        if cached:
+            patch.delenv(ENV_OFF, raising=False)
+        else:
+            patch.setenv(ENV_OFF, "1")
+        return run_gate(load_config(root))
+
+
+def shown(result: GateResult) -> list[tuple[str, str]]:
+    return [(d.format(), d.severity) for d in result.diagnostics]
+
+
+def entries(root: Path, namespace: str) -> list[Path]:
+    return sorted((root / FOLDER).glob(f"*/{namespace}/*.pkl"))
+
+
+def test_cached_runs_report_what_uncached_runs_report(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    edit_text(project / "source" / "exercises" / "glute-bridge.yaml", "\nkind:", "\nkind: ")
+    uncached = gate(project, monkeypatch, cached=False)
+    assert any(d.code == "E516" for d in uncached.diagnostics)
+    assert not (project / FOLDER).exists()  # PIPELINE_NO_CACHE=1 writes nothing either
+    cold = gate(project, monkeypatch)
+    warm = gate(project, monkeypatch)
+    assert shown(cold) == shown(warm) == shown(uncached)
+    assert sum(cold.cache.hits.values()) == 0
+    assert sum(warm.cache.misses.values()) == 0
+    assert warm.cache.hits["source"] == len(list((project / "source").rglob("*.yaml")))
+    assert warm.cache.hits["check-fr"] == 4 and warm.catalogs["fr"] == {}
+
+
+def test_cached_build_is_byte_identical_to_an_uncached_build_of_a_fresh_clone(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate(project, monkeypatch)  # every result in the cache
+    fresh = clone(project, tmp_path / "fresh")
+    shutil.rmtree(fresh / FOLDER)
+    assert run_build(load_config(project), clean=True).ok
+    monkeypatch.setenv(ENV_OFF, "1")
+    assert run_build(load_config(fresh), clean=True).ok
+    assert tree_hashes(project / "build") == tree_hashes(fresh / "build")
+
+
+def test_one_source_edit_revalidates_and_rechecks_only_that_document(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate(project, monkeypatch)
+    edit_text(project / "source" / "reviewers" / "ann-lee.yaml", "\nkind:", "\nkind: ")
+    after = gate(project, monkeypatch)
+    assert (after.cache.misses["source"], after.cache.hits["source"]) == (1, 3)
+    # A trailing space after a key: its template is rendered again and found the same.
+    assert after.cache.misses["templates"] == 1 and after.cache.misses["check-fr"] == 1
+    assert not any(d.code == "E406" for d in after.diagnostics)
+    assert shown(after) == shown(gate(project, monkeypatch, cached=False))
+
+
+def test_one_catalog_edit_parses_and_checks_only_that_catalog(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate(project, monkeypatch)
+    edit_entry(po_path(project, "hip-pain"), "Exercises for hip pain",
+               msgstr="Exercises for hip pain")
+    after = gate(project, monkeypatch)
+    assert list(after.catalogs["fr"]) == [po_path(project, "hip-pain")]
+    assert after.cache.misses["po-fr"] == 1 and after.cache.misses["check-fr"] == 1
+    assert any(d.code == "W509" for d in after.diagnostics)
+    assert shown(after) == shown(gate(project, monkeypatch, cached=False))
+
+
+def test_corrupted_cache_entries_are_misses_not_errors(project: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = shown(gate(project, monkeypatch))
+    stored = list((project / FOLDER).rglob("*.pkl"))
+    assert stored
+    for number, path in enumerate(stored):
+        path.write_bytes(b"" if number % 2 else b"\x80\x05garbage")
+    again = gate(project, monkeypatch)
+    assert shown(again) == expected
+    assert sum(again.cache.hits.values()) == 0
+    assert sum(gate(project, monkeypatch).cache.misses.values()) == 0  # rewritten
+
+
+def test_a_config_change_invalidates_everything(project: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    gate(project, monkeypatch)
+    before = sorted(p.name for p in (project / FOLDER).iterdir())
+    configure(project, required=(), optional=("fr",), severity={"E516": "off"})
+    after = gate(project, monkeypatch)
+    assert sum(after.cache.hits.values()) == 0
+    assert not any(d.code == "E516" for d in after.diagnostics)
+    now = sorted(p.name for p in (project / FOLDER).iterdir())
+    assert len(before) == len(now) == 1 and before != now  # the old results are removed
+
+
+def test_a_code_change_invalidates_everything(project: Path, tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    shutil.copytree(REPO_ROOT / "pipeline", code / "pipeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop(ENV_OFF, None)
+
+    def versions() -> list[str]:
+        done = subprocess.run([PYTHON, "-m", "pipeline", "validate", "--root", str(project)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return sorted(p.name for p in (project / FOLDER).iterdir())
+
+    first = versions()
+    assert versions() == first
+    lint = code / "pipeline" / "lint.py"
+    lint.write_text(lint.read_text("utf-8") + "\n# a change in how text is linted\n", "utf-8")
+    changed = versions()
+    assert len(changed) == 1 and changed != first
+
+
+def test_a_deleted_source_file_leaves_results_and_cache(project: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = project / "source" / "reviewers" / "bo-extra.yaml"
+    text = (project / "source" / "reviewers" / "ann-lee.yaml").read_text("utf-8")
+    extra.write_text(text.replace("id: ann-lee", "id: bo-extra"), encoding="utf-8")
+    first = gate(project, monkeypatch)
+    assert "bo-extra" in first.library.documents
+    assert len(entries(project, "source")) == 5
+    extra.unlink()
+    second = gate(project, monkeypatch)
+    assert "bo-extra" not in second.library.documents
+    assert not any("bo-extra" in d.path for d in second.diagnostics)
+    assert len(entries(project, "source")) == 4
+    assert shown(second) == shown(gate(project, monkeypatch, cached=False))
+
+
+def test_unsafe_translation_of_an_optional_locale_falls_back_to_english(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    refresh(project)
+    run = cli(capsys, project, "build")
+    assert run.code == 0, run.text
+    assert "E516" in run.out and "English used instead" in run.out
+    path = project / "build" / "fr" / "glute-bridge.json"
+    bundle = json.loads(path.read_text("utf-8"))
+    assert STEP in bundle["document"]["steps"]
+    assert any(f.startswith("steps[") for f in bundle["fallbacks"])
+    assert BIDI not in path.read_text("utf-8")
+    again = cli(capsys, project, "build")  # the whole-build shortcut keeps the warning
+    assert "English used instead" in again.out
+
+
+def test_unsafe_check_silenced_by_the_project_is_exported(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    configure(project, required=(), optional=("fr",), severity={"E516": "off"})
+    refresh(project)
+    assert cli(capsys, project, "build").code == 0
+    assert BIDI in (project / "build" / "fr" / "glute-bridge.json").read_text("utf-8") or \
+        "\\u202e" in (project / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
