@@ -48,6 +48,8 @@ class BuildResult:
     reused: int = 0
     bundles: int = 0
     ok: bool = False
+    # Outputs identical to the previous build's: linked into the new build, not rewritten.
+    carried: set[str] = field(default_factory=set, repr=False)
 
 
 def _sha(data: bytes) -> str:
@@ -182,10 +184,10 @@ def _build(config: Config, clean: bool) -> BuildResult:
             schema = model.model_json_schema()
             schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
             files[f"schema/{kind}.json"] = render_json(schema).encode()
+        for folder in sorted({(stage / rel).parent for rel in files}):
+            folder.mkdir(parents=True, exist_ok=True)
         for rel, data in files.items():
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _place(config.build_dir / rel, stage / rel, data, rel in result.carried)
         manifest = {
             "generator": f"exercise-content-pipeline {__version__}",
             "source_revision": source_revision(config.root),
@@ -352,6 +354,8 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         if outcome.data is None or outcome.entry is None:
             continue
         files[job.rel], cache[job.rel] = outcome.data, outcome.entry
+        if outcome.reused:
+            result.carried.add(job.rel)
         if not job.mo:
             if outcome.reused:
                 result.reused += 1
@@ -377,6 +381,20 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return files, cache, locale_info
+
+
+def _place(old: Path, target: Path, data: bytes, carried: bool) -> None:
+    """Put one output in the staging folder. An output carried over from the previous build
+    is hard-linked (its bytes were just checked): after a small edit most of the build is
+    linked, not rewritten. The old build is deleted by the swap, so nothing shares a file
+    for long; where links are not possible the bytes are written."""
+    if carried:
+        try:
+            os.link(old, target)
+            return
+        except OSError:
+            pass
+    target.write_bytes(data)
 
 
 def _fallbacks(entry: dict[str, str], data: bytes | None) -> int:

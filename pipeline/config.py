@@ -37,6 +37,9 @@ class Config:
     same_as_source_allow: tuple[str, ...] = ()
     project_name: str = "content"
     compile_mo: bool = True
+    # Folders already found inside locales/ in this run (resolving is a system call per level).
+    _checked: dict[Path, Path] = field(default_factory=dict, init=False, compare=False,
+                                       repr=False)
 
     @property
     def templates_dir(self) -> Path:
@@ -54,6 +57,8 @@ class Config:
     def _inside_locales(self, folder: Path) -> Path:
         """Every catalog is read from and written under the locales folder: a folder that is a
         link leading elsewhere is refused, so nothing outside is read or overwritten."""
+        if folder in self._checked:
+            return self._checked[folder]
         try:
             inside = folder.resolve().is_relative_to(self.locales_dir.resolve())
         except (OSError, RuntimeError):  # RuntimeError: a link loop (Python < 3.13)
@@ -62,6 +67,7 @@ class Config:
             shown = folder.relative_to(self.root) if folder.is_relative_to(self.root) else folder
             raise UsageError(f"'{printable(shown.as_posix())}' is a link leading outside "
                              f"{self.rel(self.locales_dir)}/; refused", "E011")
+        self._checked[folder] = folder
         return folder
 
     def severity_for(self, locale: str | None) -> dict[str, Severity]:

@@ -195,12 +195,13 @@ class _Locale:
         return self.parsed[path]
 
 
-def _po_key(config: Config, path: Path) -> str | None:
+def _po_key(config: Config, path: Path, folder: Path, locales: Path) -> str | None:
     """What a catalog's summary and checks depend on: its place and its bytes. None for a
-    file that is not read whole (a link leading out, too large): judged every time."""
+    file that is not read whole (a link leading out, too large): judged every time.
+    `folder` and `locales` are the catalog's folder and locales/, already resolved."""
     try:
-        target = path.resolve()
-        if not target.is_relative_to(config.locales_dir.resolve()):
+        target = path.resolve() if path.is_symlink() else folder / path.name
+        if not target.is_relative_to(locales):
             return None
         if path.stat().st_size > MAX_CATALOG_BYTES:
             return None
@@ -216,9 +217,10 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     namespace = f"po-{locale}"
     folder = config.catalog_dir(locale)
     paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    real_folder, real_locales = folder.resolve(), config.locales_dir.resolve()
     todo: list[Path] = []
     for path in paths:
-        key = state.keys[path] = _po_key(config, path)
+        key = state.keys[path] = _po_key(config, path, real_folder, real_locales)
         found = cache.get(namespace, config.rel(path), key) if key is not None else None
         if isinstance(found, _Po):
             state.summaries[path] = found
@@ -238,17 +240,16 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     return state
 
 
-def _memory_for(state: _Locale, wanted: Iterable[EntryKey]) -> Memory:
+def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]) -> Memory:
     """The part of the locale's translation memory that merging a catalog whose entries
     are all present asks for: the translations of its untranslated English (`exact` looks at
-    the translations of one key alone, so this part answers as the whole memory would)."""
-    keys = set(wanted)
+    the translations of one key alone, so this part answers as the whole memory would).
+    `offers` lists each key's translations in catalog order, as the whole memory sees them."""
     memory = Memory()
-    entries = [polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=offer[0],
+    memory.add(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=offer[0],
                              flags=["fuzzy"] if offer[1] else [], previous_msgid=offer[2],
                              previous_msgctxt=offer[3], tcomment=offer[4])
-               for po in state.summaries.values() for key, offer in po.offers if key in keys]
-    memory.add(entries)
+               for key in sorted(set(wanted)) for offer in offers.get(key, []))
     return memory
 
 
@@ -299,7 +300,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
                     stale = True
                 else:
                     merged = merge(template, state.catalog(path),
-                                   _memory_for(state, po_entry.empty))
+                                   _memory_for(offers, po_entry.empty))
                     stale = read_text_or_none(path) != render_catalog(merged)
                 if key is not None:
                     cache.put(namespace, stem, key, stale)
@@ -416,7 +417,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         catalogs = {path: state.catalog(path) for path in todo}
         # Every translation's language is judged in one batch before the checks fan out.
         language.prefetch((e.msgstr for c in catalogs.values() for e in c
-                           if e.msgstr and not e.obsolete), locale)
+                           if e.msgstr and not e.obsolete), locale, cache)
         glossary = terms
 
         def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:

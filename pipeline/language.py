@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does
     from lingua import ConfidenceValue, Language, LanguageDetector
 
+    from .cache import Cache
+
 _CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -50,6 +52,7 @@ def _sentences(text: str) -> list[str]:
 # Verdicts by language and sentence: the foreign language's code, or None. Texts repeat a
 # lot (standard steps, the same sentence in several documents), and every verdict is reused.
 _VERDICTS: dict[str, dict[str, str | None]] = {}
+_NAMESPACE = "language"
 
 
 def _verdict(values: list[ConfidenceValue], base: str) -> str | None:
@@ -69,20 +72,29 @@ def _base(expected: str) -> str | None:
     return base if _language(base) is not None else None
 
 
-def prefetch(texts: Iterable[str], expected: str) -> None:
+def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) -> None:
     """Judge every sentence of many texts at once, on every core (lingua's batch call is
     several times faster than one call per sentence). Later `foreign_sentence` calls on
-    these texts are dictionary lookups. lingua is loaded only when a sentence needs it."""
+    these texts are dictionary lookups. lingua is loaded only when a sentence needs it.
+
+    With a cache, verdicts persist between runs: an edited document's unchanged sentences
+    are not judged again, so a small edit never pays for loading lingua's models."""
     sentences = {s for text in texts for s in _sentences(text)}
     if not sentences or (base := _base(expected)) is None:
         return
     known = _VERDICTS.setdefault(base, {})
+    if cache is not None and not known:
+        stored = cache.get(_NAMESPACE, base, _NAMESPACE)
+        if isinstance(stored, dict):
+            known.update(stored)
     todo = sorted(s for s in sentences if s not in known)
     if not todo:
         return
     batch = _detector(base).compute_language_confidence_values_in_parallel(todo)
     for sentence, values in zip(todo, batch):
         known[sentence] = _verdict(values, base)
+    if cache is not None:
+        cache.put(_NAMESPACE, base, _NAMESPACE, dict(sorted(known.items())))
 
 
 def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:

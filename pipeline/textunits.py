@@ -73,6 +73,8 @@ def hidden_characters(text: str) -> list[str]:
 def printable(text: str) -> str:
     """Text for a message: hidden characters (and line breaks) written as escapes, so a
     value quoted in a diagnostic cannot drive the terminal, reorder the line or split it."""
+    if text.isprintable():  # every hidden character is outside Python's printable set
+        return text
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if ch in "\n\t" or hidden_characters(ch) else ch for ch in text)
 

@@ -67,7 +67,7 @@ def validate_project(config: Config, cache: Cache | None = None
     # Lint the new documents: their sentences are judged for language in one batch first.
     docs = [doc for _, _, doc, _ in fresh if doc is not None]
     prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
-             config.source_locale)
+             config.source_locale, cache)
     for i, (src, unreadable, doc, found) in zip(todo, fresh):
         lint = lint_document(doc, config) if doc is not None else []
         facts = reference_facts(doc) if doc is not None else None

@@ -197,3 +197,24 @@ def test_unsafe_check_silenced_by_the_project_is_exported(
     assert cli(capsys, project, "build").code == 0
     assert BIDI in (project / "build" / "fr" / "glute-bridge.json").read_text("utf-8") or \
         "\\u202e" in (project / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+
+
+def test_outputs_an_edit_did_not_touch_are_carried_over_not_rewritten(
+        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a one-catalog edit the other bundles are the previous build's own files (linked
+    into the new build), while the edited document's bundle is new."""
+    monkeypatch.delenv(ENV_OFF, raising=False)
+    assert cli(capsys, project, "build").code == 0
+    build = project / "build"
+    before = {p.relative_to(build).as_posix(): p.stat().st_ino
+              for p in build.rglob("*.json") if p.is_file()}
+    edit_entry(po_path(project, "glute-bridge"), STEP,
+               msgstr="Serrez les fesses et soulevez doucement les hanches du sol.")
+    assert cli(capsys, project, "build").code == 0
+    after = {p.relative_to(build).as_posix(): p.stat().st_ino
+             for p in build.rglob("*.json") if p.is_file()}
+    assert after["fr/glute-bridge.json"] != before["fr/glute-bridge.json"]
+    assert after["en/glute-bridge.json"] == before["en/glute-bridge.json"]
+    assert after["fr/hip-pain.json"] == before["fr/hip-pain.json"]
+    assert "doucement" in (build / "fr" / "glute-bridge.json").read_text(encoding="utf-8")
