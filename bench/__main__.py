@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import FOLDER as CACHE_FOLDER
+
 from . import agreement, gnu
 from .generate import LOCALE, SIZES, apply_edits, count_strings, edit_one_document, generate, \
     translate
@@ -82,15 +84,18 @@ def run(args: argparse.Namespace, documents: int, root: Path, work: Path, log: P
 
     stages: list[Timing] = []
 
-    def stage(name: str, command: list[str]) -> None:
+    def stage(name: str, command: list[str], cold: bool = False) -> None:
+        """`cold`: without the per-file results earlier runs left, as on a fresh clone."""
         _step(name)
+        if cold:
+            shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
         stages.append(pipeline(name, root, command, log))
 
-    stage("validate", ["validate", "-q"])
+    stage("validate", ["validate", "-q"], cold=True)
     stage("extract", ["extract", "-q"])
     stage("update", ["update", "-q"])
     stage("check", ["check"])
-    stage("build (cold)", ["build", "-q"])
+    stage("build (cold)", ["build", "-q"], cold=True)
     stage("build (no change)", ["build", "-q"])
     previous = _manifest(root)
     edited = edit_one_document(lib)

@@ -340,7 +340,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
                  "fallbacks": str(len(translate.fallbacks))}
         return _Done(job.rel, data, entry, [], problems)
 
-    done = {d.rel: d for d in parallel.run(run, jobs)}
+    done = {d.rel: d for d in parallel.run(run, jobs, description="exporting")}
     files: dict[str, bytes] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}

@@ -173,7 +173,8 @@ def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
     Large locales are parsed on every core."""
     folder = config.catalog_dir(locale)
     paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
-    parsed = parallel.run(functools.partial(_read_or_error, config), paths)
+    parsed = parallel.run(functools.partial(_read_or_error, config), paths,
+                          description="reading catalogs")
     catalogs: dict[Path, polib.POFile] = {}
     for path, found in zip(paths, parsed):
         if isinstance(found, Diagnostic):

@@ -132,7 +132,7 @@ def render_templates(config: Config, library: Library,
 
     docs = list(library) if docs is None else docs
     return {template_path(config, doc.id): text
-            for doc, text in zip(docs, parallel.run(render, docs))}
+            for doc, text in zip(docs, parallel.run(render, docs, description="rendering templates"))}
 
 
 def stale_templates(config: Config, library: Library, cache: Cache | None = None

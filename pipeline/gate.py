@@ -226,7 +226,9 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    for path, parsed in zip(todo, parallel.run(functools.partial(_parse, config), todo)):
+    parsed_all = parallel.run(functools.partial(_parse, config), todo,
+                              description=f"reading {locale}")
+    for path, parsed in zip(todo, parsed_all):
         if isinstance(parsed, Diagnostic):
             state.summaries[path] = _Po(parsed)
         else:
@@ -429,7 +431,8 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
             return found, [(d, lines[d.line]) for d in found
                            if d.code in UNSAFE_CODES and d.line in lines]
 
-        for path, outcome in zip(todo, parallel.run(check, todo)):
+        outcomes = parallel.run(check, todo, description=f"checking {locale}")
+        for path, outcome in zip(todo, outcomes):
             results[path] = outcome
             if (key := keys[path]) is not None:
                 cache.put(namespace, config.rel(path), key, outcome)

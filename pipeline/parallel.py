@@ -13,8 +13,10 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
+
+from .progress import track
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,16 +55,25 @@ def _call(item: Any) -> Any:
     return _TASK(item)
 
 
-def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEMS) -> list[R]:
-    """`[task(item) for item in items]`, in a pool of forked workers when it pays."""
+def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEMS,
+        description: str | None = None) -> list[R]:
+    """`[task(item) for item in items]`, in a pool of forked workers when it pays.
+
+    With a description, a person at a terminal sees a progress bar for long runs."""
     global _TASK
     count = min(workers(), len(items) // max(min_items // 2, 1))
     if count < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(item) for item in items]
+        return [task(item) for item in _shown(items, description, len(items))]
     _TASK = task
     try:
         with multiprocessing.get_context("fork").Pool(
                 count, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            return pool.map(_call, items, chunksize=max(1, len(items) // (count * 16)))
+            # imap keeps input order, like map, and lets the bar move as results arrive.
+            results = pool.imap(_call, items, chunksize=max(1, len(items) // (count * 16)))
+            return list(_shown(results, description, len(items)))
     finally:
         _TASK = None
+
+
+def _shown(items: Iterable[T], description: str | None, total: int) -> Iterable[T]:
+    return items if description is None else track(items, description, total=total)

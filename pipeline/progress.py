@@ -7,7 +7,7 @@ get no bar, so logs and machine-readable output stay clean.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sized
 from typing import TypeVar
 
 from rich.console import Console
@@ -24,16 +24,18 @@ def configure(enabled: bool) -> None:
     _enabled = enabled
 
 
-def track(items: Sequence[T], description: str, *, min_items: int = MIN_ITEMS) -> Iterator[T]:
+def track(items: Iterable[T], description: str, *, total: int | None = None,
+          min_items: int = MIN_ITEMS) -> Iterator[T]:
     """Yield the items, with a transient bar on stderr when it is worth showing."""
-    console = Console(stderr=True)
-    if not (_enabled and console.is_terminal and len(items) >= min_items):
+    if total is None:
+        total = len(items) if isinstance(items, Sized) else 0
+    if not (_enabled and total >= min_items and (console := Console(stderr=True)).is_terminal):
         yield from items
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(description, total=len(items))
+        task = bar.add_task(description, total=total)
         for item in items:
             yield item
             bar.advance(task)

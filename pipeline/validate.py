@@ -21,7 +21,6 @@ from .diagnostics import Diagnostic, apply_severity, diag
 from .library import Library, LoadedDocument
 from .language import prefetch
 from .lint import lint_document
-from .progress import track
 from .loader import SourceFile, iter_source_files, read_source
 from .models import DOCUMENT_MODELS
 from .textunits import Path, format_path, hidden_characters, iter_texts, printable
@@ -63,7 +62,8 @@ def validate_project(config: Config, cache: Cache | None = None
     outcomes: list[_Outcome | None] = [
         _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo])
+    fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
+                         description="validating")
     # Lint the new documents: their sentences are judged for language in one batch first.
     docs = [doc for _, _, doc, _ in fresh if doc is not None]
     prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
@@ -77,7 +77,7 @@ def validate_project(config: Config, cache: Cache | None = None
     cache.prune(_NAMESPACE)
     linted: list[Diagnostic] = []
     known: dict[str, Facts] = {}
-    for path, key, outcome in zip(paths, keys, track(outcomes, "validating")):
+    for path, key, outcome in zip(paths, keys, outcomes):
         assert outcome is not None
         src, unreadable, doc, found, lint, facts = outcome
         display = src.display
