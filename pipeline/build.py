@@ -206,6 +206,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
             "warnings": [dataclasses.asdict(d) for d in result.warnings],
         }
         (stage / CACHE_NAME).write_text(render_json(cache), encoding="utf-8")
+        _keep_preview(config.build_dir, stage)
         _swap(stage, config.build_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -381,6 +382,21 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return files, cache, locale_info
+
+
+def _keep_preview(build: Path, stage: Path) -> None:
+    """The preview site is written by its own command into build/preview/; a build carries it
+    over (linked, not copied) rather than deleting it with the old build."""
+    preview = build / "preview"
+    if preview.is_dir() and not preview.is_symlink():
+        shutil.copytree(preview, stage / "preview", symlinks=True, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _place(old: Path, target: Path, data: bytes, carried: bool) -> None:

@@ -358,3 +358,21 @@ def test_side_by_side_page_renders_in_headless_chromium(
     assert colours[bytes.fromhex("fff4d6")] > 100, "no fuzzy highlight in the screenshot"
     assert colours[bytes.fromhex("fde7e5")] > 100, "no untranslated highlight"
     print(f"screenshot: {shot}")
+
+
+def test_a_build_carries_the_preview_over(tmp_path_factory: pytest.TempPathFactory,
+                                          tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`build` replaces build/ as a whole; the preview written beside the bundles survives."""
+    root = clone(tiny_template(tmp_path_factory), tmp_path / "tiny")
+    assert cli(capsys, root, "build").code == 0
+    assert cli(capsys, root, "preview").code == 0
+    site = tree_hashes(root / "build" / "preview")
+    assert "index.html" in site
+    edit_entry(po_path(root, "glute-bridge"),
+               "Squeeze your buttocks and lift your hips off the floor.",
+               msgstr="Serrez les fesses et soulevez doucement les hanches du sol.")
+    run = cli(capsys, root, "build")
+    assert run.code == 0, run.text
+    assert "doucement" in (root / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+    assert tree_hashes(root / "build" / "preview") == site
