@@ -60,17 +60,7 @@ class GateResult:
 
 def unit_index(library: Library) -> dict[str, dict[EntryKey, checks.UnitInfo]]:
     """document id → what the model says about each of its English texts."""
-    index: dict[str, dict[EntryKey, checks.UnitInfo]] = {}
-    for doc in library:
-        units: dict[EntryKey, checks.UnitInfo] = {}
-        for unit in iter_texts(doc.model):
-            key = EntryKey(unit.context, unit.text)
-            if key not in units:
-                line, _ = doc.source.where(unit.path)
-                units[key] = checks.UnitInfo(unit.max_length, unit.markup,
-                                             f"{doc.source.display}:{line}")
-        index[doc.id] = units
-    return index
+    return {doc.id: _unit_info(doc) for doc in library}
 
 
 def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict[str, str]:
@@ -325,6 +315,7 @@ def _cached_freshness(config: Config, library: Library, locales: Sequence[str],
 
 
 def _unit_info(doc: LoadedDocument) -> dict[EntryKey, checks.UnitInfo]:
+    """What the model says about each English text of one document (limit, markup, line)."""
     units: dict[EntryKey, checks.UnitInfo] = {}
     for unit in iter_texts(doc.model):
         key = EntryKey(unit.context, unit.text)
