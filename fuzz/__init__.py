@@ -6,5 +6,6 @@ valid result or a clean error — diagnostics from the YAML loader, `PoReadError
 catalog reader — and what reads as valid survives being written and read back. Anything else
 is a crash: the input is saved, shrunk, under `fuzz/crashes/`. Fixed, it becomes a regression
 fixture in `tests/fixtures/fuzz/{yaml,po}/`, named for its outcome (`ok-<what>` or
-`<code>-<what>`), replayed by tests/test_fuzz_regressions.py.
+`<code>-<what>`; a catalog input ends in `.po-input`, since most are broken on purpose),
+replayed by tests/test_fuzz_regressions.py.
 """

@@ -4,6 +4,8 @@ Each file under tests/fixtures/fuzz/{yaml,po}/ goes through the fuzz target's co
 (`fuzz.targets`: a clean error or a valid result that survives writing and reading back) and
 must end as its name says: `ok-…` reads with no diagnostic, `E401-…` is reported with that
 code. A crash saved by `python -m fuzz` is renamed this way when it becomes a fixture.
+The catalog inputs end in `.po-input`, not `.po`: most are broken on purpose, and no tool
+that gathers a project's catalogs should take them for real ones.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from fuzz.targets import PO_NAME, YAML_NAME, run_loader, run_po  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures" / "fuzz"
 YAML_CASES = sorted((FIXTURES / "yaml").iterdir())
 PO_CASES = sorted((FIXTURES / "po").iterdir())
-_NAME = re.compile(r"^(ok|[EW]\d{3})-[a-z0-9-]+\.(yaml|po)$")
+_NAME = re.compile(r"^(ok|[EW]\d{3})-[a-z0-9-]+\.(yaml|po-input)$")
 
 
 def expected(path: Path) -> str | None:
