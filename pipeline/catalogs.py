@@ -173,7 +173,7 @@ def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
     Large locales are parsed on every core."""
     folder = config.catalog_dir(locale)
     paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
-    parsed = parallel.run(functools.partial(_read_or_error, config), paths,
+    parsed = parallel.run(functools.partial(read_or_error, config), paths,
                           description="reading catalogs")
     catalogs: dict[Path, polib.POFile] = {}
     for path, found in zip(paths, parsed):
@@ -183,7 +183,8 @@ def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
     return catalogs
 
 
-def _read_or_error(config: Config, path: Path) -> polib.POFile | Diagnostic:
+def read_or_error(config: Config, path: Path) -> polib.POFile | Diagnostic:
+    """A catalog, or the diagnostic of why it cannot be read (a worker's result is a value)."""
     try:
         return read_catalog(path, config.rel(path))
     except PoReadError as exc:
@@ -196,12 +197,6 @@ def memory_of(catalogs: dict[Path, polib.POFile]) -> Memory:
     for catalog in catalogs.values():
         memory.add(catalog)
     return memory
-
-
-def locale_memory(config: Config, locale: str) -> tuple[Memory, dict[Path, polib.POFile]]:
-    """Read every catalog of a locale (raising PoReadError on the first broken one)."""
-    catalogs = read_catalogs(config, locale)
-    return memory_of(catalogs), catalogs
 
 
 @contextmanager
@@ -226,14 +221,12 @@ def read_templates(config: Config) -> dict[str, polib.POFile]:
     return templates
 
 
-def plan_update(config: Config, locales: list[str],
-                read: dict[str, dict[Path, polib.POFile]] | None = None
+def plan_update(config: Config, locales: list[str]
                 ) -> tuple[dict[Path, str], Counter[str], list[Diagnostic]]:
     """What `update` would write: path → text for every catalog that changes.
 
     Everything is read and merged in memory first; nothing is written when any input is
-    broken, so a bad catalog never leaves the locale half-updated. `read` holds catalogs the
-    caller parsed already (by locale); they are not changed.
+    broken, so a bad catalog never leaves the locale half-updated.
     """
     problems: list[Diagnostic] = []
     counts: Counter[str] = Counter()
@@ -244,7 +237,7 @@ def plan_update(config: Config, locales: list[str],
         return {}, counts, [exc.diagnostic]
     for locale in locales:
         try:
-            catalogs = read[locale] if read and locale in read else read_catalogs(config, locale)
+            catalogs = read_catalogs(config, locale)
         except PoReadError as exc:
             problems.append(exc.diagnostic)
             continue

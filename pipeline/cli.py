@@ -169,7 +169,7 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
         out.print("No locales yet: start one with 'pipeline init <locale>'.")
     for locale in locales:
         try:
-            _, catalogs = cat.locale_memory(config, locale)
+            catalogs = cat.read_catalogs(config, locale)
         except PoReadError as exc:
             print_diagnostics([exc.diagnostic], args.format, checked=1)
             return 1

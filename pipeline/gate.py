@@ -13,7 +13,7 @@ import polib
 
 from . import checks, language, parallel
 from .cache import Cache, Stats, sha
-from .catalogs import catalog_path, merge, normalize_or_none, plan_update
+from .catalogs import catalog_path, merge, normalize_or_none, read_or_error
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
@@ -88,18 +88,6 @@ def _schema_problems(config: Config) -> list[Diagnostic]:
             if read_text_or_none(path) != text]
 
 
-def freshness(config: Config, library: Library, locales: Sequence[str],
-              read: dict[str, dict[Path, polib.POFile]] | None = None) -> list[Diagnostic]:
-    """Stale editor schemas, templates and catalogs, judged from scratch (no cache)."""
-    problems = _schema_problems(config)
-    changed, orphans = stale_templates(config, library)
-    problems += _template_problems(config, changed, orphans)
-    if changed or orphans:
-        return problems  # catalogs are judged against current templates only
-    writes, _, read_problems = plan_update(config, list(locales), read)
-    return problems + read_problems + _catalog_problems(config, writes)
-
-
 def _template_problems(config: Config, changed: dict[Path, str], orphans: list[Path]
                        ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
@@ -159,13 +147,6 @@ def _summary(catalog: polib.POFile) -> _Po:
                any(not e.obsolete for e in catalog), progress(catalog))
 
 
-def _parse(config: Config, path: Path) -> polib.POFile | Diagnostic:
-    try:
-        return read_catalog(path, config.rel(path))
-    except PoReadError as exc:
-        return exc.diagnostic
-
-
 @dataclass
 class _Locale:
     """One locale's catalogs in this run: summaries (cached or made now), the hash each is
@@ -179,7 +160,7 @@ class _Locale:
 
     def catalog(self, path: Path) -> polib.POFile:
         if path not in self.parsed:
-            found = _parse(self.config, path)
+            found = read_or_error(self.config, path)
             assert not isinstance(found, Diagnostic), found.format()
             self.parsed[path] = found
         return self.parsed[path]
@@ -216,7 +197,7 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    parsed_all = parallel.run(functools.partial(_parse, config), todo,
+    parsed_all = parallel.run(functools.partial(read_or_error, config), todo,
                               description=f"reading {locale}")
     for path, parsed in zip(todo, parsed_all):
         if isinstance(parsed, Diagnostic):
