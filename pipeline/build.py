@@ -14,16 +14,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import polib
 
 from . import __version__, parallel
-from .cache import code_fingerprint
+from .cache import code_fingerprint, library_versions
 from .config import Config
 from .diagnostics import Diagnostic
 from .fsutil import exclusive
@@ -93,11 +91,6 @@ def _swap(stage: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-# The pipeline's own code: a bundle made by different code is never reused, even when the
-# version number was not bumped.
-_code_fingerprint = code_fingerprint
-
-
 def _read_cache(build_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((build_dir / CACHE_NAME).read_text(encoding="utf-8"))
@@ -128,13 +121,7 @@ def inputs_fingerprint(config: Config) -> str:
     the source revision the manifest records, and the code and libraries that do the work.
     Equal fingerprints give equal builds, so the gate and export need not run again."""
     digest = hashlib.sha256()
-    versions = [sys.version, __version__, _code_fingerprint()]
-    for package in ("pydantic", "polib", "babel", "lingua-language-detector", "markdown-it-py"):
-        try:
-            versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(package)
-    versions.append(str(source_revision(config.root)))
+    versions = [library_versions(), code_fingerprint(), str(source_revision(config.root))]
     digest.update("\0".join(versions).encode())
     for path in _input_files(config):
         digest.update(config.rel(path).encode() + b"\0" + _sha(path.read_bytes()).encode())
@@ -292,7 +279,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
                            for stem, p in catalogs[locale].paths.items()}
             if config.compile_mo:
                 jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
-                              _sha(f"{_code_fingerprint()}\0{digest}".encode()), mo=True)
+                              _sha(f"{code_fingerprint()}\0{digest}".encode()), mo=True)
                          for stem, digest in raw[locale].items()]
         pseudo, source = policy == "pseudo", policy == "source"
         terms = Translator(locale, catalogs[locale].get("glossary"), pseudo, source)
@@ -303,7 +290,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             rejected = [sorted(msgid for msgid, _ in rejects.get(stem, []))
                         for stem in (doc.id, "glossary")]
             inputs = "\0".join([
-                __version__, _code_fingerprint(), tag, policy, dumps[doc.id],
+                __version__, code_fingerprint(), tag, policy, dumps[doc.id],
                 raw[locale].get(doc.id, _sha(b"")), raw[locale].get("glossary", _sha(b"")),
                 glossary_dump, repr(rejected),
             ])
