@@ -221,6 +221,14 @@ def read_templates(config: Config) -> dict[str, polib.POFile]:
     return templates
 
 
+def wrong_language(config: Config, path: Path, language: str, locale: str) -> Diagnostic | None:
+    """E404 when a catalog's Language header names another locale than its folder."""
+    if language and normalize_or_none(language) != locale:
+        return diag(config.rel(path), 1, 0, "E404",
+                    f"Language header is {language!r} but the catalog is in the {locale!r} folder")
+    return None
+
+
 def plan_update(config: Config, locales: list[str]
                 ) -> tuple[dict[Path, str], Counter[str], list[Diagnostic]]:
     """What `update` would write: path → text for every catalog that changes.
@@ -242,12 +250,9 @@ def plan_update(config: Config, locales: list[str]
             problems.append(exc.diagnostic)
             continue
         memory = memory_of(catalogs)
-        for path, catalog in catalogs.items():
-            language = catalog.metadata.get("Language", "")
-            if language and normalize_or_none(language) != locale:
-                problems.append(diag(config.rel(path), 1, 0, "E404",
-                                     f"Language header is {language!r} but the catalog is "
-                                     f"in the {locale!r} folder"))
+        problems += [found for path, catalog in catalogs.items()
+                     if (found := wrong_language(config, path,
+                                                 catalog.metadata.get("Language", ""), locale))]
         for doc_id, template in templates.items():
             path = catalog_path(config, locale, doc_id)
             result = MergeResult()

@@ -13,7 +13,7 @@ import polib
 
 from . import checks, language, parallel
 from .cache import Cache, Stats, sha
-from .catalogs import catalog_path, merge, normalize_or_none, read_or_error
+from .catalogs import catalog_path, merge, read_or_error, wrong_language
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
@@ -241,11 +241,8 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
         if state.error is not None:
             problems.append(state.error)
             continue
-        for path, po in state.summaries.items():
-            if po.language and normalize_or_none(po.language) != locale:
-                problems.append(diag(config.rel(path), 1, 0, "E404",
-                                     f"Language header is {po.language!r} but the catalog is "
-                                     f"in the {locale!r} folder"))
+        problems += [found for path, po in state.summaries.items()
+                     if (found := wrong_language(config, path, po.language, locale))]
         offers: dict[EntryKey, list[_Offer]] = {}
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():
