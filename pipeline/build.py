@@ -163,30 +163,31 @@ def _build(config: Config, clean: bool) -> BuildResult:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        files, cache, locale_info = _export_all(config, library, clean, result, gate)
+        outputs, cache, locale_info = _export_all(config, library, clean, result, gate, stage)
         if result.problems:
             shutil.rmtree(stage, ignore_errors=True)
             return result
         for kind, model in sorted(BUNDLE_MODELS.items()):
             schema = model.model_json_schema()
             schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-            files[f"schema/{kind}.json"] = render_json(schema).encode()
-        for folder in sorted({(stage / rel).parent for rel in files}):
-            folder.mkdir(parents=True, exist_ok=True)
-        for rel, data in files.items():
-            _place(config.build_dir / rel, stage / rel, data, rel in result.carried)
+            data = render_json(schema).encode()
+            rel = f"schema/{kind}.json"
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            _place(config.build_dir / rel, stage / rel, data, carried=False)
+            outputs[rel] = _Output(_sha(data), len(data))
         manifest = {
             "generator": f"exercise-content-pipeline {__version__}",
             "source_revision": source_revision(config.root),
             "source_locale": bcp47(config.source_locale),
             "locales": locale_info,
-            "bundles": {rel: {"sha256": _sha(data), "bytes": len(data)}
-                        for rel, data in sorted(files.items())
+            "bundles": {rel: {"sha256": out.sha256, "bytes": out.size}
+                        for rel, out in sorted(outputs.items())
                         if not rel.startswith(("schema/", "mo/"))},
         }
-        (stage / "manifest.json").write_text(render_json(manifest), encoding="utf-8")
-        tree = {rel: _sha(data) for rel, data in files.items()}
-        tree["manifest.json"] = _sha((stage / "manifest.json").read_bytes())
+        data = render_json(manifest).encode()
+        (stage / "manifest.json").write_bytes(data)
+        tree = {rel: out.sha256 for rel, out in outputs.items()}
+        tree["manifest.json"] = _sha(data)
         cache[META] = {
             "inputs": fingerprint, "bundles": result.bundles,
             "tree": dict(sorted(tree.items())),
@@ -214,10 +215,21 @@ class _Job:
     mo: bool = False
 
 
+@dataclass(frozen=True)
+class _Output:
+    """A file written into the new build: what the manifest and the next build know of it."""
+
+    sha256: str
+    size: int
+
+
 @dataclass
 class _Done:
+    """One job's outcome. The bytes stay in the staging folder (a worker wrote them there),
+    so no process holds a whole build in memory."""
+
     rel: str
-    data: bytes | None
+    output: _Output | None
     entry: dict[str, str] | None
     problems: list[Diagnostic]
     warnings: list[Diagnostic]
@@ -226,30 +238,35 @@ class _Done:
 
 class _Catalogs:
     """A locale's catalogs, parsed only when a bundle or compiled catalog has to be made
-    again (the gate's parsed ones reused): an edit to one document parses one catalog."""
+    again: an edit to one document parses one catalog (and the glossary's)."""
 
-    def __init__(self, config: Config, locale: str | None,
-                 parsed: dict[Path, polib.POFile]) -> None:
+    def __init__(self, config: Config, locale: str | None) -> None:
         folder = config.catalog_dir(locale) if locale is not None else None
         self.config = config
         self.paths = ({p.stem: p for p in sorted(folder.glob("*.po"))}
                       if folder is not None and folder.is_dir() else {})
-        self.parsed = {p.stem: c for p, c in parsed.items()}
+        self.parsed: dict[str, polib.POFile] = {}
 
-    def get(self, stem: str) -> polib.POFile | None:
+    def get(self, stem: str, keep: bool = False) -> polib.POFile | None:
+        """The catalog of a document; kept for later calls only when asked (the glossary's,
+        which every bundle of the locale uses)."""
         path = self.paths.get(stem)
         if path is None:
             return None
-        if stem not in self.parsed:
-            self.parsed[stem] = read_catalog(path, self.config.rel(path))
-        return self.parsed[stem]
+        if stem in self.parsed:
+            return self.parsed[stem]
+        catalog = read_catalog(path, self.config.rel(path))
+        if keep:
+            self.parsed[stem] = catalog
+        return catalog
 
 
 def _export_all(config: Config, library: Library, clean: bool, result: BuildResult,
-                gate: GateResult | None = None
-                ) -> tuple[dict[str, bytes], dict[str, Any], dict[str, Any]]:
-    """Every bundle and compiled catalog, reusing the previous build's file when its inputs
-    are the same. The (locale, document) jobs run on every core for large libraries.
+                gate: GateResult, stage: Path
+                ) -> tuple[dict[str, _Output], dict[str, Any], dict[str, Any]]:
+    """Every bundle and compiled catalog, written into the staging folder, reusing the
+    previous build's file when its inputs are the same. The (locale, document) jobs run on
+    every core for large libraries, and each writes its own file.
 
     In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
     left out and its English used, with a warning."""
@@ -260,19 +277,18 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
     locales += [(loc, "optional") for loc in config.optional_locales]
     if config.pseudo_locale:
         locales.append((config.pseudo_locale, "pseudo"))
-    dumps = {doc.id: doc.model.model_dump_json() for doc in library}
-    glossary_dump = dumps.get("glossary", "")
+    models = {doc.id: _sha(doc.model.model_dump_json().encode()) for doc in library}
+    glossary_model = models.get("glossary", "")
     catalogs: dict[str, _Catalogs] = {}
     raw: dict[str, dict[str, str]] = {}
-    unsafe = gate.unsafe if gate is not None else {}
+    unsafe = gate.unsafe
     glossaries: dict[str, dict[str, Any] | None] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
         tag = bcp47(locale)
         raw[locale] = {}
         translated = policy in ("required", "optional")
-        catalogs[locale] = _Catalogs(config, locale if translated else None,
-                                     gate.catalogs.get(locale, {}) if gate else {})
+        catalogs[locale] = _Catalogs(config, locale if translated else None)
         rejects = unsafe.get(locale, {})
         if translated:
             raw[locale] = {stem: _sha(p.read_bytes())
@@ -282,7 +298,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
                               _sha(f"{code_fingerprint()}\0{digest}".encode()), mo=True)
                          for stem, digest in raw[locale].items()]
         pseudo, source = policy == "pseudo", policy == "source"
-        terms = Translator(locale, catalogs[locale].get("glossary"), pseudo, source)
+        terms = Translator(locale, catalogs[locale].get("glossary", keep=True), pseudo, source)
         for msgid, _ in rejects.get("glossary", []):
             terms.reject(msgid)
         glossaries[locale] = localized_glossary(library, terms) if glossary_doc else None
@@ -290,12 +306,19 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             rejected = [sorted(msgid for msgid, _ in rejects.get(stem, []))
                         for stem in (doc.id, "glossary")]
             inputs = "\0".join([
-                __version__, code_fingerprint(), tag, policy, dumps[doc.id],
+                __version__, code_fingerprint(), tag, policy, models[doc.id],
                 raw[locale].get(doc.id, _sha(b"")), raw[locale].get("glossary", _sha(b"")),
-                glossary_dump, repr(rejected),
+                glossary_model, repr(rejected),
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
                              _sha(inputs.encode())))
+    for folder in sorted({(stage / job.rel).parent for job in jobs}):
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def made(job: _Job, data: bytes, entry: dict[str, str], problems: list[Diagnostic]
+             ) -> _Done:
+        _place(config.build_dir / job.rel, stage / job.rel, data, carried=False)
+        return _Done(job.rel, _Output(entry["output"], len(data)), entry, [], problems)
 
     def run(job: _Job) -> _Done:
         previous = old_cache.get(job.rel)
@@ -305,12 +328,14 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             except OSError:
                 data = b""
             if _sha(data) == previous.get("output"):
-                return _Done(job.rel, data, previous, [], [], reused=True)
+                _place(config.build_dir / job.rel, stage / job.rel, data, carried=True)
+                return _Done(job.rel, _Output(_sha(data), len(data)), previous, [], [],
+                             reused=True)
         catalog = catalogs[job.locale].get(job.doc_id)
         if job.mo:
             assert catalog is not None
             data = catalog.to_binary()
-            return _Done(job.rel, data, {"input": job.key, "output": _sha(data)}, [], [])
+            return made(job, data, {"input": job.key, "output": _sha(data)}, [])
         doc = library.documents[job.doc_id]
         translate = Translator(job.locale, catalog, job.policy == "pseudo",
                                job.policy == "source")
@@ -324,12 +349,11 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             return _Done(job.rel, None, None, problems, [])
         data = text.encode("utf-8")
         count = sum(1 for _ in iter_texts(doc.model))
-        entry = {"input": job.key, "output": _sha(data), "texts": str(count),
-                 "fallbacks": str(len(translate.fallbacks))}
-        return _Done(job.rel, data, entry, [], problems)
+        return made(job, data, {"input": job.key, "output": _sha(data), "texts": str(count),
+                                "fallbacks": str(len(translate.fallbacks))}, problems)
 
     done = {d.rel: d for d in parallel.run(run, jobs, description="exporting")}
-    files: dict[str, bytes] = {}
+    outputs: dict[str, _Output] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}
     for job in jobs:
@@ -339,9 +363,9 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         if not job.mo:
             result.warnings += [replace(d, message=d.message + "; English used instead")
                                 for _, d in unsafe.get(job.locale, {}).get(job.doc_id, [])]
-        if outcome.data is None or outcome.entry is None:
+        if outcome.output is None or outcome.entry is None:
             continue
-        files[job.rel], cache[job.rel] = outcome.data, outcome.entry
+        outputs[job.rel], cache[job.rel] = outcome.output, outcome.entry
         if outcome.reused:
             result.carried.add(job.rel)
         if not job.mo:
@@ -356,7 +380,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         if policy in ("required", "optional"):
             totals = Progress()
             texts = fallen = 0
-            known = gate.progress.get(locale, {}) if gate is not None else {}
+            known = gate.progress.get(locale, {})
             for doc in library:
                 if doc.id in known:
                     totals.add(known[doc.id])
@@ -364,11 +388,11 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
                     totals.add(progress(catalog))
                 entry = cache.get(f"{tag}/{doc.id}.json", {})
                 texts += int(entry.get("texts", "0"))
-                fallen += _fallbacks(entry, files.get(f"{tag}/{doc.id}.json"))
+                fallen += int(entry.get("fallbacks", "0"))
             info["complete_percent"] = round(totals.percent, 1)
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
-    return files, cache, locale_info
+    return outputs, cache, locale_info
 
 
 def _keep_preview(build: Path, stage: Path) -> None:
@@ -398,10 +422,3 @@ def _place(old: Path, target: Path, data: bytes, carried: bool) -> None:
         except OSError:
             pass
     target.write_bytes(data)
-
-
-def _fallbacks(entry: dict[str, str], data: bytes | None) -> int:
-    """How many texts of a bundle fell back to English (from the cache, or the bundle)."""
-    if "fallbacks" in entry:
-        return int(entry["fallbacks"])
-    return len(json.loads(data).get("fallbacks", [])) if data else 0

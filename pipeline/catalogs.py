@@ -229,6 +229,16 @@ def wrong_language(config: Config, path: Path, language: str, locale: str) -> Di
     return None
 
 
+def updated_text(template: polib.POFile, old: polib.POFile | None, memory: Memory, locale: str,
+                 result: MergeResult | None = None) -> str:
+    """What `update` writes for one document's catalog in a locale (and so what the gate
+    compares the file with). A document new to the locale starts from a header-only
+    catalog: every entry is new, so the memory can translate it."""
+    if old is None:
+        old = init_catalog(template, locale, entries=False)
+    return render_catalog(merge(template, old, memory, result))
+
+
 def plan_update(config: Config, locales: list[str]
                 ) -> tuple[dict[Path, str], Counter[str], list[Diagnostic]]:
     """What `update` would write: path → text for every catalog that changes.
@@ -256,14 +266,8 @@ def plan_update(config: Config, locales: list[str]
         for doc_id, template in templates.items():
             path = catalog_path(config, locale, doc_id)
             result = MergeResult()
-            if path in catalogs:
-                merged = merge(template, catalogs[path], memory, result)
-            else:
-                # Header only: every entry is new, so the memory can translate it.
-                merged = merge(template, init_catalog(template, locale, entries=False),
-                               memory, result)
+            text = updated_text(template, catalogs.get(path), memory, locale, result)
             counts.update(result.counts)
-            text = render_catalog(merged)
             if path not in catalogs or read_text_or_none(path) != text:
                 writes[path] = text
         for path, catalog in catalogs.items():

@@ -13,7 +13,7 @@ import polib
 
 from . import checks, language, parallel
 from .cache import Cache, Stats, sha
-from .catalogs import catalog_path, merge, read_or_error, wrong_language
+from .catalogs import catalog_path, read_or_error, updated_text, wrong_language
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
@@ -22,7 +22,7 @@ from .library import Library, LoadedDocument
 from .locales import normalize
 from .memory import Memory
 from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, is_translated, key_of,
-                      read_catalog, render_catalog)
+                      read_catalog)
 from .schema import schema_files
 from .stats import Progress, progress
 from .textunits import iter_texts
@@ -34,9 +34,9 @@ class GateResult:
     library: Library
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checked_files: int = 0
-    # The catalogs this run had to parse, by locale and path (for the build to reuse); a
-    # catalog whose results all came from the cache is not among them.
-    catalogs: dict[str, dict[Path, polib.POFile]] = field(default_factory=dict)
+    # The catalogs this run had to parse, by locale: one whose results all came from the
+    # cache is not among them.
+    reread: dict[str, list[Path]] = field(default_factory=dict)
     # Translation progress by locale and document (for the build's manifest).
     progress: dict[str, dict[str, Progress]] = field(default_factory=dict)
     # Optional locales: per document, (msgid, warning) of each translation a bundle must not
@@ -147,23 +147,28 @@ def _summary(catalog: polib.POFile) -> _Po:
                any(not e.obsolete for e in catalog), progress(catalog))
 
 
+def _summarize(config: Config, path: Path) -> _Po:
+    """One catalog read and reduced to its summary (in a worker for large locales: only the
+    summary travels back, so no run holds every parsed catalog of a locale at once)."""
+    found = read_or_error(config, path)
+    return _Po(found) if isinstance(found, Diagnostic) else _summary(found)
+
+
 @dataclass
 class _Locale:
     """One locale's catalogs in this run: summaries (cached or made now), the hash each is
-    cached by, and the catalogs parsed because something about them had to be redone."""
+    cached by, and which catalogs had to be parsed because something about them changed."""
 
     config: Config
     summaries: dict[Path, _Po] = field(default_factory=dict)
     keys: dict[Path, str | None] = field(default_factory=dict)
-    parsed: dict[Path, polib.POFile] = field(default_factory=dict)
+    read: list[Path] = field(default_factory=list)
     error: Diagnostic | None = None
 
-    def catalog(self, path: Path) -> polib.POFile:
-        if path not in self.parsed:
-            found = read_or_error(self.config, path)
-            assert not isinstance(found, Diagnostic), found.format()
-            self.parsed[path] = found
-        return self.parsed[path]
+    def catalog(self, path: Path) -> polib.POFile | Diagnostic:
+        """A catalog parsed again when a check needs its entries; not kept, so memory stays
+        bounded by what one worker handles at a time."""
+        return read_or_error(self.config, path)
 
 
 def _po_key(config: Config, path: Path, folder: Path, locales: Path) -> str | None:
@@ -197,14 +202,15 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    parsed_all = parallel.run(functools.partial(read_or_error, config), todo,
-                              description=f"reading {locale}")
-    for path, parsed in zip(todo, parsed_all):
-        if isinstance(parsed, Diagnostic):
-            state.summaries[path] = _Po(parsed)
-        else:
-            state.parsed[path] = parsed
-            state.summaries[path] = _summary(parsed)
+    if 0 < len(todo) < parallel.MIN_ITEMS:
+        # A few changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
+        # (A long run loads it anyway, and its workers could not fork until it has.)
+        language.warm_up(locale)
+    summaries = parallel.run(functools.partial(_summarize, config), todo,
+                             description=f"reading {locale}")
+    state.read = todo
+    for path, summary in zip(todo, summaries):
+        state.summaries[path] = summary
         if (key := state.keys[path]) is not None:
             cache.put(namespace, config.rel(path), key, state.summaries[path])
     cache.prune(namespace)
@@ -228,10 +234,11 @@ def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]
 
 def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _Locale],
                     cache: Cache) -> list[Diagnostic]:
-    """`plan_update`'s verdict (which catalogs `update` would change), catalog by catalog:
-    a catalog lacking an entry of its template is stale whatever the memory holds; one that
-    has them all is merged with the memory's translations of its untranslated English, and
-    that verdict is cached by the template, the catalog and those translations."""
+    """Which catalogs `update` would change, judged catalog by catalog with the text
+    `catalogs.updated_text` gives: a catalog lacking an entry of its template is stale
+    whatever the memory holds; one that has them all is merged with the memory's
+    translations of its untranslated English. A verdict is cached by the template, the
+    catalog and those translations; the rest are judged on every core."""
     problems: list[Diagnostic] = []
     templates = {p.stem: p for p in existing_templates(config)}
     template_bytes = {stem: p.read_bytes() for stem, p in templates.items()}
@@ -250,7 +257,8 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
                 if entry_key in wanted:
                     offers.setdefault(entry_key, []).append(offer)
         namespace = f"stale-{locale}"
-        for stem, template_path in templates.items():
+        judge: list[tuple[str, Path, str | None]] = []
+        for stem in templates:
             path = catalog_path(config, locale, stem)
             po_entry = state.summaries.get(path)
             if po_entry is None:
@@ -262,19 +270,32 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
                    if po_key is not None else None)
             stale = cache.get(namespace, stem, key) if key is not None else None
             if not isinstance(stale, bool):
-                try:
-                    template = read_catalog(template_path, config.rel(template_path))
-                except PoReadError as exc:
-                    return [*problems, exc.diagnostic]
-                if any(key_of(e) not in po_entry.keys for e in template):
-                    stale = True
-                else:
-                    merged = merge(template, state.catalog(path),
-                                   _memory_for(offers, po_entry.empty))
-                    stale = read_text_or_none(path) != render_catalog(merged)
-                if key is not None:
-                    cache.put(namespace, stem, key, stale)
-            if stale:
+                judge.append((stem, path, key))
+            elif stale:
+                writes.append(path)
+
+        def is_stale(item: tuple[str, Path, str | None]) -> bool | Diagnostic:
+            stem, path, _ = item
+            po_entry = state.summaries[path]
+            try:
+                template = read_catalog(templates[stem], config.rel(templates[stem]))
+            except PoReadError as exc:
+                return exc.diagnostic
+            if any(key_of(e) not in po_entry.keys for e in template):
+                return True
+            catalog = state.catalog(path)
+            if isinstance(catalog, Diagnostic):
+                return catalog
+            memory = _memory_for(offers, po_entry.empty)
+            return read_text_or_none(path) != updated_text(template, catalog, memory, locale)
+
+        verdicts = parallel.run(is_stale, judge, description=f"comparing {locale}")
+        for (stem, path, key), verdict in zip(judge, verdicts):
+            if isinstance(verdict, Diagnostic):
+                return [*problems, verdict]
+            if key is not None:
+                cache.put(namespace, stem, key, verdict)
+            if verdict:
                 writes.append(path)
         cache.prune(namespace)
         writes += [path for path, po in state.summaries.items()
@@ -340,7 +361,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None) -> GateResult
                        for d, msgid in pairs if (d.path, d.line, d.code, d.message) in kept]
                 for stem, pairs in unsafe.items()}
         result.diagnostics += found
-        result.catalogs[locale] = dict(state.parsed)
+        result.reread[locale] = list(state.read)
     result.diagnostics = sorted(set(result.diagnostics))
     return result
 
@@ -368,8 +389,9 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         source = library.digests.get(stem) if stem in library.documents else "none"
         po_key = state.keys.get(path)
         if terms is None:
-            terms = glossary_terms(library, {p: state.catalog(p) for p in [glossary_path]
-                                             if p in state.summaries})
+            parsed = state.catalog(glossary_path) if glossary_path in state.summaries else None
+            terms = glossary_terms(library, {glossary_path: parsed}
+                                   if isinstance(parsed, polib.POFile) else {})
             if glossary_key is not None:
                 cache.put("terms", locale, glossary_key, terms)
         keys[path] = key = (sha(po_key, str(source), repr(sorted(terms.items())),
@@ -385,18 +407,21 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         assert terms is not None
         units = {path: _unit_info(library.documents[path.stem])
                  if path.stem in library.documents else {} for path in todo}
-        catalogs = {path: state.catalog(path) for path in todo}
-        # Every translation's language is judged in one batch before the checks fan out.
-        language.prefetch((e.msgstr for c in catalogs.values() for e in c
-                           if e.msgstr and not e.obsolete), locale, cache)
+        # Every translation's language is judged in one batch before the checks fan out
+        # (a summary's offers hold every translation of its catalog).
+        language.prefetch((offer[0] for path in todo
+                           for _, offer in state.summaries[path].offers), locale, cache)
         glossary = terms
 
         def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
+            catalog = state.catalog(path)
+            if isinstance(catalog, Diagnostic):  # changed since it was summarized
+                return [catalog], []
             ctx = checks.CheckContext(locale=locale, display=config.rel(path),
                                       units=units[path], glossary=glossary,
                                       same_as_source_allow=allow)
-            found = checks.check_catalog(catalogs[path], ctx)
-            lines = {e.linenum: e.msgid for e in catalogs[path]}
+            found = checks.check_catalog(catalog, ctx)
+            lines = {e.linenum: e.msgid for e in catalog}
             return found, [(d, lines[d.line]) for d in found
                            if d.code in UNSAFE_CODES and d.line in lines]
 

@@ -6,7 +6,9 @@ are limited to a few languages; short texts are never judged (too little evidenc
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -41,6 +43,33 @@ def _detector(expected: str) -> LanguageDetector:
 
     languages = {lang for code in (*_CANDIDATES, expected) if (lang := _language(code))}
     return LanguageDetectorBuilder.from_languages(*sorted(languages, key=str)).build()
+
+
+# Loads the models every candidate language needs for a sentence of ordinary length.
+_WARM_UP_TEXT = "Gardez le dos droit et respirez calmement pendant tout le mouvement."
+_warming: threading.Thread | None = None
+
+
+def warm_up(expected: str) -> None:
+    """Start loading lingua's models in the background. Loading takes about a second, and
+    lingua releases the GIL meanwhile: a run that has just found a changed file can validate
+    and read on while the models it will probably need arrive."""
+    global _warming
+    if _warming is not None or (base := _base(expected)) is None:
+        return
+    _warming = threading.Thread(target=_detector(base).compute_language_confidence_values,
+                                args=(_WARM_UP_TEXT,), name="language-models", daemon=True)
+    _warming.start()
+
+
+def _settle() -> None:
+    """Wait for a warm-up to finish: lingua is never entered from two threads at once, and a
+    process is never forked while it loads (the child would inherit a half-made state)."""
+    if _warming is not None and _warming.is_alive():
+        _warming.join()
+
+
+os.register_at_fork(before=_settle)
 
 
 def _sentences(text: str) -> list[str]:
@@ -90,6 +119,7 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) ->
     todo = sorted(s for s in sentences if s not in known)
     if not todo:
         return
+    _settle()
     batch = _detector(base).compute_language_confidence_values_in_parallel(todo)
     for sentence, values in zip(todo, batch):
         known[sentence] = _verdict(values, base)
@@ -105,6 +135,7 @@ def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:
     known = _VERDICTS.setdefault(base, {})
     for sentence in sentences:
         if sentence not in known:
+            _settle()
             known[sentence] = _verdict(
                 _detector(base).compute_language_confidence_values(sentence), base)
         code = known[sentence]
