@@ -2,8 +2,9 @@
 
 The new build is assembled in a staging folder next to `build/` and swapped in only when
 complete, so a failure or an interruption leaves the previous build as it was. Bundles whose
-inputs did not change are copied from the previous build (content-hash cache), which gives
-the same bytes as a clean build.
+inputs did not change are linked from the previous build (content-hash cache), which gives
+the same bytes as a clean build; file stamps (`filestate`) tell what changed without
+reading every file.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any
 
 import polib
 
-from . import __version__, parallel
-from .cache import code_fingerprint, library_versions
+from . import __version__, filestate, language, parallel
+from .cache import Cache, code_fingerprint, library_versions
 from .config import Config
 from .diagnostics import Diagnostic
 from .fsutil import exclusive
@@ -35,6 +36,8 @@ from .textunits import iter_texts
 CACHE_NAME = ".cache.json"
 # The cache entry describing the whole build (not a file of it).
 META = "build"
+# Where the per-project cache keeps the stamps of the last build's inputs and outputs.
+_STATE = ("build", "state", "state")
 
 
 @dataclass
@@ -106,42 +109,59 @@ def run_build(config: Config, *, clean: bool = False) -> BuildResult:
         return _build(config, clean)
 
 
-def _input_files(config: Config) -> list[Path]:
-    """Every file a build reads: settings, source, editor schemas, templates and catalogs."""
-    found = [config.root / "pyproject.toml"]
+def _input_files(config: Config) -> list[tuple[str, str]]:
+    """Every file a build reads, by its path from the project root: settings, source,
+    editor schemas, templates and catalogs."""
+    found = {"pyproject.toml": os.fspath(config.root / "pyproject.toml")}
     for folder in (config.source_dir, config.schema_dir, config.locales_dir):
         if folder.is_dir():
-            found += [p for p in folder.rglob("*")
-                      if p.is_file() and p.name != ".pipeline.lock"]
-    return sorted(set(found))
+            prefix = config.rel(folder) + "/"
+            found.update((prefix + rel, full) for rel, full
+                         in filestate.walk(folder, frozenset({".pipeline.lock"})))
+    return sorted(found.items())
 
 
-def inputs_fingerprint(config: Config) -> str:
+def inputs_fingerprint(config: Config, known: dict[str, Any] | None = None,
+                       recorded_ns: int = 0) -> tuple[str, dict[str, list[Any]]]:
     """One hash of everything a build depends on: the bytes of every input file (by path),
     the source revision the manifest records, and the code and libraries that do the work.
-    Equal fingerprints give equal builds, so the gate and export need not run again."""
+    Equal fingerprints give equal builds, so the gate and export need not run again.
+
+    Also returns each file's record (`filestate.digests`): with the previous build's record
+    as `known`, only the files that changed since are read."""
     digest = hashlib.sha256()
     versions = [library_versions(), code_fingerprint(), str(source_revision(config.root))]
     digest.update("\0".join(versions).encode())
-    for path in _input_files(config):
-        digest.update(config.rel(path).encode() + b"\0" + _sha(path.read_bytes()).encode())
-    return digest.hexdigest()
+    files = filestate.digests(_input_files(config), known or {}, recorded_ns)
+    for rel, record in files.items():
+        digest.update(rel.encode() + b"\0" + str(record[-1]).encode())
+    return digest.hexdigest(), files
 
 
-def _tree(build_dir: Path) -> dict[str, str]:
-    """sha256 of every file of a build (its cache file aside), by relative path."""
-    return {p.relative_to(build_dir).as_posix(): _sha(p.read_bytes())
-            for p in sorted(build_dir.rglob("*")) if p.is_file() and p.name != CACHE_NAME}
+def _outputs(build_dir: Path) -> list[str]:
+    """Every file a build wrote (its cache file aside; the preview has its own command)."""
+    return sorted(rel for rel, _ in filestate.walk(build_dir, frozenset({CACHE_NAME}))
+                  if not rel.startswith("preview/"))
 
 
-def _unchanged(config: Config, fingerprint: str) -> BuildResult | None:
+def _unchanged(config: Config, fingerprint: str, meta: Any, stamps: dict[str, list[int]]
+               ) -> BuildResult | None:
     """The previous build's result when neither its inputs nor its files have changed since
-    (a tampered or half-deleted build/ is rebuilt)."""
-    meta = _read_cache(config.build_dir).get(META)
+    (a tampered or half-deleted build/ is rebuilt). A file whose stamp changed is hashed."""
     if not isinstance(meta, dict) or meta.get("inputs") != fingerprint:
         return None
-    if _tree(config.build_dir) != meta.get("tree"):
+    tree = meta.get("tree")
+    if not isinstance(tree, dict):
         return None
+    outputs = _outputs(config.build_dir)
+    if outputs != sorted(tree):
+        return None
+    base = os.fspath(config.build_dir)
+    for rel in outputs:
+        path = os.path.join(base, rel)
+        if not filestate.unchanged_output(path, stamps.get(rel)) and (
+                filestate.sha_of(path) != tree[rel]):
+            return None
     result = BuildResult(GateResult(Library()), ok=True)
     result.bundles = result.reused = int(meta.get("bundles", 0))
     result.warnings = [Diagnostic(**d) for d in meta.get("warnings", [])]
@@ -151,9 +171,21 @@ def _unchanged(config: Config, fingerprint: str) -> BuildResult | None:
 def _build(config: Config, clean: bool) -> BuildResult:
     # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
     _recover(config)
-    fingerprint = inputs_fingerprint(config)
-    if not clean and (same := _unchanged(config, fingerprint)) is not None:
+    old_cache = _read_cache(config.build_dir)
+    store = Cache(config)
+    state = store.get(*_STATE)
+    state = state if isinstance(state, dict) else {}
+    recorded_ns = filestate.now_ns()
+    fingerprint, files = inputs_fingerprint(config, state.get("files", {}),
+                                            state.get("recorded_ns", 0))
+    stamps: dict[str, list[int]] = state.get("stamps", {})
+    if not clean and (same := _unchanged(config, fingerprint, old_cache.get(META),
+                                         stamps)) is not None:
+        if files != state.get("files"):
+            store.put(*_STATE, {**state, "files": files, "recorded_ns": recorded_ns})
         return same
+    # Something changed: if a new sentence needs judging, lingua loads meanwhile.
+    language.warm_up(config.source_locale)
     gate = run_gate(config)
     result = BuildResult(gate)
     if gate.errors():
@@ -163,18 +195,17 @@ def _build(config: Config, clean: bool) -> BuildResult:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        outputs, cache, locale_info = _export_all(config, library, clean, result, gate, stage)
+        outputs, cache, locale_info = _export_all(config, library, {} if clean else old_cache,
+                                                  files, stamps, result, gate, stage)
         if result.problems:
             shutil.rmtree(stage, ignore_errors=True)
             return result
         for kind, model in sorted(BUNDLE_MODELS.items()):
             schema = model.model_json_schema()
             schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-            data = render_json(schema).encode()
             rel = f"schema/{kind}.json"
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            _place(config.build_dir / rel, stage / rel, data, carried=False)
-            outputs[rel] = _Output(_sha(data), len(data))
+            outputs[rel] = _write(stage / rel, render_json(schema).encode())
         manifest = {
             "generator": f"exercise-content-pipeline {__version__}",
             "source_revision": source_revision(config.root),
@@ -184,18 +215,22 @@ def _build(config: Config, clean: bool) -> BuildResult:
                         for rel, out in sorted(outputs.items())
                         if not rel.startswith(("schema/", "mo/"))},
         }
-        data = render_json(manifest).encode()
-        (stage / "manifest.json").write_bytes(data)
-        tree = {rel: out.sha256 for rel, out in outputs.items()}
-        tree["manifest.json"] = _sha(data)
+        outputs["manifest.json"] = _write(stage / "manifest.json",
+                                          render_json(manifest).encode())
         cache[META] = {
             "inputs": fingerprint, "bundles": result.bundles,
-            "tree": dict(sorted(tree.items())),
+            "tree": {rel: out.sha256 for rel, out in sorted(outputs.items())},
             "warnings": [dataclasses.asdict(d) for d in result.warnings],
         }
-        (stage / CACHE_NAME).write_text(render_json(cache), encoding="utf-8")
+        # Read by the next build only: compact, so writing it stays cheap.
+        (stage / CACHE_NAME).write_text(
+            json.dumps(cache, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
         _keep_preview(config.build_dir, stage)
         _swap(stage, config.build_dir)
+        # What the next build compares with before reading anything (machine-specific, so
+        # kept in the per-project cache, not in build/).
+        store.put(*_STATE, {"files": files, "recorded_ns": recorded_ns,
+                            "stamps": {rel: out.stamp for rel, out in outputs.items()}})
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -221,6 +256,33 @@ class _Output:
 
     sha256: str
     size: int
+    stamp: list[int]
+
+
+def _write(path: str | Path, data: bytes) -> _Output:
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return _Output(_sha(data), len(data), filestate.stamp(path, changes=False))
+
+
+def _carry(old: str, target: str, entry: dict[str, Any], stamp: Any) -> _Output | None:
+    """Link the previous build's output into the new one when it is still as that build
+    left it (by its stamp, or else by its bytes); None when it is gone or was changed since
+    (then it is made again). Where links are not possible the bytes are copied."""
+    try:
+        if not filestate.unchanged_output(old, stamp) and filestate.sha_of(old) != entry.get(
+                "output"):
+            return None
+        os.link(old, target)
+    except OSError:
+        try:
+            with open(old, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        return _write(target, data) if _sha(data) == entry.get("output") else None
+    found = filestate.stamp(target, changes=False)
+    return _Output(str(entry.get("output")), found[0], found)
 
 
 @dataclass
@@ -230,7 +292,7 @@ class _Done:
 
     rel: str
     output: _Output | None
-    entry: dict[str, str] | None
+    entry: dict[str, Any] | None
     problems: list[Diagnostic]
     warnings: list[Diagnostic]
     reused: bool = False
@@ -261,16 +323,17 @@ class _Catalogs:
         return catalog
 
 
-def _export_all(config: Config, library: Library, clean: bool, result: BuildResult,
-                gate: GateResult, stage: Path
+def _export_all(config: Config, library: Library, old_cache: dict[str, Any],
+                files: dict[str, list[Any]], stamps: dict[str, list[int]],
+                result: BuildResult, gate: GateResult, stage: Path
                 ) -> tuple[dict[str, _Output], dict[str, Any], dict[str, Any]]:
     """Every bundle and compiled catalog, written into the staging folder, reusing the
-    previous build's file when its inputs are the same. The (locale, document) jobs run on
-    every core for large libraries, and each writes its own file.
+    previous build's file (linked) when its inputs are the same and the file is as that
+    build left it. The (locale, document) jobs made again run on every core for large
+    libraries, and each writes its own file.
 
     In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
     left out and its English used, with a warning."""
-    old_cache = {} if clean else _read_cache(config.build_dir)
     glossary_doc = library.documents.get("glossary")
     locales: list[tuple[str, str]] = [(config.source_locale, "source")]
     locales += [(loc, "required") for loc in config.required_locales]
@@ -291,7 +354,9 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         catalogs[locale] = _Catalogs(config, locale if translated else None)
         rejects = unsafe.get(locale, {})
         if translated:
-            raw[locale] = {stem: _sha(p.read_bytes())
+            # The bytes' hashes as the fingerprint just found them.
+            raw[locale] = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
+                           else _sha(p.read_bytes())
                            for stem, p in catalogs[locale].paths.items()}
             if config.compile_mo:
                 jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
@@ -312,25 +377,30 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
                              _sha(inputs.encode())))
-    for folder in sorted({(stage / job.rel).parent for job in jobs}):
-        folder.mkdir(parents=True, exist_ok=True)
+    for folder in sorted({os.path.dirname(job.rel) for job in jobs}):
+        (stage / folder).mkdir(parents=True, exist_ok=True)
 
-    def made(job: _Job, data: bytes, entry: dict[str, str], problems: list[Diagnostic]
+    # Plain strings: pathlib would cost more than the links themselves.
+    old_base, new_base = os.fspath(config.build_dir), os.fspath(stage)
+    done: dict[str, _Done] = {}
+    todo: list[_Job] = []
+    for job in jobs:
+        previous = old_cache.get(job.rel)
+        carried = (_carry(os.path.join(old_base, job.rel), os.path.join(new_base, job.rel),
+                          previous, stamps.get(job.rel))
+                   if isinstance(previous, dict) and previous.get("input") == job.key else None)
+        if carried is not None:
+            assert isinstance(previous, dict)
+            done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
+        else:
+            todo.append(job)
+
+    def made(job: _Job, data: bytes, entry: dict[str, Any], problems: list[Diagnostic]
              ) -> _Done:
-        _place(config.build_dir / job.rel, stage / job.rel, data, carried=False)
-        return _Done(job.rel, _Output(entry["output"], len(data)), entry, [], problems)
+        return _Done(job.rel, _write(os.path.join(new_base, job.rel), data), entry, [],
+                     problems)
 
     def run(job: _Job) -> _Done:
-        previous = old_cache.get(job.rel)
-        if isinstance(previous, dict) and previous.get("input") == job.key:
-            try:
-                data = (config.build_dir / job.rel).read_bytes()
-            except OSError:
-                data = b""
-            if _sha(data) == previous.get("output"):
-                _place(config.build_dir / job.rel, stage / job.rel, data, carried=True)
-                return _Done(job.rel, _Output(_sha(data), len(data)), previous, [], [],
-                             reused=True)
         catalog = catalogs[job.locale].get(job.doc_id)
         if job.mo:
             assert catalog is not None
@@ -352,7 +422,7 @@ def _export_all(config: Config, library: Library, clean: bool, result: BuildResu
         return made(job, data, {"input": job.key, "output": _sha(data), "texts": str(count),
                                 "fallbacks": str(len(translate.fallbacks))}, problems)
 
-    done = {d.rel: d for d in parallel.run(run, jobs, description="exporting")}
+    done.update((d.rel, d) for d in parallel.run(run, todo, description="exporting"))
     outputs: dict[str, _Output] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}
@@ -408,17 +478,3 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _place(old: Path, target: Path, data: bytes, carried: bool) -> None:
-    """Put one output in the staging folder. An output carried over from the previous build
-    is hard-linked (its bytes were just checked): after a small edit most of the build is
-    linked, not rewritten. The old build is deleted by the swap, so nothing shares a file
-    for long; where links are not possible the bytes are written."""
-    if carried:
-        try:
-            os.link(old, target)
-            return
-        except OSError:
-            pass
-    target.write_bytes(data)

@@ -101,20 +101,25 @@ class Cache:
         self.enabled = not disabled() if enabled is None else enabled
         self.base = config.root / FOLDER
         self.folder = self.base / sha(code_fingerprint(), library_versions(), repr(config))[:32]
+        self._root = os.fspath(self.folder)
         self.stats = Stats()
         self._used: dict[str, set[str]] = {}
         self._cleaned = False
 
-    def _file(self, namespace: str, name: str) -> Path:
-        return self.folder / namespace / f"{sha(name)[:40]}.pkl"
+    def _entry(self, namespace: str, name: str) -> tuple[str, str]:
+        """(file name, full path) of a result: plain strings, as a run asks for thousands."""
+        file = hashlib.sha256(name.encode("utf-8")).hexdigest()[:40] + ".pkl"
+        return file, os.path.join(self._root, namespace, file)
 
     def get(self, namespace: str, name: str, key: str) -> Any | None:
         """The stored result for `name` if it was made from inputs hashing to `key`."""
-        self._used.setdefault(namespace, set()).add(self._file(namespace, name).name)
+        file, path = self._entry(namespace, name)
+        self._used.setdefault(namespace, set()).add(file)
         if not self.enabled:
             return None
         try:
-            stored = pickle.loads(self._file(namespace, name).read_bytes())
+            with open(path, "rb") as fh:
+                stored = pickle.loads(fh.read())
         except Exception:  # missing, truncated or foreign: recomputed, never trusted
             stored = None
         if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == name
@@ -126,13 +131,14 @@ class Cache:
 
     def put(self, namespace: str, name: str, key: str, value: Any) -> None:
         """Store a result (None is not stored: it reads back as a miss)."""
-        self._used.setdefault(namespace, set()).add(self._file(namespace, name).name)
+        file, path = self._entry(namespace, name)
+        self._used.setdefault(namespace, set()).add(file)
         if not self.enabled or value is None:
             return
         self._drop_other_versions()
         try:
             data = pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL)
-            _write(self._file(namespace, name), data)
+            _write(Path(path), data)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass  # an unwritable cache only makes the next run slower
 
@@ -140,7 +146,7 @@ class Cache:
         """Drop the entries of a namespace not asked for in this run (files that are gone)."""
         if not self.enabled:
             return
-        used = self._used.get(namespace, set()) | {self._file(namespace, n).name for n in keep}
+        used = self._used.get(namespace, set()) | {self._entry(namespace, n)[0] for n in keep}
         folder = self.folder / namespace
         try:
             entries = list(folder.iterdir())

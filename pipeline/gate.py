@@ -5,6 +5,7 @@ translation checks of every catalog under each locale's policy (required or opti
 from __future__ import annotations
 
 import functools
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -127,9 +128,17 @@ class _Po:
     keys: frozenset[EntryKey] = frozenset()
     # Keys of entries without a translation: `update` may fill them from the memory.
     empty: frozenset[EntryKey] = frozenset()
-    offers: tuple[tuple[EntryKey, _Offer], ...] = ()
+    # What it adds to the memory, pickled on its own: most runs never need it, and
+    # unpickling every catalog's translations would cost more than the rest of the summary.
+    packed_offers: bytes = b""
     live: bool = False
     progress: Progress = field(default_factory=Progress)
+    # Some English both untranslated and translated here (a live entry and an obsolete one).
+    both: bool = False
+
+    def offers(self) -> tuple[tuple[EntryKey, _Offer], ...]:
+        found = pickle.loads(self.packed_offers) if self.packed_offers else ()
+        return found if isinstance(found, tuple) else ()
 
 
 def _summary(catalog: polib.POFile) -> _Po:
@@ -141,10 +150,12 @@ def _summary(catalog: polib.POFile) -> _Po:
                                            entry.previous_msgid if fuzzy else None,
                                            entry.previous_msgctxt if fuzzy else None,
                                            entry.tcomment or "")))
+    empty = frozenset(key_of(e) for e in catalog if not e.msgstr)
     return _Po(None, catalog.metadata.get("Language", ""),
-               frozenset(key_of(e) for e in catalog),
-               frozenset(key_of(e) for e in catalog if not e.msgstr), tuple(offers),
-               any(not e.obsolete for e in catalog), progress(catalog))
+               frozenset(key_of(e) for e in catalog), empty,
+               pickle.dumps(tuple(offers), protocol=pickle.HIGHEST_PROTOCOL),
+               any(not e.obsolete for e in catalog), progress(catalog),
+               any(key in empty for key, _ in offers))
 
 
 def _summarize(config: Config, path: Path) -> _Po:
@@ -202,9 +213,8 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    if 0 < len(todo) < parallel.MIN_ITEMS:
-        # A few changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
-        # (A long run loads it anyway, and its workers could not fork until it has.)
+    if todo:
+        # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
         language.warm_up(locale)
     summaries = parallel.run(functools.partial(_summarize, config), todo,
                              description=f"reading {locale}")
@@ -253,9 +263,12 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
         offers: dict[EntryKey, list[_Offer]] = {}
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():
-            for entry_key, offer in po.offers:
-                if entry_key in wanted:
-                    offers.setdefault(entry_key, []).append(offer)
+            # Only a catalog holding some wanted English other than its own untranslated
+            # entries can offer a translation of it.
+            if po.both or (po.keys & wanted) - po.empty:
+                for entry_key, offer in po.offers():
+                    if entry_key in wanted:
+                        offers.setdefault(entry_key, []).append(offer)
         namespace = f"stale-{locale}"
         judge: list[tuple[str, Path, str | None]] = []
         for stem in templates:
@@ -410,7 +423,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         # Every translation's language is judged in one batch before the checks fan out
         # (a summary's offers hold every translation of its catalog).
         language.prefetch((offer[0] for path in todo
-                           for _, offer in state.summaries[path].offers), locale, cache)
+                           for _, offer in state.summaries[path].offers()), locale, cache)
         glossary = terms
 
         def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:

@@ -6,12 +6,15 @@ are limited to a few languages; short texts are never judged (too little evidenc
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
+
+from . import parallel
 
 if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does
     from lingua import ConfidenceValue, Language, LanguageDetector
@@ -45,31 +48,93 @@ def _detector(expected: str) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*sorted(languages, key=str)).build()
 
 
+def _judge(sentences: list[str], base: str) -> list[str | None]:
+    """Verdicts of many sentences in one batch (lingua spreads it over every core)."""
+    batch = _detector(base).compute_language_confidence_values_in_parallel(sentences)
+    return [_verdict(values, base) for values in batch]
+
+
 # Loads the models every candidate language needs for a sentence of ordinary length.
 _WARM_UP_TEXT = "Gardez le dos droit et respirez calmement pendant tout le mouvement."
-_warming: threading.Thread | None = None
+
+
+def _serve(conn: Connection, base: str) -> None:
+    """The judge process: load the models, then answer batches until the run ends."""
+    _detector(base).compute_language_confidence_values(_WARM_UP_TEXT)
+    while True:
+        try:
+            sentences, wanted = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_judge(sentences, wanted))
+
+
+class _Judge:
+    """A process of its own that holds lingua's models and judges sentences on request.
+
+    Loading the models takes about a second and lingua holds the GIL while it loads, so a
+    run that has just found a changed file starts the judge and reads on while the models
+    arrive in the other process. The models (about 200 MB) also stay out of the run itself
+    and so out of every worker it forks."""
+
+    def __init__(self, base: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self.conn, theirs = context.Pipe()
+        self.owner = os.getpid()
+        self.process = context.Process(target=self._main, args=(theirs, base, self.owner),
+                                       name="language-judge", daemon=True)
+        self.process.start()
+        theirs.close()
+
+    @staticmethod
+    def _main(conn: Connection, base: str, parent: int) -> None:
+        parallel.die_with_parent(parent)
+        # Inherited descriptors (the run's lock among them) are not the judge's to hold.
+        keep = conn.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        _serve(conn, base)
+
+    def ask(self, sentences: list[str], base: str) -> list[str | None] | None:
+        """Verdicts, or None when the judge cannot answer (gone, or asked from a worker
+        that inherited it: only the process that started it may use the pipe)."""
+        if os.getpid() != self.owner or not self.process.is_alive():
+            return None
+        try:
+            self.conn.send((sentences, base))
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        return answer if isinstance(answer, list) and len(answer) == len(sentences) else None
+
+
+# One judge serves every language: the candidates, and so the models, are the same.
+_judges: list[_Judge] = []
 
 
 def warm_up(expected: str) -> None:
-    """Start loading lingua's models in the background. Loading takes about a second, and
-    lingua releases the GIL meanwhile: a run that has just found a changed file can validate
-    and read on while the models it will probably need arrive."""
-    global _warming
-    if _warming is not None or (base := _base(expected)) is None:
-        return
-    _warming = threading.Thread(target=_detector(base).compute_language_confidence_values,
-                                args=(_WARM_UP_TEXT,), name="language-models", daemon=True)
-    _warming.start()
+    """Start the judge now, so its models load while the run goes on."""
+    if (base := _base(expected)) is not None:
+        _judge_for(base)
 
 
-def _settle() -> None:
-    """Wait for a warm-up to finish: lingua is never entered from two threads at once, and a
-    process is never forked while it loads (the child would inherit a half-made state)."""
-    if _warming is not None and _warming.is_alive():
-        _warming.join()
+def _judge_for(base: str) -> _Judge | None:
+    """The judge this process started, starting it if need be. A worker process judges on
+    its own: starting judges from every worker would load the models once per core."""
+    if _judges and _judges[0].owner == os.getpid():
+        return _judges[0]
+    if (multiprocessing.parent_process() is not None
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    _judges[:] = [_Judge(base)]
+    return _judges[0]
 
 
-os.register_at_fork(before=_settle)
+def _verdicts(sentences: list[str], base: str) -> list[str | None]:
+    """Verdicts from the judge process, or judged here when there is none."""
+    judge = _judge_for(base)
+    answer = judge.ask(sentences, base) if judge is not None else None
+    return answer if answer is not None else _judge(sentences, base)
 
 
 def _sentences(text: str) -> list[str]:
@@ -104,7 +169,8 @@ def _base(expected: str) -> str | None:
 def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) -> None:
     """Judge every sentence of many texts at once, on every core (lingua's batch call is
     several times faster than one call per sentence). Later `foreign_sentence` calls on
-    these texts are dictionary lookups. lingua is loaded only when a sentence needs it.
+    these texts are dictionary lookups. lingua is loaded only when a sentence needs it,
+    in the judge process.
 
     With a cache, verdicts persist between runs: an edited document's unchanged sentences
     are not judged again, so a small edit never pays for loading lingua's models."""
@@ -119,10 +185,7 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) ->
     todo = sorted(s for s in sentences if s not in known)
     if not todo:
         return
-    _settle()
-    batch = _detector(base).compute_language_confidence_values_in_parallel(todo)
-    for sentence, values in zip(todo, batch):
-        known[sentence] = _verdict(values, base)
+    known.update(zip(todo, _verdicts(todo, base)))
     if cache is not None:
         cache.put(_NAMESPACE, base, _NAMESPACE, dict(sorted(known.items())))
 
@@ -135,9 +198,7 @@ def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:
     known = _VERDICTS.setdefault(base, {})
     for sentence in sentences:
         if sentence not in known:
-            _settle()
-            known[sentence] = _verdict(
-                _detector(base).compute_language_confidence_values(sentence), base)
+            known[sentence] = _verdicts([sentence], base)[0]
         code = known[sentence]
         if code is not None:
             return sentence.strip(), code

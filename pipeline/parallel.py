@@ -38,7 +38,7 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """A worker ends when the run that started it is killed: otherwise it would wait for work
     forever, holding the run's inherited lock on the catalogs or the build."""
     try:
@@ -67,7 +67,7 @@ def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEM
     _TASK = task
     try:
         with multiprocessing.get_context("fork").Pool(
-                count, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+                count, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             # imap keeps input order, like map, and lets the bar move as results arrive.
             results = pool.imap(_call, items, chunksize=max(1, len(items) // (count * 16)))
             return list(_shown(results, description, len(items)))

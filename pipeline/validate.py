@@ -19,7 +19,7 @@ from .config import Config
 from .crossref import Facts, check_references, reference_facts
 from .diagnostics import Diagnostic, apply_severity, diag
 from .library import Library, LoadedDocument
-from .language import prefetch
+from .language import prefetch, warm_up
 from .lint import lint_document
 from .loader import SourceFile, iter_source_files, read_source
 from .models import DOCUMENT_MODELS
@@ -62,6 +62,9 @@ def validate_project(config: Config, cache: Cache | None = None
     outcomes: list[_Outcome | None] = [
         _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if todo:
+        # New sentences may need judging: lingua loads meanwhile, in its own process.
+        warm_up(config.source_locale)
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
                          description="validating")
     # Lint the new documents: their sentences are judged for language in one batch first.
