@@ -40,6 +40,8 @@ class Config:
     # Folders already found inside locales/ in this run (resolving is a system call per level).
     _checked: dict[Path, Path] = field(default_factory=dict, init=False, compare=False,
                                        repr=False)
+    _shown: dict[Path, str] = field(default_factory=dict, init=False, compare=False,
+                                    repr=False)
 
     @property
     def templates_dir(self) -> Path:
@@ -79,8 +81,13 @@ class Config:
     def rel(self, path: Path) -> str:
         """A path as a writer sees it: relative to the project root when inside it (a link is
         shown where it is, not where it leads), hidden characters of a file name escaped."""
+        shown = self._shown.get(path)
+        if shown is not None:
+            return shown
         if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
-            return printable(path.relative_to(self.root).as_posix())
+            # Path arithmetic alone: remembered, as a run shows thousands of paths.
+            shown = self._shown[path] = printable(path.relative_to(self.root).as_posix())
+            return shown
         try:
             return printable(path.resolve().relative_to(self.root.resolve()).as_posix())
         except ValueError:

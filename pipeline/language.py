@@ -187,7 +187,7 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) ->
         return
     known.update(zip(todo, _verdicts(todo, base)))
     if cache is not None:
-        cache.put(_NAMESPACE, base, _NAMESPACE, dict(sorted(known.items())))
+        cache.put(_NAMESPACE, base, _NAMESPACE, known)
 
 
 def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:

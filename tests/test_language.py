@@ -1,0 +1,42 @@
+"""Language verdicts come from a judge process that holds lingua's models: its answers are
+lingua's own, and a run whose judge is gone judges on its own instead of failing."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+from pipeline import language
+
+FRENCH = "Gardez le dos bien droit et respirez calmement pendant tout l'exercice."
+ENGLISH = "Keep your back straight and breathe calmly during the whole exercise."
+
+
+def judges() -> list[multiprocessing.process.BaseProcess]:
+    return [p for p in multiprocessing.active_children() if p.name == "language-judge"]
+
+
+def test_the_judge_process_finds_english_left_in_french() -> None:
+    language.prefetch([FRENCH, ENGLISH], "fr")
+    assert judges(), "prefetch starts the judge"
+    assert language.foreign_sentence(FRENCH, "fr") is None
+    assert language.foreign_sentence(ENGLISH, "fr") == (ENGLISH, "en")
+    assert language.foreign_sentence(f"{FRENCH} {ENGLISH}", "fr") == (ENGLISH, "en")
+    assert language.foreign_sentence(ENGLISH, "en") is None
+
+
+def test_one_judge_serves_every_language() -> None:
+    language.warm_up("en")
+    language.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
+    language.prefetch(["This is an English sentence long enough to be judged."], "en")
+    assert len(judges()) == 1
+
+
+def test_a_run_whose_judge_died_judges_on_its_own() -> None:
+    language.warm_up("fr")
+    for judge in judges():
+        judge.kill()
+        judge.join(timeout=10)
+    assert not judges()
+    fresh = "Please keep both of your shoulders relaxed while you lift the band."
+    language.prefetch([fresh], "fr")
+    assert language.foreign_sentence(fresh, "fr") == (fresh, "en")
