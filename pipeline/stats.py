@@ -26,6 +26,12 @@ class Progress:
         self.words.update(other.words)
         self.obsolete += other.obsolete
 
+    def __reduce__(self) -> tuple[object, tuple[tuple[int, ...], tuple[int, ...], int]]:
+        """Pickled as plain numbers: a run reads thousands of cached summaries, and a
+        Counter rebuilt through its constructor costs more than the rest of one."""
+        return _progress, (tuple(self.strings[s] for s in STATES),
+                           tuple(self.words[s] for s in STATES), self.obsolete)
+
     @property
     def total(self) -> int:
         return sum(self.strings[s] for s in STATES)
@@ -34,6 +40,16 @@ class Progress:
     def percent(self) -> float:
         """Share of strings translated; an empty catalog counts as complete."""
         return 100.0 if not self.total else 100.0 * self.strings["translated"] / self.total
+
+
+def _progress(strings: tuple[int, ...], words: tuple[int, ...], obsolete: int) -> Progress:
+    result = Progress(obsolete=obsolete)
+    for state, count, word_count in zip(STATES, strings, words):
+        if count:
+            result.strings[state] = count
+        if word_count:
+            result.words[state] = word_count
+    return result
 
 
 def progress(catalog: polib.POFile) -> Progress:

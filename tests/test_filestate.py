@@ -81,3 +81,4 @@ def test_walk_lists_files_in_a_stable_order_with_skips(tmp_path: Path) -> None:
     found = [rel for rel, _ in filestate.walk(tmp_path, frozenset({".pipeline.lock",
                                                                     "skipped"}))]
     assert found == ["a.yaml", "b/a.po", "b/z.po"]
+

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from pipeline.build import run_build
 from pipeline.cache import ENV_OFF, FOLDER
 from pipeline.config import load_config
 from pipeline.gate import GateResult, run_gate
+from pipeline.stats import Progress
 
 from build_helpers import (PYTHON, REPO_ROOT, built, cli, clone, configure, edit_entry,
                             edit_text, po_path, refresh, tiny_template, tree_hashes)
@@ -218,3 +221,10 @@ def test_outputs_an_edit_did_not_touch_are_carried_over_not_rewritten(
     assert after["en/glute-bridge.json"] == before["en/glute-bridge.json"]
     assert after["fr/hip-pain.json"] == before["fr/hip-pain.json"]
     assert "doucement" in (build / "fr" / "glute-bridge.json").read_text(encoding="utf-8")
+
+
+def test_progress_comes_back_from_the_cache_as_it_was() -> None:
+    counted = Progress(Counter(translated=3, untranslated=1),
+                       Counter(translated=12, untranslated=4), 2)
+    assert pickle.loads(pickle.dumps(counted)) == counted
+    assert pickle.loads(pickle.dumps(Progress())) == Progress()
