@@ -186,17 +186,27 @@ def _build(config: Config, clean: bool) -> BuildResult:
         return same
     # Something changed: if a new sentence needs judging, lingua loads meanwhile.
     language.warm_up(config.source_locale)
-    gate = run_gate(config)
-    result = BuildResult(gate)
-    if gate.errors():
-        return result
-    library = gate.library
     stage = config.build_dir.parent / f".{config.build_dir.name}.tmp-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     try:
-        outputs, cache, locale_info = _export_all(config, library, {} if clean else old_cache,
-                                                  files, stamps, result, gate, stage)
+        plan: list[_Plan] = []
+
+        def carry_over(library: Library) -> None:
+            # While the translation checks wait for the language models, the outputs whose
+            # inputs did not change are linked into the new build.
+            plan.append(_plan(config, library, {} if clean else old_cache, files, stamps,
+                              stage))
+
+        gate = run_gate(config, before_checks=carry_over)
+        result = BuildResult(gate)
+        if gate.errors():
+            shutil.rmtree(stage, ignore_errors=True)
+            return result
+        if not plan:
+            carry_over(gate.library)
+        outputs, cache, locale_info = _export_rest(config, gate.library, plan[0], result,
+                                                   gate, stage)
         if result.problems:
             shutil.rmtree(stage, ignore_errors=True)
             return result
@@ -323,18 +333,26 @@ class _Catalogs:
         return catalog
 
 
-def _export_all(config: Config, library: Library, old_cache: dict[str, Any],
-                files: dict[str, list[Any]], stamps: dict[str, list[int]],
-                result: BuildResult, gate: GateResult, stage: Path
-                ) -> tuple[dict[str, _Output], dict[str, Any], dict[str, Any]]:
-    """Every bundle and compiled catalog, written into the staging folder, reusing the
-    previous build's file (linked) when its inputs are the same and the file is as that
-    build left it. The (locale, document) jobs made again run on every core for large
-    libraries, and each writes its own file.
+@dataclass
+class _Plan:
+    """Every output of the new build, and those already linked in from the previous one."""
 
-    In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
-    left out and its English used, with a warning."""
-    glossary_doc = library.documents.get("glossary")
+    locales: list[tuple[str, str]]
+    jobs: list[_Job]
+    catalogs: dict[str, _Catalogs]
+    done: dict[str, _Done]
+    todo: list[_Job]
+
+
+def _plan(config: Config, library: Library, old_cache: dict[str, Any],
+          files: dict[str, list[Any]], stamps: dict[str, list[int]], stage: Path) -> _Plan:
+    """Every bundle and compiled catalog to be in the new build, each keyed by all it is
+    made from, and the previous build's file linked into the staging folder where the key
+    is the same and the file is as that build left it.
+
+    A key holds what the translation checks depend on (the catalog, the document, the
+    locale's policy and severities, the code), not their findings, so this runs before the
+    checks have finished."""
     locales: list[tuple[str, str]] = [(config.source_locale, "source")]
     locales += [(loc, "required") for loc in config.required_locales]
     locales += [(loc, "optional") for loc in config.optional_locales]
@@ -343,43 +361,30 @@ def _export_all(config: Config, library: Library, old_cache: dict[str, Any],
     models = {doc.id: _sha(doc.model.model_dump_json().encode()) for doc in library}
     glossary_model = models.get("glossary", "")
     catalogs: dict[str, _Catalogs] = {}
-    raw: dict[str, dict[str, str]] = {}
-    unsafe = gate.unsafe
-    glossaries: dict[str, dict[str, Any] | None] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
         tag = bcp47(locale)
-        raw[locale] = {}
+        raw: dict[str, str] = {}
         translated = policy in ("required", "optional")
         catalogs[locale] = _Catalogs(config, locale if translated else None)
-        rejects = unsafe.get(locale, {})
         if translated:
             # The bytes' hashes as the fingerprint just found them.
-            raw[locale] = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
-                           else _sha(p.read_bytes())
-                           for stem, p in catalogs[locale].paths.items()}
+            raw = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
+                   else _sha(p.read_bytes()) for stem, p in catalogs[locale].paths.items()}
             if config.compile_mo:
                 jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
                               _sha(f"{code_fingerprint()}\0{digest}".encode()), mo=True)
-                         for stem, digest in raw[locale].items()]
-        pseudo, source = policy == "pseudo", policy == "source"
-        terms = Translator(locale, catalogs[locale].get("glossary", keep=True), pseudo, source)
-        for msgid, _ in rejects.get("glossary", []):
-            terms.reject(msgid)
-        glossaries[locale] = localized_glossary(library, terms) if glossary_doc else None
+                         for stem, digest in raw.items()]
+        severities = repr(sorted(config.severity_for(locale).items()))
         for doc in library:
-            rejected = [sorted(msgid for msgid, _ in rejects.get(stem, []))
-                        for stem in (doc.id, "glossary")]
             inputs = "\0".join([
-                __version__, code_fingerprint(), tag, policy, models[doc.id],
-                raw[locale].get(doc.id, _sha(b"")), raw[locale].get("glossary", _sha(b"")),
-                glossary_model, repr(rejected),
+                __version__, code_fingerprint(), tag, policy, severities, models[doc.id],
+                raw.get(doc.id, _sha(b"")), raw.get("glossary", _sha(b"")), glossary_model,
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
                              _sha(inputs.encode())))
     for folder in sorted({os.path.dirname(job.rel) for job in jobs}):
         (stage / folder).mkdir(parents=True, exist_ok=True)
-
     # Plain strings: pathlib would cost more than the links themselves.
     old_base, new_base = os.fspath(config.build_dir), os.fspath(stage)
     done: dict[str, _Done] = {}
@@ -394,6 +399,29 @@ def _export_all(config: Config, library: Library, old_cache: dict[str, Any],
             done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
         else:
             todo.append(job)
+    return _Plan(locales, jobs, catalogs, done, todo)
+
+
+def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildResult,
+                 gate: GateResult, stage: Path
+                 ) -> tuple[dict[str, _Output], dict[str, Any], dict[str, Any]]:
+    """The outputs not carried over, made into the staging folder (on every core for large
+    libraries, each job writing its own file), and what the manifest says of every output.
+
+    In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
+    left out and its English used, with a warning."""
+    locales, jobs, catalogs, done = plan.locales, plan.jobs, plan.catalogs, plan.done
+    unsafe = gate.unsafe
+    new_base = os.fspath(stage)
+    glossaries: dict[str, dict[str, Any] | None] = {}
+    for locale, policy in locales if plan.todo else []:
+        rejects = unsafe.get(locale, {})
+        terms = Translator(locale, catalogs[locale].get("glossary", keep=True),
+                           policy == "pseudo", policy == "source")
+        for msgid, _ in rejects.get("glossary", []):
+            terms.reject(msgid)
+        glossaries[locale] = (localized_glossary(library, terms)
+                              if "glossary" in library.documents else None)
 
     def made(job: _Job, data: bytes, entry: dict[str, Any], problems: list[Diagnostic]
              ) -> _Done:
@@ -422,7 +450,7 @@ def _export_all(config: Config, library: Library, old_cache: dict[str, Any],
         return made(job, data, {"input": job.key, "output": _sha(data), "texts": str(count),
                                 "fallbacks": str(len(translate.fallbacks))}, problems)
 
-    done.update((d.rel, d) for d in parallel.run(run, todo, description="exporting"))
+    done.update((d.rel, d) for d in parallel.run(run, plan.todo, description="exporting"))
     outputs: dict[str, _Output] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}

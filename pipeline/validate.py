@@ -68,12 +68,11 @@ def validate_project(config: Config, cache: Cache | None = None
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
                          description="validating")
     # Lint the new documents: their sentences are judged for language in one batch first.
-    docs = [doc for _, _, doc, _ in fresh if doc is not None]
+    docs = [doc for _, _, doc, _, _ in fresh if doc is not None]
     prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
              config.source_locale, cache)
-    for i, (src, unreadable, doc, found) in zip(todo, fresh):
+    for i, (src, unreadable, doc, found, facts) in zip(todo, fresh):
         lint = lint_document(doc, config) if doc is not None else []
-        facts = reference_facts(doc) if doc is not None else None
         outcomes[i] = (src, unreadable, doc, found, lint, facts)
         if keys[i] is not None:
             cache.put(_NAMESPACE, src.display, keys[i] or "", outcomes[i])
@@ -135,19 +134,21 @@ def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
 
 
 def _read_one(config: Config, path: pathlib.Path
-              ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic]]:
+              ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None]:
     """Read and validate one file on its own (in a worker process for large libraries):
-    (file, whether it was unreadable, the document if valid, problems)."""
+    (file, whether it was unreadable, the document if valid, problems, what the rules
+    across documents look at in it)."""
     src, found = read_source(path, _display(path, config), max_bytes=config.max_file_bytes,
                              root=config.source_dir)
     if found:
-        return src, True, None, found
+        return src, True, None, found, None
     doc, found = validate_data(src)
-    if doc is not None:
-        # The model holds the content now; later stages only ask where values are.
-        src.data = None
-        src.keys.clear()
-    return src, False, doc, found
+    if doc is None:
+        return src, False, None, found, None
+    # The model holds the content now; later stages only ask where values are.
+    src.data = None
+    src.keys.clear()
+    return src, False, doc, found, reference_facts(doc)
 
 
 def _display(path: pathlib.Path, config: Config) -> str:
