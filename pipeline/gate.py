@@ -133,8 +133,6 @@ class _Po:
     packed_offers: bytes = b""
     live: bool = False
     progress: Progress = field(default_factory=Progress)
-    # Some English both untranslated and translated here (a live entry and an obsolete one).
-    both: bool = False
 
     def offers(self) -> tuple[tuple[EntryKey, _Offer], ...]:
         found = pickle.loads(self.packed_offers) if self.packed_offers else ()
@@ -150,12 +148,11 @@ def _summary(catalog: polib.POFile) -> _Po:
                                            entry.previous_msgid if fuzzy else None,
                                            entry.previous_msgctxt if fuzzy else None,
                                            entry.tcomment or "")))
-    empty = frozenset(key_of(e) for e in catalog if not e.msgstr)
     return _Po(None, catalog.metadata.get("Language", ""),
-               frozenset(key_of(e) for e in catalog), empty,
+               frozenset(key_of(e) for e in catalog),
+               frozenset(key_of(e) for e in catalog if not e.msgstr),
                pickle.dumps(tuple(offers), protocol=pickle.HIGHEST_PROTOCOL),
-               any(not e.obsolete for e in catalog), progress(catalog),
-               any(key in empty for key, _ in offers))
+               any(not e.obsolete for e in catalog), progress(catalog))
 
 
 def _summarize(config: Config, path: Path) -> _Po:
@@ -264,8 +261,9 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():
             # Only a catalog holding some wanted English other than its own untranslated
-            # entries can offer a translation of it.
-            if po.both or (po.keys & wanted) - po.empty:
+            # entries can offer a translation of it (a catalog never holds the same English
+            # twice, live or obsolete: E403).
+            if (po.keys & wanted) - po.empty:
                 for entry_key, offer in po.offers():
                     if entry_key in wanted:
                         offers.setdefault(entry_key, []).append(offer)

@@ -23,6 +23,7 @@ from catalog_helpers import (
 )
 from pipeline import catalogs
 from pipeline.config import load_config
+from pipeline.gate import run_gate
 from pipeline.pofiles import EntryKey, entry_status, key_of
 
 WALL_SIT = "source/exercises/wall-sit.yaml"
@@ -244,6 +245,25 @@ def test_moved_and_reused_english_keep_their_translation(round_trip: RoundTrip) 
         fr(MOVED_TIP)
     reused = entry(round_trip.catalog("wall-sit"), REUSED_STEP)
     assert entry_status(reused) == "translated" and reused.msgstr == fr(REUSED_STEP)
+
+
+def test_check_calls_stale_exactly_what_update_would_write(round_trip: RoundTrip,
+                                                           tmp_path: Path) -> None:
+    """The gate judges freshness catalog by catalog from cached summaries; its verdict must
+    be `update`'s, including a catalog stale only because another one translates its
+    untranslated English (the locale's memory would fill it)."""
+    root = clone(round_trip.root, tmp_path / "project")
+
+    def stale() -> set[str]:
+        found = run_gate(load_config(root)).diagnostics
+        return {d.path for d in found if d.code in ("E407", "E408")}
+
+    assert stale() == set()
+    edit_po(catalog_dir(root, "fr") / "wall-sit.po",
+            lambda catalog: setattr(entry(catalog, REUSED_STEP), "msgstr", ""))
+    config = load_config(root)
+    writes, _, _ = catalogs.plan_update(config, ["fr"])
+    assert stale() == {config.rel(path) for path in writes} == {f"{FR}/wall-sit.po"}
 
 
 def test_every_other_translation_and_comment_is_intact(round_trip: RoundTrip) -> None:
