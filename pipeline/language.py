@@ -119,14 +119,20 @@ def warm_up(expected: str) -> None:
 
 
 def _judge_for(base: str) -> _Judge | None:
-    """The judge this process started, starting it if need be. A worker process judges on
-    its own: starting judges from every worker would load the models once per core."""
+    """The judge this process started, starting it if need be; None to judge here. A worker
+    process judges on its own (judges started from every worker would load the models once
+    per core), and so does a run held to one CPU (`PIPELINE_WORKERS=1`) or unable to fork."""
+    if parallel.workers() < 2:
+        return None
     if _judges and _judges[0].owner == os.getpid():
         return _judges[0]
     if (multiprocessing.parent_process() is not None
             or "fork" not in multiprocessing.get_all_start_methods()):
         return None
-    _judges[:] = [_Judge(base)]
+    try:
+        _judges[:] = [_Judge(base)]
+    except OSError:  # no process to spare: the models load here instead
+        return None
     return _judges[0]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 
+import pytest
+
 from pipeline import language
 
 FRENCH = "Gardez le dos bien droit et respirez calmement pendant tout l'exercice."
@@ -40,3 +42,13 @@ def test_a_run_whose_judge_died_judges_on_its_own() -> None:
     fresh = "Please keep both of your shoulders relaxed while you lift the band."
     language.prefetch([fresh], "fr")
     assert language.foreign_sentence(fresh, "fr") == (fresh, "en")
+
+
+def test_a_run_held_to_one_cpu_starts_no_judge(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_WORKERS", "1")
+    before = {p.pid for p in judges()}
+    sentence = "Hold the band with both hands and pull it slowly towards your chest."
+    language.warm_up("fr")
+    language.prefetch([sentence], "fr")
+    assert {p.pid for p in judges()} <= before
+    assert language.foreign_sentence(sentence, "fr") == (sentence, "en")
