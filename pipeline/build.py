@@ -23,6 +23,7 @@ import polib
 
 from . import __version__, filestate, language, parallel
 from .cache import Cache, code_fingerprint, library_versions
+from .catalogs import catalog_path, catalog_paths
 from .config import Config
 from .diagnostics import Diagnostic
 from .fsutil import exclusive
@@ -313,10 +314,9 @@ class _Catalogs:
     again: an edit to one document parses one catalog (and the glossary's)."""
 
     def __init__(self, config: Config, locale: str | None) -> None:
-        folder = config.catalog_dir(locale) if locale is not None else None
         self.config = config
-        self.paths = ({p.stem: p for p in sorted(folder.glob("*.po"))}
-                      if folder is not None and folder.is_dir() else {})
+        self.paths = ({p.stem: p for p in catalog_paths(config, locale)}
+                      if locale is not None else {})
         self.parsed: dict[str, polib.POFile] = {}
 
     def get(self, stem: str, keep: bool = False) -> polib.POFile | None:
@@ -439,7 +439,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                                job.policy == "source")
         for msgid, _ in unsafe.get(job.locale, {}).get(job.doc_id, []):
             translate.reject(msgid)
-        display = config.rel(config.catalog_dir(job.locale) / f"{doc.id}.po")
+        display = config.rel(catalog_path(config, job.locale, doc.id))
         text, problems = export_document(doc, bcp47(job.locale), translate,
                                          glossaries[job.locale], display,
                                          fall_back=job.policy == "optional")

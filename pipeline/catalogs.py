@@ -20,7 +20,7 @@ import polib
 from . import __version__, parallel
 from .config import Config, UsageError
 from .diagnostics import Diagnostic, diag
-from .extract import now_stamp
+from .extract import existing_templates, now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import FUZZY_THRESHOLD, Match, Memory
 from .fsutil import exclusive, read_text_or_none, write_atomic
@@ -34,6 +34,12 @@ class MergeResult:
 
 def catalog_path(config: Config, locale: str, document_id: str) -> Path:
     return config.catalog_dir(locale) / f"{document_id}.po"
+
+
+def catalog_paths(config: Config, locale: str) -> list[Path]:
+    """Every catalog of a locale, in path order."""
+    folder = config.catalog_dir(locale)
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
 
 
 def new_header(template: polib.POFile, locale: str) -> dict[str, str]:
@@ -171,8 +177,7 @@ def init_catalog(template: polib.POFile, locale: str, entries: bool = True) -> p
 def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
     """Every catalog of a locale, in path order (raising PoReadError on the first broken one).
     Large locales are parsed on every core."""
-    folder = config.catalog_dir(locale)
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    paths = catalog_paths(config, locale)
     parsed = parallel.run(functools.partial(read_or_error, config), paths,
                           description="reading catalogs")
     catalogs: dict[Path, polib.POFile] = {}
@@ -216,7 +221,7 @@ def locked(config: Config) -> Iterator[None]:
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:
     templates: dict[str, polib.POFile] = {}
-    for path in sorted(config.templates_dir.glob("*.pot")) if config.templates_dir.is_dir() else []:
+    for path in existing_templates(config):
         templates[path.stem] = read_catalog(path, config.rel(path))
     return templates
 

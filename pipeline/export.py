@@ -17,7 +17,6 @@ import polib
 from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config import Config
 from .diagnostics import Diagnostic, diag
 from .library import Library, LoadedDocument
 from .models import DOCUMENT_MODELS, Exercise, Glossary, Guide, Reviewer

@@ -14,7 +14,7 @@ import polib
 
 from . import checks, language, parallel
 from .cache import Cache, Stats, sha
-from .catalogs import catalog_path, read_or_error, updated_text, wrong_language
+from .catalogs import catalog_path, catalog_paths, read_or_error, updated_text, wrong_language
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
@@ -200,7 +200,7 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     state = _Locale(config)
     namespace = f"po-{locale}"
     folder = config.catalog_dir(locale)
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    paths = catalog_paths(config, locale)
     real_folder, real_locales = folder.resolve(), config.locales_dir.resolve()
     todo: list[Path] = []
     for path in paths:

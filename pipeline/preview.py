@@ -24,6 +24,7 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import checks
+from .catalogs import catalog_path, read_or_error
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, count_errors
 from .export import Translator, bcp47, export_document, localized_glossary
@@ -33,7 +34,7 @@ from .library import Library, LoadedDocument
 from .loader import iter_source_files
 from .locales import normalize
 from .models import Exercise, Guide, Reviewer
-from .pofiles import EntryKey, PoReadError, entry_status, key_of, read_catalog
+from .pofiles import EntryKey, entry_status, key_of
 from .progress import track
 from .textunits import format_path, iter_texts
 from .validate import validate_project
@@ -160,19 +161,17 @@ def link(config: Config, target: Path, line: int, page_dir: Path) -> Link:
     return Link(quote(href), label, line)
 
 
-def _read(path: Path, display: str) -> tuple[polib.POFile | None, str | None]:
+def _read(config: Config, path: Path) -> tuple[polib.POFile | None, str | None]:
     if not path.is_file():
-        return None, f"{display} does not exist yet: run 'pipeline update'"
-    try:
-        return read_catalog(path, display), None
-    except PoReadError as exc:
-        return None, exc.diagnostic.format()
+        return None, f"{config.rel(path)} does not exist yet: run 'pipeline update'"
+    found = read_or_error(config, path)
+    return (None, found.format()) if isinstance(found, Diagnostic) else (found, None)
 
 
 def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
           catalogs: dict[Path, polib.POFile], errors: dict[Path, str], out: Path,
           units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]) -> Page:
-    path = config.catalog_dir(locale) / f"{doc.id}.po"
+    path = catalog_path(config, locale, doc.id)
     page_dir = out / locale
     display = config.rel(path)
     page = Page(locale, doc, title_of(doc), link(config, path, 0, page_dir))
@@ -219,7 +218,7 @@ def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str
               ) -> tuple[set[str], dict[int, list[str]]]:
     """What the build and `check` would say about this catalog: the fields whose translation
     the build rejects (shown in English), and each problem by catalog line."""
-    path = config.catalog_dir(locale) / f"{doc.id}.po"
+    path = catalog_path(config, locale, doc.id)
     catalog = catalogs.get(path)
     if catalog is None:
         return set(), {}
@@ -254,8 +253,8 @@ def collect(config: Config, library: Library, locales: list[str], out: Path) -> 
         catalogs: dict[Path, polib.POFile] = {}
         errors: dict[Path, str] = {}
         for doc in library:
-            path = config.catalog_dir(locale) / f"{doc.id}.po"
-            catalog, error = _read(path, config.rel(path))
+            path = catalog_path(config, locale, doc.id)
+            catalog, error = _read(config, path)
             if catalog is not None:
                 catalogs[path] = catalog
             if error is not None:
