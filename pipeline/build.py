@@ -158,11 +158,9 @@ def _unchanged(config: Config, fingerprint: str, meta: Any, stamps: dict[str, li
     if outputs != sorted(tree):
         return None
     base = os.fspath(config.build_dir)
-    for rel in outputs:
-        path = os.path.join(base, rel)
-        if not filestate.unchanged_output(path, stamps.get(rel)) and (
-                filestate.sha_of(path) != tree[rel]):
-            return None
+    if not all(filestate.intact(os.path.join(base, rel), stamps.get(rel), tree[rel])
+               for rel in outputs):
+        return None
     result = BuildResult(GateResult(Library()), ok=True)
     result.bundles = result.reused = int(meta.get("bundles", 0))
     result.warnings = [Diagnostic(**d) for d in meta.get("warnings", [])]
@@ -280,10 +278,9 @@ def _carry(old: str, target: str, entry: dict[str, Any], stamp: Any) -> _Output 
     """Link the previous build's output into the new one when it is still as that build
     left it (by its stamp, or else by its bytes); None when it is gone or was changed since
     (then it is made again). Where links are not possible the bytes are copied."""
+    if not filestate.intact(old, stamp, entry.get("output")):
+        return None
     try:
-        if not filestate.unchanged_output(old, stamp) and filestate.sha_of(old) != entry.get(
-                "output"):
-            return None
         os.link(old, target)
     except OSError:
         try:

@@ -75,3 +75,12 @@ def unchanged_output(path: str | Path, recorded: Any) -> bool:
         return isinstance(recorded, list) and stamp(path, changes=False) == recorded
     except OSError:
         return False
+
+
+def intact(path: str | Path, recorded: Any, sha256: Any) -> bool:
+    """Whether an output is as a build left it: by its stamp, or else by its bytes (a file
+    copied or touched since keeps its content)."""
+    try:
+        return unchanged_output(path, recorded) or sha_of(path) == sha256
+    except OSError:
+        return False

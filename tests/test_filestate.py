@@ -68,6 +68,10 @@ def test_outputs_are_compared_by_size_time_and_inode(tmp_path: Path) -> None:
     assert not filestate.unchanged_output(path, stamp)
     assert not filestate.unchanged_output(tmp_path / "gone.json", stamp)
     assert not filestate.unchanged_output(tmp_path / "linked.json", None)
+    # Without its stamp, an output is still as the build left it if its bytes are.
+    assert filestate.intact(path, None, sha(b"[]"))
+    assert not filestate.intact(path, None, sha(b"{}"))
+    assert not filestate.intact(tmp_path / "gone.json", None, sha(b"[]"))
 
 
 def test_walk_lists_files_in_a_stable_order_with_skips(tmp_path: Path) -> None:
