@@ -26,6 +26,8 @@ Outcome = tuple[str, str]  # state, msgstr
 
 
 def state_of(entry: polib.POEntry) -> str:
+    """An entry's state as gettext tools see it (an empty fuzzy entry is untranslated for
+    msgfmt): the states msgmerge's decisions are compared in."""
     if entry.obsolete:
         return "obsolete"
     if not entry.msgstr:

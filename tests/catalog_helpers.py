@@ -222,15 +222,6 @@ def creation_date(text: str) -> str:
     return match.group(1)
 
 
-def entry_state(e: polib.POEntry) -> str:
-    """State as gettext tools see it (an empty fuzzy entry is untranslated for msgfmt)."""
-    if e.obsolete:
-        return "obsolete"
-    if not e.msgstr:
-        return "untranslated"
-    return "fuzzy" if "fuzzy" in e.flags else "translated"
-
-
 def _cached(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """Build a project once per test session (shared by every test module)."""
     root = factory.getbasetemp() / f"catalogs-{name}"

@@ -14,7 +14,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from catalog_helpers import assert_msgfmt_ok, entry_state, require_tool
+from bench.agreement import state_of
+from catalog_helpers import assert_msgfmt_ok, require_tool
 from pipeline.catalogs import merge, memory_of
 from pipeline.memory import Memory
 from pipeline.pofiles import EntryKey, parse_catalog, render_catalog
@@ -92,7 +93,7 @@ def locale(tmp_path: Path) -> Path:
 def test_moved_sentence_keeps_its_translation(locale: Path) -> None:
     merged = update(locale, {"bird-dog": ["Bird dog", HOLD], "wall-sit": ["Wall sit", STEP]})
     moved = by_msgid(merged["wall-sit"])[STEP]
-    assert entry_state(moved) == "translated"
+    assert state_of(moved) == "translated"
     assert moved.msgstr.startswith("Rentrez le menton")
     assert moved.previous_msgid is None
     # Its old home keeps the translation, as obsolete.
@@ -103,7 +104,7 @@ def test_changed_number_is_never_carried_silently(locale: Path) -> None:
     for new in ("Hold for 30 seconds.", "Hold for 100 seconds.", "Hold for 1 seconds."):
         merged = update(locale, {"wall-sit": ["Wall sit", new]})
         entry = by_msgid(merged["wall-sit"])[new]
-        assert entry_state(entry) == "fuzzy", new
+        assert state_of(entry) == "fuzzy", new
         assert (entry.msgstr, entry.previous_msgid) == ("Tenez 10 secondes.", HOLD)
 
 
@@ -112,7 +113,7 @@ def test_reused_sentence_in_a_new_place_keeps_each_document_apart(locale: Path) 
     document that had it keeps it as it was."""
     merged = update(locale, {"bird-dog": ["Bird dog", STEP, HOLD],
                              "wall-sit": ["Wall sit", HOLD]})
-    assert entry_state(by_msgid(merged["wall-sit"])[HOLD]) == "translated"
+    assert state_of(by_msgid(merged["wall-sit"])[HOLD]) == "translated"
     assert by_msgid(merged["bird-dog"])[HOLD].msgstr == "Tenez 10 secondes."
     assert not by_msgid(merged["bird-dog"], obsolete=True)
 
@@ -129,16 +130,16 @@ def test_untranslated_entry_takes_a_reviewed_translation_only(locale: Path) -> N
         "dead-bug": ["Dead bug", "Lie on your side with your knees bent."],
     })
     filled = by_msgid(merged["wall-sit"])["Breathe normally throughout."]
-    assert (entry_state(filled), filled.msgstr) == ("translated",
+    assert (state_of(filled), filled.msgstr) == ("translated",
                                                    "Respirez normalement tout du long.")
-    assert entry_state(by_msgid(merged["dead-bug"])["Lie on your side with your knees bent."]
+    assert state_of(by_msgid(merged["dead-bug"])["Lie on your side with your knees bent."]
                        ) == "untranslated"
 
 
 def test_new_english_close_to_a_fuzzy_translation_is_fuzzy(locale: Path) -> None:
     merged = update(locale, {"wall-sit": ["Wall sit", "Lie on your side with knees bent."]})
     entry = by_msgid(merged["wall-sit"])["Lie on your side with knees bent."]
-    assert entry_state(entry) == "fuzzy"
+    assert state_of(entry) == "fuzzy"
     assert entry.msgstr == "Allongez-vous sur le côté, genoux pliés."
 
 
@@ -174,7 +175,7 @@ Decision = tuple[str, str, str | None]  # state, msgstr, previous msgid
 
 def decisions(catalog: polib.POFile) -> dict[tuple[str, bool], Decision]:
     """(msgid, obsolete) → (state, msgstr, previous msgid) for every entry."""
-    return {(e.msgid, bool(e.obsolete)): (entry_state(e), e.msgstr, e.previous_msgid)
+    return {(e.msgid, bool(e.obsolete)): (state_of(e), e.msgstr, e.previous_msgid)
             for e in catalog}
 
 
