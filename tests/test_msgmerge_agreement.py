@@ -14,9 +14,9 @@ from pathlib import Path
 import polib
 import pytest
 
+from bench.agreement import state_of
 from catalog_helpers import (
-    FIXTURES, assert_msgfmt_ok, base_project, entry_state, read_po, require_tool,
-    templates_dir,
+    FIXTURES, assert_msgfmt_ok, base_project, read_po, require_tool, templates_dir,
 )
 from pipeline.catalogs import merge
 from pipeline.memory import Memory
@@ -33,7 +33,7 @@ def outcomes(catalog: polib.POFile) -> dict[tuple[str | None, str, bool], Outcom
     Translator comments are compared word by word: polib wraps a `# ` line longer than the
     page width, msgmerge leaves it long; the words are the same."""
     return {(e.msgctxt, e.msgid, bool(e.obsolete)):
-            (entry_state(e), e.msgstr, e.previous_msgid, e.previous_msgctxt,
+            (state_of(e), e.msgstr, e.previous_msgid, e.previous_msgctxt,
              " ".join(e.tcomment.split()))
             for e in catalog}
 
