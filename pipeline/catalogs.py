@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -216,6 +217,7 @@ def locked(config: Config) -> Iterator[None]:
         for debris in config.locales_dir.rglob(".*.tmp"):
             if debris.is_file() and not debris.is_symlink():
                 debris.unlink(missing_ok=True)
+        _finish_journal(config)
         yield
 
 
@@ -288,6 +290,51 @@ def normalize_or_none(code: str) -> str | None:
         return None
 
 
-def apply_writes(writes: dict[Path, str]) -> None:
+# The catalogs an `update` is writing, saved before the first of them: a run killed halfway
+# is finished by the next run that takes the lock.
+JOURNAL = ".pipeline.journal"
+
+
+def apply_writes(config: Config, writes: dict[Path, str]) -> None:
+    """Write every planned catalog, through a journal. Each file is replaced atomically, but
+    an update killed halfway would leave some catalogs merged and others not, and merging
+    the rest later (with a memory that now holds half-merged catalogs) could decide
+    differently from one uninterrupted run: so the whole plan is saved first, and the next
+    run under the lock completes it before planning anything."""
+    if not writes:
+        return
+    journal = config.locales_dir / JOURNAL
+    entries = {path.relative_to(config.locales_dir).as_posix(): text
+               for path, text in sorted(writes.items())}
+    write_atomic(journal, json.dumps({"version": 1, "writes": entries}, ensure_ascii=False))
+    _write_all(writes)
+    journal.unlink()
+
+
+def _write_all(writes: dict[Path, str]) -> None:
     for path, text in sorted(writes.items()):
         write_atomic(path, text)
+
+
+def _finish_journal(config: Config) -> None:
+    """Complete the writes of an update that was killed (under the lock). Only catalogs,
+    `<locale>/LC_MESSAGES/<document>.po` inside the locales folder, are written; a journal
+    naming anything else was not written by this tool and is removed unused."""
+    journal = config.locales_dir / JOURNAL
+    if not journal.is_file() or journal.is_symlink():
+        return
+    writes: dict[Path, str] = {}
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        entries = data.get("writes") if data.get("version") == 1 else None
+        if not isinstance(entries, dict):
+            raise ValueError("not a journal")
+        for rel, text in entries.items():
+            locale, folder, name = str(rel).split("/")
+            if folder != "LC_MESSAGES" or not name.endswith(".po") or not isinstance(text, str):
+                raise ValueError(rel)
+            writes[catalog_path(config, locale, name[:-len(".po")])] = text
+    except (OSError, ValueError, AttributeError, UsageError):
+        writes = {}
+    _write_all(writes)
+    journal.unlink()

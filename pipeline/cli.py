@@ -149,7 +149,7 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
         if problems:
             print_diagnostics(problems, args.format, checked=len(problems))
             return 1
-        cat.apply_writes(writes)
+        cat.apply_writes(config, writes)
     for path in sorted(writes):
         if not args.quiet:
             out.print(f"updated {config.rel(path)}")

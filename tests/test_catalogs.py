@@ -622,3 +622,41 @@ def test_update_removes_temporary_files_a_killed_write_left(translated: Path) ->
     debris.write_text("half a catalog")
     assert run_cli(translated, "update").code == 0
     assert not debris.exists()
+
+
+# --- the update journal: an update killed halfway is finished by the next run -----------------
+
+
+def _journal(root: Path) -> Path:
+    return root / "locales" / catalogs.JOURNAL
+
+
+def test_a_finished_update_leaves_no_journal(round_trip: RoundTrip) -> None:
+    assert round_trip.first.code == 0 and not _journal(round_trip.root).exists()
+
+
+def test_the_next_run_completes_the_writes_a_killed_update_saved(translated: Path) -> None:
+    path = catalog_dir(translated, "fr") / "wall-sit.po"
+    text = path.read_text(encoding="utf-8")
+    revised = text.replace(f'msgstr "{fr("Wall sit")}"', 'msgstr "Chaise contre le mur"')
+    assert revised != text
+    _journal(translated).write_text(json.dumps(
+        {"version": 1, "writes": {"fr/LC_MESSAGES/wall-sit.po": revised}}), encoding="utf-8")
+    assert run_cli(translated, "update").code == 0
+    assert not _journal(translated).exists()
+    assert entry(read_po(path), "Wall sit").msgstr == "Chaise contre le mur"
+
+
+@pytest.mark.parametrize("name", ["../../outside.po", "fr/LC_MESSAGES/../../../outside.po",
+                                  "fr/LC_MESSAGES/wall-sit.pot", "../LC_MESSAGES/x.po",
+                                  "fr/elsewhere/wall-sit.po"])
+def test_a_journal_naming_anything_but_a_catalog_is_removed_unused(translated: Path,
+                                                                   name: str) -> None:
+    before = snapshot(translated)
+    _journal(translated).write_text(json.dumps(
+        {"version": 1, "writes": {name: "msgid \"\"\nmsgstr \"\"\n"}}), encoding="utf-8")
+    assert run_cli(translated, "update").code == 0
+    assert not _journal(translated).exists()
+    assert snapshot(translated) == before
+    assert not (translated.parent / "outside.po").exists()
+    assert not (translated / "outside.po").exists()
