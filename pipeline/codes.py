@@ -37,6 +37,8 @@ _ALL = [
     Code("E010", "not-a-mapping", "The document (or a field) must be a mapping of keys to values."),
     Code("E011", "unsafe-path", "A file or folder is a link leading outside source/ or locales/."),
     Code("W012", "schema-comment", "The first line does not name the editor schema for this kind."),
+    Code("E013", "file-system", "A file or folder cannot be read, written or locked: disk full, read-only file system, permission denied, not a regular file."),
+    Code("E014", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),
     # Model validation (E1xx)
     Code("E101", "missing-field", "A required field is missing."),
     Code("E102", "unknown-field", "A field is not part of the model (often a typo)."),
@@ -80,6 +82,8 @@ _ALL = [
     Code("E409", "unknown-locale", "A locale code is not known to CLDR."),
     Code("E410", "stale-schema", "A committed editor schema differs from the models."),
     Code("E411", "locked", "Another run is updating the catalogs or writing the build."),
+    Code("W412", "journal-discarded", "An interrupted update's record no longer matches the catalogs on disk; nothing it held was written."),
+    Code("E413", "changed-during-run", "A file changed while the run was reading it; what was checked would not be what ships. Run again."),
     # Translation checks (E5xx / W5xx)
     Code("E501", "untranslated", "An entry has no translation."),
     Code("E502", "fuzzy", "An entry is marked fuzzy and needs review."),

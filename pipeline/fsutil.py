@@ -11,6 +11,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from .config import UsageError
+from .diagnostics import Diagnostic, diag
+from .textunits import printable
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -73,3 +75,19 @@ def exclusive(lock_path: Path, doing: str = "using this folder", shown: str | No
         yield
     finally:
         lock.release()
+
+
+class FileSystemError(Exception):
+    """A file or folder the run needs cannot be read, written or locked (disk full, a
+    read-only file system, permission denied, not a regular file): a located E013 with exit
+    status 1, never a traceback. The state is left as it was, so the run can be repeated."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+def fs_error(shown: str, exc: OSError, doing: str) -> FileSystemError:
+    """The E013 for an OSError met while `doing` something to the file shown as `shown`."""
+    reason = exc.strerror or type(exc).__name__
+    return FileSystemError(diag(shown, 0, 0, "E013", printable(f"cannot {doing}: {reason}")))
