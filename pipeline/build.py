@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -21,23 +20,24 @@ from typing import Any
 
 import polib
 
-from . import __version__, filestate, language, parallel
+from . import __version__, filestate, language, outdir, parallel
 from .cache import Cache, code_fingerprint, library_versions
 from .catalogs import catalog_path, catalog_paths
 from .config import Config
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, diag
 from .fsutil import exclusive
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
-from .pofiles import read_catalog
+from .pofiles import PoReadError, read_catalog
 from .stats import Progress, progress
 from .textunits import iter_texts
 
-CACHE_NAME = ".cache.json"
-# The cache entry describing the whole build (not a file of it).
+# The record entry describing the whole build (not a file of it).
 META = "build"
-# Where the per-project cache keeps the stamps of the last build's inputs and outputs.
+# Where the per-project cache keeps the last build's record: what each output was made from
+# and its hash, and the stamps of its inputs and outputs. It is kept there, signed, and not in
+# build/, which anyone can replace: a build/ that does not match the record is made again.
 _STATE = ("build", "state", "state")
 
 
@@ -68,39 +68,6 @@ def source_revision(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{head}+dirty" if dirty else head
-
-
-def _recover(config: Config) -> None:
-    """Undo what an interrupted swap or build left behind."""
-    parent, name = config.build_dir.parent, config.build_dir.name
-    olds = sorted(parent.glob(f".{name}.old-*"))
-    if not config.build_dir.exists() and olds:
-        os.replace(olds[-1], config.build_dir)
-        olds = olds[:-1]
-    for leftover in [*olds, *parent.glob(f".{name}.tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap(stage: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    try:
-        if target.exists():
-            os.replace(target, old)
-        os.replace(stage, target)
-    except BaseException:
-        # Interrupted (Ctrl-C) or failed between the two renames: put the previous build back.
-        if old.exists() and not target.exists():
-            os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _read_cache(build_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((build_dir / CACHE_NAME).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
 
 
 def run_build(config: Config, *, clean: bool = False) -> BuildResult:
@@ -141,7 +108,8 @@ def inputs_fingerprint(config: Config, known: dict[str, Any] | None = None,
 
 def _outputs(build_dir: Path) -> list[str]:
     """Every file a build wrote (its cache file aside; the preview has its own command)."""
-    return sorted(rel for rel, _ in filestate.walk(build_dir, frozenset({CACHE_NAME}))
+    return sorted(rel for rel, _ in filestate.walk(build_dir,
+                                                   frozenset({outdir.MARKER}))
                   if not rel.startswith("preview/"))
 
 
@@ -168,12 +136,14 @@ def _unchanged(config: Config, fingerprint: str, meta: Any, stamps: dict[str, li
 
 
 def _build(config: Config, clean: bool) -> BuildResult:
+    real = outdir.resolve_output(config, config.build_dir, "build")
     # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
-    _recover(config)
-    old_cache = _read_cache(config.build_dir)
+    outdir.recover(real, "build")
     store = Cache(config)
     state = store.get(*_STATE)
     state = state if isinstance(state, dict) else {}
+    record = state.get("record")
+    old_cache: dict[str, Any] = record if isinstance(record, dict) else {}
     recorded_ns = filestate.now_ns()
     fingerprint, files = inputs_fingerprint(config, state.get("files", {}),
                                             state.get("recorded_ns", 0))
@@ -185,9 +155,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
         return same
     # Something changed: if a new sentence needs judging, lingua loads meanwhile.
     language.warm_up(config.source_locale)
-    stage = config.build_dir.parent / f".{config.build_dir.name}.tmp-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
+    stage = outdir.stage(real, "build")
     try:
         plan: list[_Plan] = []
 
@@ -200,14 +168,18 @@ def _build(config: Config, clean: bool) -> BuildResult:
         gate = run_gate(config, before_checks=carry_over)
         result = BuildResult(gate)
         if gate.errors():
-            shutil.rmtree(stage, ignore_errors=True)
+            outdir.discard(stage, "build")
             return result
         if not plan:
             carry_over(gate.library)
+        if changed := _changed_since_read(config, plan[0], files, gate):
+            result.problems += changed
+            outdir.discard(stage, "build")
+            return result
         outputs, cache, locale_info = _export_rest(config, gate.library, plan[0], result,
                                                    gate, stage)
         if result.problems:
-            shutil.rmtree(stage, ignore_errors=True)
+            outdir.discard(stage, "build")
             return result
         for kind, model in sorted(BUNDLE_MODELS.items()):
             schema = model.model_json_schema()
@@ -231,17 +203,14 @@ def _build(config: Config, clean: bool) -> BuildResult:
             "tree": {rel: out.sha256 for rel, out in sorted(outputs.items())},
             "warnings": [dataclasses.asdict(d) for d in result.warnings],
         }
-        # Read by the next build only: compact, so writing it stays cheap.
-        (stage / CACHE_NAME).write_text(
-            json.dumps(cache, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-        _keep_preview(config.build_dir, stage)
-        _swap(stage, config.build_dir)
+        _keep_preview(real, stage)
+        outdir.swap(stage, real, "build")
         # What the next build compares with before reading anything (machine-specific, so
         # kept in the per-project cache, not in build/).
-        store.put(*_STATE, {"files": files, "recorded_ns": recorded_ns,
+        store.put(*_STATE, {"files": files, "recorded_ns": recorded_ns, "record": cache,
                             "stamps": {rel: out.stamp for rel, out in outputs.items()}})
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        outdir.discard(stage, "build")
         raise
     result.ok = True
     return result
@@ -308,23 +277,26 @@ class _Done:
 
 class _Catalogs:
     """A locale's catalogs, parsed only when a bundle or compiled catalog has to be made
-    again: an edit to one document parses one catalog (and the glossary's)."""
+    again: an edit to one document parses one catalog (and the glossary's). Only the bytes
+    the gate checked are used (`expect`, set once the gate has run); a catalog the gate could
+    not read (in an optional locale) is left out, so its document falls back to English."""
 
     def __init__(self, config: Config, locale: str | None) -> None:
         self.config = config
         self.paths = ({p.stem: p for p in catalog_paths(config, locale)}
                       if locale is not None else {})
         self.parsed: dict[str, polib.POFile] = {}
+        self.expect: dict[Path, str] = {}
 
     def get(self, stem: str, keep: bool = False) -> polib.POFile | None:
         """The catalog of a document; kept for later calls only when asked (the glossary's,
         which every bundle of the locale uses)."""
         path = self.paths.get(stem)
-        if path is None:
+        if path is None or path not in self.expect:
             return None
         if stem in self.parsed:
             return self.parsed[stem]
-        catalog = read_catalog(path, self.config.rel(path))
+        catalog = read_catalog(path, self.config.rel(path), expect=self.expect[path])
         if keep:
             self.parsed[stem] = catalog
         return catalog
@@ -368,10 +340,6 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             # The bytes' hashes as the fingerprint just found them.
             raw = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
                    else _sha(p.read_bytes()) for stem, p in catalogs[locale].paths.items()}
-            if config.compile_mo:
-                jobs += [_Job(f"mo/{locale}/LC_MESSAGES/{stem}.mo", locale, policy, stem,
-                              _sha(f"{code_fingerprint()}\0{digest}".encode()), mo=True)
-                         for stem, digest in raw.items()]
         severities = repr(sorted(config.severity_for(locale).items()))
         for doc in library:
             inputs = "\0".join([
@@ -380,6 +348,10 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
                              _sha(inputs.encode())))
+            if translated and config.compile_mo and doc.id in raw:
+                # Compiled from the translations the bundle accepted, so it is keyed alike.
+                jobs.append(_Job(f"mo/{locale}/LC_MESSAGES/{doc.id}.mo", locale, policy,
+                                 doc.id, _sha(f"{inputs}\0mo".encode()), mo=True))
     for folder in sorted({os.path.dirname(job.rel) for job in jobs}):
         (stage / folder).mkdir(parents=True, exist_ok=True)
     # Plain strings: pathlib would cost more than the links themselves.
@@ -426,11 +398,15 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                      problems)
 
     def run(job: _Job) -> _Done:
+        try:
+            return make(job)
+        except PoReadError as exc:  # changed since the gate read it (E413)
+            return _Done(job.rel, None, None, [exc.diagnostic], [])
+
+    def make(job: _Job) -> _Done:
         catalog = catalogs[job.locale].get(job.doc_id)
-        if job.mo:
-            assert catalog is not None
-            data = catalog.to_binary()
-            return made(job, data, {"input": job.key, "output": _sha(data)}, [])
+        if job.mo and catalog is None:  # unreadable (optional locale): nothing to compile
+            return _Done(job.rel, None, None, [], [])
         doc = library.documents[job.doc_id]
         translate = Translator(job.locale, catalog, job.policy == "pseudo",
                                job.policy == "source")
@@ -440,8 +416,11 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         text, problems = export_document(doc, bcp47(job.locale), translate,
                                          glossaries[job.locale], display,
                                          fall_back=job.policy == "optional")
-        if text is None:
-            return _Done(job.rel, None, None, problems, [])
+        if text is None:  # the bundle's job reports why
+            return _Done(job.rel, None, None, [] if job.mo else problems, [])
+        if job.mo:
+            data = compiled(catalog, translate)
+            return made(job, data, {"input": job.key, "output": _sha(data)}, [])
         data = text.encode("utf-8")
         count = sum(1 for _ in iter_texts(doc.model))
         return made(job, data, {"input": job.key, "output": _sha(data), "texts": str(count),
@@ -488,6 +467,33 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return outputs, cache, locale_info
+
+
+def _changed_since_read(config: Config, plan: _Plan, files: dict[str, list[Any]],
+                        gate: GateResult) -> list[Diagnostic]:
+    """Hand the build the digests of the catalog bytes the gate checked, and refuse a run in
+    which a catalog changed between the build's first look and the gate's read: outputs
+    carried over were chosen by the first, and what ships must be what was checked."""
+    problems: list[Diagnostic] = []
+    for locale, catalogs in plan.catalogs.items():
+        catalogs.expect = gate.snapshot.get(locale, {})
+        for path, digest in sorted(catalogs.expect.items()):
+            record = files.get(config.rel(path))
+            if record is not None and record[-1] != digest:
+                problems.append(diag(config.rel(path), 0, 0, "E413",
+                                     "the catalog changed while the build was reading it; "
+                                     "run the build again"))
+    return problems
+
+
+def compiled(catalog: polib.POFile | None, translate: Translator) -> bytes:
+    """A `.mo` holding exactly the translations a bundle of the document uses: those the
+    checks and the model accepted (an optional locale's unsafe or invalid ones left out)."""
+    mo = polib.POFile()
+    mo.metadata = dict(catalog.metadata) if catalog is not None else {}
+    for key, msgstr in sorted(translate.accepted().items()):
+        mo.append(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=msgstr))
+    return bytes(mo.to_binary())
 
 
 def _keep_preview(build: Path, stage: Path) -> None:

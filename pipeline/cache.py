@@ -1,20 +1,31 @@
 """A keyed on-disk store of per-file results, so a run redoes only the work whose inputs changed.
 
-Entries live in `.pipeline-cache/<fingerprint>/<namespace>/` at the project root, one pickle
+Entries live in `.pipeline-cache/<fingerprint>/<namespace>/` at the project root, one file
 per file the result belongs to, holding the file's name, the hash of its inputs and the result.
 The fingerprint covers the pipeline's own code, the libraries it uses and the configuration,
 so a result made by other code or settings is never read. A missing, unreadable or foreign
-entry is a miss, never an error, and deleting the folder is always safe. Only files this
-module wrote into its own folder are ever unpickled. `PIPELINE_NO_CACHE=1` turns it off.
+entry is a miss, never an error, and deleting the folder is always safe.
+
+The folder sits inside a project that others can write to (a commit, a pull request, a copied
+checkout), so nothing in it is trusted: every entry is signed with a key that lives outside
+the project, in the user's own cache folder (`secret_key`), and an entry whose signature does
+not match is a miss; a signed entry is then decoded by an unpickler that builds only the
+pipeline's own data classes and a few plain types, never a function or another module's
+class (`_DataUnpickler`). `PIPELINE_NO_CACHE=1` turns the store off.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import hmac
+import io
 import os
 import pickle
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -29,6 +40,11 @@ from .config import Config
 
 FOLDER = ".pipeline-cache"
 ENV_OFF = "PIPELINE_NO_CACHE"
+KEY_BYTES = 32
+# Tells git (and backup tools, by the CACHEDIR.TAG convention) that the folder is not content.
+_IGNORE = {".gitignore": "# Local results of exercise-content-pipeline: never commit.\n*\n",
+           "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+                           "# Local results of exercise-content-pipeline; safe to delete.\n"}
 LIBRARIES = ("pydantic", "pydantic-core", "polib", "babel", "lingua-language-detector",
              "markdown-it-py", "ruamel.yaml", "rapidfuzz")
 
@@ -78,8 +94,114 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
+def settings(config: Config) -> str:
+    """The configuration results depend on, with folders relative to the project: a project
+    moved or cloned elsewhere keeps its store (entries still name the files they are for)."""
+    values = []
+    for item in dataclasses.fields(config):
+        if item.repr:
+            value = getattr(config, item.name)
+            if isinstance(value, Path):
+                value = os.path.relpath(value, config.root)
+            values.append((item.name, value))
+    return repr(values)
+
+
 def disabled() -> bool:
     return os.environ.get(ENV_OFF, "").strip() not in ("", "0")
+
+
+def key_path() -> Path:
+    """Where the signing key lives: the user's cache folder, outside every project."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    folder = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return folder / "exercise-content-pipeline" / "signing-key"
+
+
+@functools.cache
+def secret_key() -> bytes | None:
+    """The user's signing key, made on first use (mode 0600). None when it cannot be read or
+    made: nothing is then stored or read back, and runs simply redo their work. A key file
+    that is a link, not a regular file, not the user's own or readable by others is not
+    used."""
+    path = key_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(KEY_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid()
+                    or info.st_mode & 0o077):
+                return None
+            key = fh.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def sign(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def signed(key: bytes, data: bytes) -> bytes:
+    """The bytes to store: signature, then data."""
+    return sign(key, data) + data
+
+
+def verified(key: bytes, stored: bytes) -> bytes | None:
+    """The data of stored bytes whose signature is this key's, else None."""
+    mac, data = stored[:32], stored[32:]
+    return data if len(mac) == 32 and hmac.compare_digest(mac, sign(key, data)) else None
+
+
+_PLAIN = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+          ("datetime", "timezone"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
+          ("collections", "Counter"), ("builtins", "set"), ("builtins", "frozenset"),
+          # Rebuilds a Progress from plain numbers (its compact pickled form).
+          ("pipeline.stats", "_progress")}
+
+
+def _data_class(obj: Any) -> bool:
+    """A class whose construction only stores values: a dataclass, a pydantic model (which
+    validates what it is given) or a named tuple."""
+    from pydantic import BaseModel
+
+    return isinstance(obj, type) and (
+        dataclasses.is_dataclass(obj) or issubclass(obj, BaseModel)
+        or (issubclass(obj, tuple) and hasattr(obj, "_fields")))
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Builds plain values and the pipeline's own data classes only. A pickle names the
+    callables it runs; refusing every other name means a forged entry can build data, never
+    call a function (`os.system`, a pipeline writer) or construct another module's class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _PLAIN:
+            return super().find_class(module, name)
+        if module.startswith("pipeline.") and "." not in name:
+            found = super().find_class(module, name)
+            if _data_class(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+
+def loads(data: bytes) -> Any:
+    """Decode bytes made by `dumps`, building only data (see `_DataUnpickler`)."""
+    return _DataUnpickler(io.BytesIO(data)).load()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass
@@ -99,8 +221,11 @@ class Cache:
 
     def __init__(self, config: Config, *, enabled: bool | None = None) -> None:
         self.enabled = not disabled() if enabled is None else enabled
+        self.key = secret_key() if self.enabled else None
+        self.enabled = self.key is not None
         self.base = config.root / FOLDER
-        self.folder = self.base / sha(code_fingerprint(), library_versions(), repr(config))[:32]
+        self.folder = self.base / sha(code_fingerprint(), library_versions(),
+                                      settings(config))[:32]
         self._root = os.fspath(self.folder)
         self.stats = Stats()
         self._used: dict[str, set[str]] = {}
@@ -115,12 +240,16 @@ class Cache:
         """The stored result for `name` if it was made from inputs hashing to `key`."""
         file, path = self._entry(namespace, name)
         self._used.setdefault(namespace, set()).add(file)
-        if not self.enabled:
+        if self.key is None:
             return None
         try:
-            with open(path, "rb") as fh:
-                stored = pickle.loads(fh.read())
-        except Exception:  # missing, truncated or foreign: recomputed, never trusted
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise OSError("not a regular file")
+                data = verified(self.key, fh.read())
+            stored = loads(data) if data is not None else None
+        except Exception:  # missing, truncated, unsigned or foreign: recomputed, never trusted
             stored = None
         if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == name
                 and stored[1] == key and stored[2] is not None):
@@ -133,11 +262,11 @@ class Cache:
         """Store a result (None is not stored: it reads back as a miss)."""
         file, path = self._entry(namespace, name)
         self._used.setdefault(namespace, set()).add(file)
-        if not self.enabled or value is None:
+        if self.key is None or value is None:
             return
         self._drop_other_versions()
         try:
-            data = pickle.dumps((name, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            data = signed(self.key, dumps((name, key, value)))
             _write(Path(path), data)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass  # an unwritable cache only makes the next run slower
@@ -157,12 +286,15 @@ class Cache:
                 entry.unlink(missing_ok=True)
 
     def _drop_other_versions(self) -> None:
-        """Results of other code or settings are never read again: remove them (bounded)."""
+        """Results of other code or settings are never read again: remove them (bounded).
+        The files that keep the folder out of version control are written here too."""
         if self._cleaned:
             return
         self._cleaned = True
+        mark_local(self.base)
         try:
-            others = [p for p in self.base.iterdir() if p != self.folder]
+            others = [p for p in self.base.iterdir()
+                      if p != self.folder and p.name not in _IGNORE and p.name not in KEEP]
         except OSError:
             return
         for other in others:
@@ -170,3 +302,19 @@ class Cache:
                 shutil.rmtree(other, ignore_errors=True)
             else:
                 other.unlink(missing_ok=True)
+
+
+# Files of the folder that are not results of one code version (the update journal).
+KEEP: set[str] = set()
+
+
+def mark_local(base: Path) -> None:
+    """Make the folder and its `.gitignore`/`CACHEDIR.TAG` (never fails a run)."""
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for name, text in _IGNORE.items():
+            target = base / name
+            if not target.is_file():
+                _write(target, text.encode("utf-8"))
+    except OSError:
+        pass

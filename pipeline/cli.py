@@ -83,7 +83,9 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
         return status
     out = console()
     # Under the catalogs' lock, so `update` never merges half-old, half-new templates.
-    with cat.locked(config):
+    with cat.locked(config) as notes:
+        if notes:
+            print_diagnostics(notes, args.format, checked=1)
         changed, orphans = stale_templates(config, library)
         for path, text in sorted(changed.items()):
             write_atomic(path, text)
@@ -108,7 +110,9 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     if not templates:
         raise UsageError("no templates in "
                          f"{config.rel(config.templates_dir)}; run 'pipeline extract' first")
-    with cat.locked(config):
+    with cat.locked(config) as notes:
+        if notes:
+            print_diagnostics(notes, args.format, checked=1)
         created = 0
         for path in templates:
             target = cat.catalog_path(config, locale, path.stem)
@@ -144,20 +148,22 @@ def _locales(args: argparse.Namespace, config: Config) -> list[str]:
 @command("update", "Merge the templates into every locale's catalogs.")
 def cmd_update(args: argparse.Namespace, config: Config) -> int:
     out = console()
-    with cat.locked(config):
+    with cat.locked(config) as notes:
         writes, counts, problems = cat.plan_update(config, _locales(args, config))
         if problems:
-            print_diagnostics(problems, args.format, checked=len(problems))
+            print_diagnostics(notes + problems, args.format, checked=len(problems))
             return 1
-        cat.apply_writes(config, writes)
-    for path in sorted(writes):
+        skipped = cat.apply_writes(config, writes)
+    if notes or skipped:
+        print_diagnostics(notes + skipped, args.format, checked=len(writes) or 1)
+    for path in sorted(set(writes) - {config.root / d.path for d in skipped}):
         if not args.quiet:
             out.print(f"updated {config.rel(path)}")
     summary = ", ".join(f"{counts[k]} {k}" for k in
                         ("translated", "fuzzy", "untranslated", "obsolete", "from memory"))
     if not args.quiet:
-        out.print(f"{len(writes)} catalogs written; entries: {summary}.")
-    return 0
+        out.print(f"{len(writes) - len(skipped)} catalogs written; entries: {summary}.")
+    return 1 if skipped else 0
 
 
 @command("stats", "Show translation progress per locale and document.")
@@ -217,7 +223,7 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
         return 1
     if result.problems:
         print_diagnostics(result.problems, args.format, checked=result.bundles)
-        console(sys.stderr).print("build stopped: a translation breaks the model; "
+        console(sys.stderr).print("build stopped by the problems above; "
                                   "build/ was not changed", style="bold red")
         return 1
     if result.warnings and not args.quiet:

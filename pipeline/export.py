@@ -77,6 +77,10 @@ class Translator:
                 self._table[key_of(entry)] = entry.msgstr
                 self.lines[key_of(entry)] = entry.linenum
 
+    def accepted(self) -> dict[EntryKey, str]:
+        """The translations in use: reviewed, and not rejected."""
+        return dict(self._table)
+
     def reject(self, msgid: str) -> None:
         """Stop using a translation that breaks the model; the English is used instead."""
         for key in [k for k in self._table if k.msgid == msgid]:

@@ -5,7 +5,7 @@ translation checks of every catalog under each locale's policy (required or opti
 from __future__ import annotations
 
 import functools
-import pickle
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 
 from . import checks, language, parallel
-from .cache import Cache, Stats, sha
+from .cache import Cache, Stats, dumps, loads, sha
 from .catalogs import catalog_path, catalog_paths, read_or_error, updated_text, wrong_language
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
@@ -45,6 +45,9 @@ class GateResult:
     unsafe: dict[str, dict[str, list[tuple[str, Diagnostic]]]] = field(default_factory=dict)
     # What the per-file cache reused and what it redid.
     cache: Stats = field(default_factory=Stats)
+    # The sha256 of each readable catalog's bytes as this run checked them, by locale: the
+    # build exports those bytes and no others (`read_catalog(expect=...)`).
+    snapshot: dict[str, dict[Path, str]] = field(default_factory=dict)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -135,7 +138,7 @@ class _Po:
     progress: Progress = field(default_factory=Progress)
 
     def offers(self) -> tuple[tuple[EntryKey, _Offer], ...]:
-        found = pickle.loads(self.packed_offers) if self.packed_offers else ()
+        found = loads(self.packed_offers) if self.packed_offers else ()
         return found if isinstance(found, tuple) else ()
 
 
@@ -151,14 +154,14 @@ def _summary(catalog: polib.POFile) -> _Po:
     return _Po(None, catalog.metadata.get("Language", ""),
                frozenset(key_of(e) for e in catalog),
                frozenset(key_of(e) for e in catalog if not e.msgstr),
-               pickle.dumps(tuple(offers), protocol=pickle.HIGHEST_PROTOCOL),
+               dumps(tuple(offers)),
                any(not e.obsolete for e in catalog), progress(catalog))
 
 
-def _summarize(config: Config, path: Path) -> _Po:
+def _summarize(config: Config, digests: dict[Path, str], path: Path) -> _Po:
     """One catalog read and reduced to its summary (in a worker for large locales: only the
     summary travels back, so no run holds every parsed catalog of a locale at once)."""
-    found = read_or_error(config, path)
+    found = read_or_error(config, path, expect=digests.get(path))
     return _Po(found) if isinstance(found, Diagnostic) else _summary(found)
 
 
@@ -170,28 +173,38 @@ class _Locale:
     config: Config
     summaries: dict[Path, _Po] = field(default_factory=dict)
     keys: dict[Path, str | None] = field(default_factory=dict)
+    # The sha256 of each catalog's bytes as this run first read them.
+    digests: dict[Path, str] = field(default_factory=dict)
     read: list[Path] = field(default_factory=list)
     error: Diagnostic | None = None
 
     def catalog(self, path: Path) -> polib.POFile | Diagnostic:
-        """A catalog parsed again when a check needs its entries; not kept, so memory stays
-        bounded by what one worker handles at a time."""
-        return read_or_error(self.config, path)
+        """A catalog parsed again when a check needs its entries (the same bytes, or E413);
+        not kept, so memory stays bounded by what one worker handles at a time."""
+        return read_or_error(self.config, path, expect=self.digests.get(path))
+
+    @property
+    def readable(self) -> dict[Path, _Po]:
+        """The catalogs that parsed: each is checked, whatever is wrong with the others."""
+        return {path: po for path, po in self.summaries.items() if po.error is None}
 
 
-def _po_key(config: Config, path: Path, folder: Path, locales: Path) -> str | None:
-    """What a catalog's summary and checks depend on: its place and its bytes. None for a
-    file that is not read whole (a link leading out, too large): judged every time.
-    `folder` and `locales` are the catalog's folder and locales/, already resolved."""
+def _po_key(config: Config, path: Path, folder: Path, locales: Path
+            ) -> tuple[str | None, str | None]:
+    """What a catalog's summary and checks depend on (its place and its bytes), and the
+    sha256 of those bytes. (None, None) for a file that is not read whole (a link leading
+    out, too large): judged every time. `folder` and `locales` are the catalog's folder and
+    locales/, already resolved."""
     try:
         target = path.resolve() if path.is_symlink() else folder / path.name
         if not target.is_relative_to(locales):
-            return None
+            return None, None
         if path.stat().st_size > MAX_CATALOG_BYTES:
-            return None
-        return sha(str(path), str(target), config.rel(path), path.read_bytes())
+            return None, None
+        data = path.read_bytes()
     except (OSError, RuntimeError):
-        return None
+        return None, None
+    return sha(str(path), str(target), config.rel(path), data), hashlib.sha256(data).hexdigest()
 
 
 def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
@@ -204,7 +217,10 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     real_folder, real_locales = folder.resolve(), config.locales_dir.resolve()
     todo: list[Path] = []
     for path in paths:
-        key = state.keys[path] = _po_key(config, path, real_folder, real_locales)
+        key, digest = _po_key(config, path, real_folder, real_locales)
+        state.keys[path] = key
+        if digest is not None:
+            state.digests[path] = digest
         found = cache.get(namespace, config.rel(path), key) if key is not None else None
         if isinstance(found, _Po):
             state.summaries[path] = found
@@ -213,12 +229,13 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     if todo:
         # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
         language.warm_up(locale)
-    summaries = parallel.run(functools.partial(_summarize, config), todo,
+    summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
                              description=f"reading {locale}")
     state.read = todo
     for path, summary in zip(todo, summaries):
         state.summaries[path] = summary
-        if (key := state.keys[path]) is not None:
+        changed = summary.error is not None and summary.error.code == "E413"
+        if (key := state.keys[path]) is not None and not changed:
             cache.put(namespace, config.rel(path), key, state.summaries[path])
     cache.prune(namespace)
     state.summaries = dict(sorted(state.summaries.items()))
@@ -253,8 +270,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
     for locale in locales:
         state = states[locale]
         if state.error is not None:
-            problems.append(state.error)
-            continue
+            continue  # the memory needs every catalog; the parse errors are reported
         problems += [found for path, po in state.summaries.items()
                      if (found := wrong_language(config, path, po.language, locale))]
         offers: dict[EntryKey, list[_Offer]] = {}
@@ -362,10 +378,10 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     allow = frozenset(config.same_as_source_allow)
     for locale in chosen:
         state = states[locale]
-        if state.error is not None:
-            result.diagnostics.append(state.error)
-            continue
-        result.progress[locale] = {p.stem: po.progress for p, po in state.summaries.items()}
+        result.diagnostics += [po.error for po in state.summaries.values() if po.error]
+        result.progress[locale] = {p.stem: po.progress for p, po in state.readable.items()}
+        result.snapshot[locale] = {p: state.digests[p] for p in state.readable
+                                   if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         result.checked_files += len(state.summaries)
         overrides = config.severity_for(locale)
@@ -379,8 +395,19 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                 for stem, pairs in unsafe.items()}
         result.diagnostics += found
         result.reread[locale] = list(state.read)
-    result.diagnostics = sorted(set(result.diagnostics))
+    result.diagnostics = sorted(set(_optional_never_fail(config, result.diagnostics)))
     return result
+
+
+def _optional_never_fail(config: Config, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Whatever is wrong in an optional locale's folder (a catalog that does not parse, a
+    stale or missing one, its translations) is a warning: such a locale never fails a run,
+    and the build leaves out what it cannot use. A file that changed during the run (E413)
+    stays an error: the run must be repeated."""
+    folders = tuple(config.rel(config.catalog_dir(loc)) + "/" for loc in config.locales
+                    if loc not in config.required_locales)
+    return [replace(d, severity="warning") if d.severity == "error" and d.code != "E413"
+            and d.path.startswith(folders) else d for d in found] if folders else found
 
 
 def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
@@ -401,7 +428,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
     results: dict[Path, tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]] = {}
     keys: dict[Path, str | None] = {}
     todo: list[Path] = []
-    for path in state.summaries:
+    for path in state.readable:
         stem = path.stem
         source = library.digests.get(stem) if stem in library.documents else "none"
         po_key = state.keys.get(path)
@@ -447,6 +474,6 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
             results[path] = outcome
             if (key := keys[path]) is not None:
                 cache.put(namespace, config.rel(path), key, outcome)
-    found = [d for path in state.summaries for d in results[path][0]]
-    unsafe = {path.stem: results[path][1] for path in state.summaries if results[path][1]}
+    found = [d for path in state.readable for d in results[path][0]]
+    unsafe = {path.stem: results[path][1] for path in state.readable if results[path][1]}
     return found, unsafe

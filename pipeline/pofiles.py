@@ -8,6 +8,7 @@ no plural entries (no text of the content is plural), a sane Plural-Forms header
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,13 @@ _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*"
 _PLURAL_PLACEHOLDER = "nplurals=INTEGER; plural=EXPRESSION;"
 # In a compiled catalog NUL separates plural forms and EOT context from msgid.
 _SEPARATOR_CHARS = frozenset("\x00\x04")
+# The escapes GNU gettext reads in a string (po-lex.c): C's simple ones, one to three octal
+# digits, and `\x` with every hex digit after it; a number is one byte, its low eight bits.
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
+# What polib decodes itself: a string using only these needs no rewriting before polib.
+_POLIB_DECODES = frozenset('ntrvbf"\\')
 
 
 class PoReadError(Exception):
@@ -66,8 +74,11 @@ def locales_root(path: Path) -> Path | None:
 
 
 def read_catalog(path: Path, display: str | None = None, *, root: Path | None = None,
-                 max_bytes: int = MAX_CATALOG_BYTES) -> polib.POFile:
-    """Parse a catalog or raise PoReadError with the first problem's line.
+                 max_bytes: int = MAX_CATALOG_BYTES, expect: str | None = None) -> polib.POFile:
+    """Parse a catalog or raise PoReadError with the first problem's line. The catalog's
+    `digest` attribute is the sha256 of the bytes parsed; with `expect`, bytes with another
+    digest are refused (E413): a run that checked one version of a catalog never exports
+    another.
 
     A catalog (or a folder above it) that links outside `root` — by default the locales
     folder it sits in — is refused: a link must not pull in files from elsewhere."""
@@ -93,7 +104,24 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
         line = raw[: exc.start].count(b"\n") + 1
         raise PoReadError(diag(shown, line, 0, "E402",
                                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); catalogs are UTF-8"))
-    return parse_catalog(text, shown)
+    return _snapshot(parse_catalog(text, shown), raw, shown, expect)
+
+
+def _snapshot(catalog: polib.POFile, raw: bytes, shown: str, expect: str | None
+              ) -> polib.POFile:
+    """Tag a parsed catalog with the digest of its bytes; refuse bytes other than expected."""
+    digest = hashlib.sha256(raw).hexdigest()
+    if expect is not None and digest != expect:
+        raise PoReadError(diag(shown, 0, 0, "E413", "the catalog changed while this run was "
+                                                    "reading it; run the command again"))
+    catalog.digest = digest
+    return catalog
+
+
+def digest_of(catalog: polib.POFile) -> str | None:
+    """The sha256 of the bytes a catalog was parsed from (`read_catalog`), if it was read."""
+    found = getattr(catalog, "digest", None)
+    return found if isinstance(found, str) else None
 
 
 class _Lines(list[str]):
@@ -113,8 +141,9 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
         text = text[1:]
     problem = _syntax_problem(text)
     if problem:
-        line, message = problem
-        raise PoReadError(diag(display, line, 0, "E401", message))
+        line, column, code, message = problem
+        raise PoReadError(diag(display, line, column, code, message))
+    text = _gnu_escapes_decoded(text)
     # polib skips the previous msgid of an obsolete entry (`#~|`); as `#|` it is kept.
     text = _OBSOLETE_PREVIOUS.sub(r"\1#|", text)
     try:
@@ -153,14 +182,15 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
     return catalog
 
 
-def _syntax_problem(text: str) -> tuple[int, str] | None:
-    """The first line that is not valid PO syntax, as (line, message)."""
+def _syntax_problem(text: str) -> tuple[int, int, str, str] | None:
+    """The first line that is not valid PO syntax, or holds an escape GNU gettext refuses
+    or whose bytes are not UTF-8, as (line, column, code, message)."""
     previous_kind = ""
     for number, line in enumerate(text.split("\n"), start=1):
         if separators := _SEPARATOR_CHARS.intersection(line):
-            return number, (f"character U+{ord(min(separators)):04X} is not allowed in a "
-                            "catalog: it separates the parts of a compiled message "
-                            "(GNU msgfmt refuses it)")
+            return number, 0, "E401", (f"character U+{ord(min(separators)):04X} is not allowed "
+                                       "in a catalog: it separates the parts of a compiled "
+                                       "message (GNU msgfmt refuses it)")
         stripped = line.strip()
         if not stripped:
             previous_kind = ""
@@ -170,23 +200,112 @@ def _syntax_problem(text: str) -> tuple[int, str] | None:
             if _PREVIOUS_LINE.match(body):
                 previous_kind = "previous"
             elif not (_CONTINUATION.match(body) and previous_kind == "previous"):
-                return number, f"malformed previous-string comment {stripped[:40]!r}"
-            continue
-        body = _OBSOLETE.sub("", stripped) if stripped.startswith("#~") else stripped
-        if body.startswith("#") or not body:
-            continue
-        if _PLURAL_KEYWORD.match(body):
-            return number, ("plural entries (msgid_plural, msgstr[N]) are not used: no text "
-                            "of the content has plural forms")
-        if _KEYWORD_LINE.match(body):
-            previous_kind = "keyword"
-            continue
-        if _CONTINUATION.match(body) and previous_kind == "keyword":
-            continue
-        if _KEYWORD_START.match(body) or body.startswith('"'):
-            return number, "unterminated or malformed string"
-        return number, f"syntax error: unexpected {body[:40]!r}"
+                return number, 0, "E401", f"malformed previous-string comment {stripped[:40]!r}"
+        else:
+            body = _OBSOLETE.sub("", stripped) if stripped.startswith("#~") else stripped
+            if body.startswith("#") or not body:
+                continue
+            if _PLURAL_KEYWORD.match(body):
+                return number, 0, "E401", ("plural entries (msgid_plural, msgstr[N]) are not "
+                                           "used: no text of the content has plural forms")
+            if _KEYWORD_LINE.match(body):
+                previous_kind = "keyword"
+            elif not (_CONTINUATION.match(body) and previous_kind == "keyword"):
+                if _KEYWORD_START.match(body) or body.startswith('"'):
+                    return number, 0, "E401", "unterminated or malformed string"
+                return number, 0, "E401", f"syntax error: unexpected {body[:40]!r}"
+        # A line holding a string: its escapes must be ones GNU gettext reads.
+        if "\\" in line and (bad := _escape_problem(line)):
+            return number, *bad
     return None
+
+
+class _EscapeError(ValueError):
+    """An escape GNU gettext refuses, or one whose byte a UTF-8 catalog cannot hold."""
+
+    def __init__(self, offset: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.offset, self.code, self.message = offset, code, message
+
+
+def _string_of(line: str) -> tuple[int, str]:
+    """(offset, text between the quotes) of the string on a line that holds one: a keyword
+    never holds a quote and only white space follows the closing one."""
+    start = line.index('"') + 1
+    return start, line[start:line.rindex('"')]
+
+
+def _unescape(body: str) -> str:
+    """A string's text as GNU gettext reads it, escapes decoded (polib knows only some), or
+    _EscapeError. Escaped numbers are bytes, so `\\303\\251` is one character, 'é'."""
+    data = bytearray()
+    made_by: dict[int, int] = {}  # byte offset → offset of the escape that wrote it
+    done = 0
+    for match in _ESCAPE.finditer(body):
+        data += body[done:match.start()].encode("utf-8")
+        done = match.end()
+        octal, hexa, other = match.groups()
+        if other is not None:
+            if other not in _SIMPLE_ESCAPES:
+                raise _EscapeError(match.start(), "E401", _invalid_escape(body, match.start()))
+            data += _SIMPLE_ESCAPES[other].encode("utf-8")
+            continue
+        value = int(octal, 8) & 0xFF if octal is not None else int(hexa[-2:], 16)
+        if chr(value) in _SEPARATOR_CHARS:
+            raise _EscapeError(match.start(), "E401", (
+                f"escape '{match.group()[:12]}' makes character U+{value:04X}, which is not "
+                "allowed in a catalog: it separates the parts of a compiled message"))
+        made_by[len(data)] = match.start()
+        data.append(value)
+    data += body[done:].encode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Text between escapes is whole UTF-8, so a bad sequence starts with an escaped byte.
+        offset = made_by.get(exc.start, 0)
+        shown = _ESCAPE.match(body, offset)
+        raise _EscapeError(offset, "E402", (
+            f"escape '{shown.group()[:12] if shown else ''}' makes byte 0x{data[exc.start]:02X}, "
+            "which is not UTF-8 here; catalogs are UTF-8: write the character itself")) from None
+
+
+def _invalid_escape(body: str, offset: int) -> str:
+    escape = body[offset:offset + 2]
+    detail = " with no hex digit after it" if escape == "\\x" else ""
+    return (f"invalid escape '{escape}'{detail} (GNU msgfmt refuses it): a backslash itself is "
+            "written '\\\\'; escapes are \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v, octal bytes (\\101) "
+            "and hex bytes (\\x41)")
+
+
+def _escape_problem(line: str) -> tuple[int, str, str] | None:
+    """(column, code, message) of the first escape on a string line that GNU gettext refuses
+    or that a UTF-8 catalog cannot hold."""
+    start, body = _string_of(line)
+    try:
+        _unescape(body)
+    except _EscapeError as exc:
+        return start + exc.offset + 1, exc.code, exc.message
+    return None
+
+
+def _gnu_escapes_decoded(text: str) -> str:
+    """The catalog text with each string that uses an escape polib does not decode (octal,
+    hex, `\\a`) rewritten with the escapes polib does, so polib reads what GNU gettext reads.
+    Only called on text `_syntax_problem` accepted, so every escape here decodes."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if "\\" not in line:
+            continue
+        stripped = line.strip()
+        body = _PREVIOUS.sub("", stripped, count=1) if _PREVIOUS.match(stripped) else (
+            _OBSOLETE.sub("", stripped) if stripped.startswith("#~") else stripped)
+        if body.startswith("#") or '"' not in body:
+            continue  # a comment: not a string, and never decoded
+        start, inner = _string_of(line)
+        if any(m.group(3) not in _POLIB_DECODES for m in _ESCAPE.finditer(inner)):
+            end = start + len(inner)
+            lines[number] = line[:start] + polib.escape(_unescape(inner)) + line[end:]
+    return "\n".join(lines)
 
 
 def render_catalog(catalog: polib.POFile) -> str:

@@ -13,7 +13,6 @@ deterministic (no timestamps) and replaced as a whole, so a browser never sees h
 from __future__ import annotations
 
 import os
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +22,12 @@ import polib
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import checks
+from . import checks, outdir
 from .catalogs import catalog_path, read_or_error
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, count_errors
 from .export import Translator, bcp47, export_document, localized_glossary
-from .fsutil import exclusive
+from .fsutil import exclusive, fs_error
 from .gate import glossary_terms, unit_index
 from .library import Library, LoadedDocument
 from .loader import iter_source_files
@@ -36,7 +35,7 @@ from .locales import normalize
 from .models import Exercise, Guide, Reviewer
 from .pofiles import EntryKey, entry_status, key_of
 from .progress import track
-from .textunits import format_path, iter_texts
+from .textunits import format_path, iter_texts, printable
 from .validate import validate_project
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -316,6 +315,7 @@ def build_preview(config: Config, locales: list[str] | None = None,
                   out: Path | None = None) -> PreviewResult:
     """Validate the source, read the catalogs, write the site. Source errors write nothing."""
     out = (out or default_out(config)).resolve()
+    outdir.resolve_output(config, out, "preview")  # refused before any work is done
     chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
     result = PreviewResult(out, chosen)
     library, problems = validate_project(config)
@@ -330,31 +330,30 @@ def build_preview(config: Config, locales: list[str] | None = None,
     # build/ is swapped as a whole by `build`: do not write into it while a build runs.
     lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
     with exclusive(lock, f"writing {config.rel(config.build_dir)}/", config.rel(lock)):
-        write_site(out, files)
+        build = outdir.resolve_output(config, config.build_dir, "build")
+        # A build interrupted mid-swap is put back before anything is written beside it.
+        outdir.recover(build, "build")
+        real = outdir.resolve_output(config, out, "preview")
+        if real.is_relative_to(build):
+            outdir.ensure(build, "build")
+        write_site(real, files)
     return result
 
 
-def write_site(out: Path, files: dict[str, str]) -> None:
-    """Write every file into a staging folder next to `out`, then swap it in: stale pages
+def write_site(real: Path, files: dict[str, str]) -> None:
+    """Write every file into a staging folder next to the site, then swap it in: stale pages
     disappear and a reader (or a crash) never sees a half-written site."""
-    parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    stage = parent / f".{out.name}.tmp-{os.getpid()}"
-    old = parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
+    outdir.recover(real, "preview")
+    staged = outdir.stage(real, "preview")
     try:
         for rel, text in sorted(files.items()):
-            target = stage / rel
+            target = staged / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="\n")
-        if out.exists():
-            os.replace(out, old)
-        try:
-            os.replace(stage, out)
-        except BaseException:
-            if old.exists() and not out.exists():
-                os.replace(old, out)
-            raise
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        outdir.swap(staged, real, "preview")
+    except OSError as exc:
+        outdir.discard(staged, "preview")
+        raise fs_error(printable(str(real)), exc, "write the preview") from None
+    except BaseException:
+        outdir.discard(staged, "preview")
+        raise

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator
 
 import pipeline
+from pipeline import outdir
 from pipeline.build import run_build
 from pipeline.config import load_config
 from pipeline.export import BUNDLE_MODELS
@@ -211,7 +213,7 @@ def test_manifest(real_built: Path) -> None:
     assert manifest["source_revision"] is None  # a tmp folder is no git checkout
     assert manifest["source_locale"] == "en"
     shipped = {rel for rel in tree_hashes(build)
-               if rel not in ("manifest.json", ".cache.json")
+               if rel not in ("manifest.json", ".pipeline-output")
                and not rel.startswith(("schema/", "mo/"))}
     assert set(manifest["bundles"]) == shipped
     for rel, entry in manifest["bundles"].items():
@@ -345,7 +347,7 @@ def test_translation_breaking_the_model_stops_the_build_of_a_required_locale(
     assert 'msgid "Glute bridge"' in block[:block.index("")]  # the line is that entry's
     assert "at most 60 characters" in run.out
     assert "source/exercises/glute-bridge.yaml:4" in run.out
-    assert "a translation breaks the model" in run.err
+    assert "build stopped" in run.err and "build/ was not changed" in run.err
     assert tree_hashes(tiny / "build") == before
     assert leftovers(tiny) == []
 
@@ -392,6 +394,10 @@ class Interrupted:
     staged: int  # files in the stage when SIGKILL hit it (-1: no stage)
 
 
+def _stage_of(root: Path, pid: int) -> Path | None:
+    return next(iter(root.glob(f".build.tmp-{pid}-*")), None)
+
+
 def _interrupt(root: Path, ready: Ready, sig: signal.Signals, delay: float = 0.0
                ) -> Interrupted | None:
     """Start `python -m pipeline build --clean` and send `sig` once `ready(stage)` holds;
@@ -402,10 +408,9 @@ def _interrupt(root: Path, ready: Ready, sig: signal.Signals, delay: float = 0.0
     proc = subprocess.Popen([PYTHON, "-m", "pipeline", "build", "--clean", "--quiet",
                              "--root", str(root)], cwd=root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stage = root / f".build.tmp-{proc.pid}"
     deadline = time.monotonic() + 60
     try:
-        while not ready(stage):
+        while (stage := _stage_of(root, proc.pid)) is None or not ready(stage):
             if proc.poll() is not None:
                 out, err = proc.communicate()
                 assert proc.returncode == 0, out + err
@@ -416,7 +421,8 @@ def _interrupt(root: Path, ready: Ready, sig: signal.Signals, delay: float = 0.0
         staged = -1
         if sig == signal.SIGKILL:
             os.kill(proc.pid, signal.SIGSTOP)
-            staged = sum(1 for p in stage.rglob("*") if p.is_file()) if stage.exists() else -1
+            found = _stage_of(root, proc.pid)
+            staged = sum(1 for p in found.rglob("*") if p.is_file()) if found else -1
         os.kill(proc.pid, sig)
         _, err = proc.communicate(timeout=60)
     finally:
@@ -428,6 +434,9 @@ def _interrupt(root: Path, ready: Ready, sig: signal.Signals, delay: float = 0.0
 
 def test_killed_build_leaves_previous_build_intact(
         big: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Killed at any point, the build leaves build/ exactly as it was or exactly as the new
+    build: the new folder is exchanged with the old in one system call, so there is no
+    moment without build/."""
     before = tree_hashes(big / "build")
     assert len(before) > 100
     backup = shutil.copytree(big / "build", tmp_path / "previous-build")
@@ -438,7 +447,7 @@ def test_killed_build_leaves_previous_build_intact(
     guide.write_text(text.replace(old_date, "reviewed_on: 2027-01-02"), encoding="utf-8")
 
     def exporting(stage: Path) -> bool:
-        return stage.is_dir()
+        return True
 
     def writing(stage: Path) -> bool:  # the stage folder gets its first bundle
         return (stage / "en").is_dir()
@@ -452,23 +461,31 @@ def test_killed_build_leaves_previous_build_intact(
             shutil.copytree(backup, big / "build")
         pytest.fail("the build always finished before the kill point")
 
+    rng = random.Random("kill-build")
     for name, ready, delay in [("export-start", exporting, 0.0),
-                               ("export-middle", exporting, 0.05),
-                               ("writing", writing, 0.0)]:
+                               ("writing", writing, 0.0),
+                               ("later", writing, rng.uniform(0.0, 0.3))]:
         hit = attempt(ready, signal.SIGKILL, delay)
         assert hit.status == -signal.SIGKILL, hit.err
-        assert hit.staged >= 0, f"{name}: the stage was gone: the kill came too late"
-        if tree_hashes(big / "build") != before:
-            # Killed inside the swap, after build/ was set aside: it is intact there.
-            assert name == "writing" and not (big / "build").exists()
-            assert tree_hashes(big / f".build.old-{hit.pid}") == before
+        now = tree_hashes(big / "build")
+        if now != before:  # the kill came after the exchange: the new build is whole
+            manifest = json.loads((big / "build" / "manifest.json").read_text("utf-8"))
+            assert {rel: now[rel] for rel in manifest["bundles"]} == {
+                rel: entry["sha256"] for rel, entry in manifest["bundles"].items()}, name
+            shutil.rmtree(big / "build")
+            shutil.copytree(backup, big / "build")
     assert any(p.startswith(".build.tmp-") for p in leftovers(big))  # a kill left its stage
 
     hit = attempt(exporting, signal.SIGINT, 0.05)
-    assert hit.status == 130, hit.err
-    assert "interrupted" in hit.err
-    assert tree_hashes(big / "build") == before
-    assert leftovers(big) == []  # its own stage removed, and what the kills left too
+    if hit.status == 0:  # the signal came after the build had finished
+        assert tree_hashes(big / "build") != before
+        shutil.rmtree(big / "build")
+        shutil.copytree(backup, big / "build")
+    else:
+        assert hit.status == 130, hit.err
+        assert "interrupted" in hit.err and "Traceback" not in hit.err
+        assert tree_hashes(big / "build") == before
+        assert leftovers(big) == []  # its own stage removed, and what the kills left too
 
     done = cli(capsys, big, "build", "--clean")
     assert done.code == 0, done.text
@@ -477,22 +494,47 @@ def test_killed_build_leaves_previous_build_intact(
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert set(after) == set(before)
     assert changed == {f"{loc}/{guide.stem}.json" for loc in ("en", "en-XA")} | {
-        "manifest.json", ".cache.json"}
+        "manifest.json"}
+
+
+def _marked(folder: Path) -> Path:
+    """A folder as the build makes it: with the marker that says the tool owns it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / outdir.MARKER).write_text(outdir.marker_text("build"), encoding="utf-8")
+    return folder
 
 
 def test_interrupted_swap_is_repaired_by_the_next_build(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A crash between setting build/ aside and moving the new one in leaves no build/; the
-    next run puts the previous build back even when its own gate fails."""
+    """Where the file system cannot exchange two folders, a crash between setting build/
+    aside and moving the new one in leaves no build/; the next run puts the previous build
+    back even when its own gate fails, and removes the half-made stage."""
     before = tree_hashes(tiny / "build")
-    os.replace(tiny / "build", tiny / ".build.old-99999")
-    (tiny / ".build.tmp-99999" / "en").mkdir(parents=True)
-    (tiny / ".build.tmp-99999" / "en" / "half.json").write_text("{", encoding="utf-8")
+    os.replace(tiny / "build", tiny / ".build.old-99999-abcd")
+    half = _marked(tiny / ".build.tmp-99999-abcd")
+    (half / "en").mkdir()
+    (half / "en" / "half.json").write_text("{", encoding="utf-8")
     _untranslated(tiny)
     run = cli(capsys, tiny, "build")
     assert run.code == 1
     assert tree_hashes(tiny / "build") == before
     assert leftovers(tiny) == []
+
+
+def test_folders_beside_build_that_the_tool_did_not_make_are_left_alone(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only folders carrying the tool's marker are ever removed or put back."""
+    theirs = tiny / ".build.tmp-12345-user"
+    (theirs / "notes").mkdir(parents=True)
+    (theirs / "notes" / "keep.txt").write_text("mine", encoding="utf-8")
+    other = tiny / ".build.old-12345-user"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine too", encoding="utf-8")
+    shutil.rmtree(tiny / "build")
+    assert cli(capsys, tiny, "build").code == 0
+    assert (theirs / "notes" / "keep.txt").read_text("utf-8") == "mine"
+    assert (other / "keep.txt").read_text("utf-8") == "mine too"
+    assert outdir.owned(tiny / "build", "build")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,7 +583,7 @@ def test_incremental_build_reexports_only_what_changed(
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert set(after) == set(before)
     assert {rel for rel in changed if not rel.startswith("mo/")} == {
-        f"{loc}/{doc_id}.json" for loc in LOCALES} | {"manifest.json", ".cache.json"}
+        f"{loc}/{doc_id}.json" for loc in LOCALES} | {"manifest.json"}
     assert {rel for rel in changed if rel.startswith("mo/")} <= {
         f"mo/fr/LC_MESSAGES/{doc_id}.mo"}
     en = json.loads((root / "build" / "en" / f"{doc_id}.json").read_text("utf-8"))

@@ -6,6 +6,7 @@ fuzzy with the previous msgid, and a second `update` changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -21,7 +22,8 @@ from catalog_helpers import (
     catalog_dir, clone, copy_project, edit, edit_po, entry, env, ok, read_po, run_cli,
     snapshot, template_keys, templates_dir, translated_project, tree,
 )
-from pipeline import catalogs
+from pipeline import cache, catalogs
+from pipeline.fsutil import write_atomic
 from pipeline.config import load_config
 from pipeline.gate import run_gate
 from pipeline.pofiles import EntryKey, entry_status, key_of
@@ -628,34 +630,121 @@ def test_update_removes_temporary_files_a_killed_write_left(translated: Path) ->
 
 
 def _journal(root: Path) -> Path:
-    return root / "locales" / catalogs.JOURNAL
+    return catalogs.journal_path(load_config(root))
+
+
+def _stop_update_after(root: Path, writes: int, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Run `update`, stopped (as by Ctrl-C) after `writes` catalogs; the catalogs it wrote."""
+    written: list[Path] = []
+
+    def write(path: Path, data: bytes | str) -> None:
+        if path.suffix == ".po":
+            if len(written) == writes:
+                raise KeyboardInterrupt
+            written.append(path)
+        write_atomic(path, data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(catalogs, "write_atomic", write)
+        assert run_cli(root, "update", "-q").code == 130
+    return written
+
+
+def _sign(data: object) -> bytes:
+    key = cache.secret_key()
+    assert key is not None
+    return cache.signed(key, json.dumps(data).encode("utf-8"))
+
+
+def _change_english(root: Path) -> None:
+    """Two documents' English edited, so `update` has two catalogs to write in French."""
+    for doc, old, new in [("wall-sit", "Wall sit", "Wall squat hold"),
+                          ("glute-bridge", "Glute bridge", "Hip bridge")]:
+        path = root / "source" / "exercises" / f"{doc}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert f"name: {old}" in text
+        path.write_text(text.replace(f"name: {old}", f"name: {new}"), encoding="utf-8")
+    assert run_cli(root, "extract", "-q").code == 0
 
 
 def test_a_finished_update_leaves_no_journal(round_trip: RoundTrip) -> None:
     assert round_trip.first.code == 0 and not _journal(round_trip.root).exists()
 
 
-def test_the_next_run_completes_the_writes_a_killed_update_saved(translated: Path) -> None:
-    path = catalog_dir(translated, "fr") / "wall-sit.po"
-    text = path.read_text(encoding="utf-8")
-    revised = text.replace(f'msgstr "{fr("Wall sit")}"', 'msgstr "Chaise contre le mur"')
-    assert revised != text
-    _journal(translated).write_text(json.dumps(
-        {"version": 1, "writes": {"fr/LC_MESSAGES/wall-sit.po": revised}}), encoding="utf-8")
-    assert run_cli(translated, "update").code == 0
+def test_the_next_run_completes_the_writes_a_stopped_update_saved(
+        translated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _change_english(translated)
+    assert _stop_update_after(translated, 0, monkeypatch) == []
+    assert _journal(translated).exists()
+    planned = {p.name: p.read_bytes() for p in catalog_dir(translated, "fr").glob("*.po")}
+    assert run_cli(translated, "extract", "-q").code == 0  # finishes it under the lock
     assert not _journal(translated).exists()
-    assert entry(read_po(path), "Wall sit").msgstr == "Chaise contre le mur"
+    after = {p.name: p.read_bytes() for p in catalog_dir(translated, "fr").glob("*.po")}
+    assert {n for n in after if after[n] != planned[n]} == {"wall-sit.po", "glute-bridge.po"}
+    assert run_cli(translated, "update").code == 0
+    assert {p.name: p.read_bytes() for p in catalog_dir(translated, "fr").glob("*.po")} == after
+
+
+def test_a_translators_edit_after_an_interrupted_update_is_never_reverted(
+        translated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal holds what the catalogs were when the update read them: a catalog edited
+    since (a translator's save, a pulled commit) means the plan is out of date; nothing of
+    it is written, W412 says so, and the next update merges what is on disk now."""
+    _change_english(translated)
+    written = _stop_update_after(translated, 1, monkeypatch)
+    assert len(written) == 1 and _journal(translated).exists()
+    pending = next(p for p in (catalog_dir(translated, "fr") / f"{d}.po"
+                               for d in ("wall-sit", "glute-bridge")) if p not in written)
+    edited = pending.read_text(encoding="utf-8").replace(
+        "# Translations", "# Translations\n# Revised by the translator", 1)
+    assert edited != pending.read_text(encoding="utf-8")
+    pending.write_text(edited, encoding="utf-8")
+    done = run_cli(translated, "update")
+    assert done.code == 0, done.out + done.err
+    assert "W412 journal-discarded" in done.out + done.err
+    assert "changed since" in done.out + done.err
+    assert not _journal(translated).exists()
+    assert "# Revised by the translator" in pending.read_text(encoding="utf-8")
+    assert run_cli(translated, "check", "--locale", "fr").code in (0, 1)
+    assert run_cli(translated, "update").out.count("updated") == 0
+
+
+@pytest.mark.parametrize("where", ["tool-folder", "locales"])
+def test_a_committed_journal_is_never_obeyed(translated: Path, where: str) -> None:
+    """A journal someone else wrote (committed, copied, planted) carries no instruction: the
+    one in the tool's folder fails its signature and is discarded; one in locales/, where
+    older versions kept it, is not even read."""
+    glossary = catalog_dir(translated, "fr") / "glossary.po"
+    blanked = re.sub(r'(?m)^msgstr "(?!")[^\n]*', 'msgstr ""', glossary.read_text("utf-8"))
+    record = {"version": 2, "writes": [{"path": "fr/LC_MESSAGES/glossary.po",
+                                        "before": hashlib.sha256(glossary.read_bytes())
+                                        .hexdigest(), "after": blanked}]}
+    planted = (_journal(translated) if where == "tool-folder"
+               else translated / "locales" / ".pipeline.journal")
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(json.dumps(record).encode("utf-8"))
+    before = snapshot(translated)
+    done = run_cli(translated, "update")
+    assert done.code == 0
+    assert snapshot(translated) == before
+    if where == "tool-folder":
+        assert "W412" in done.out + done.err and "signature" in done.out + done.err
+        assert not planted.exists()
 
 
 @pytest.mark.parametrize("name", ["../../outside.po", "fr/LC_MESSAGES/../../../outside.po",
                                   "fr/LC_MESSAGES/wall-sit.pot", "../LC_MESSAGES/x.po",
                                   "fr/elsewhere/wall-sit.po"])
-def test_a_journal_naming_anything_but_a_catalog_is_removed_unused(translated: Path,
-                                                                   name: str) -> None:
+def test_a_signed_journal_naming_anything_but_a_catalog_is_discarded(translated: Path,
+                                                                     name: str) -> None:
     before = snapshot(translated)
-    _journal(translated).write_text(json.dumps(
-        {"version": 1, "writes": {name: "msgid \"\"\nmsgstr \"\"\n"}}), encoding="utf-8")
-    assert run_cli(translated, "update").code == 0
+    _journal(translated).parent.mkdir(parents=True, exist_ok=True)
+    _journal(translated).write_bytes(_sign(
+        {"version": 2, "writes": [{"path": name, "before": None,
+                                   "after": "msgid \"\"\nmsgstr \"\"\n"}]}))
+    done = run_cli(translated, "update")
+    assert done.code == 0
+    assert "W412" in done.out + done.err
     assert not _journal(translated).exists()
     assert snapshot(translated) == before
     assert not (translated.parent / "outside.po").exists()

@@ -132,12 +132,12 @@ def test_corrupted_cache_entries_are_misses_not_errors(project: Path,
 def test_a_config_change_invalidates_everything(project: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     gate(project, monkeypatch)
-    before = sorted(p.name for p in (project / FOLDER).iterdir())
+    before = sorted(p.name for p in (project / FOLDER).iterdir() if p.is_dir())
     configure(project, required=(), optional=("fr",), severity={"E516": "off"})
     after = gate(project, monkeypatch)
     assert sum(after.cache.hits.values()) == 0
     assert not any(d.code == "E516" for d in after.diagnostics)
-    now = sorted(p.name for p in (project / FOLDER).iterdir())
+    now = sorted(p.name for p in (project / FOLDER).iterdir() if p.is_dir())
     assert len(before) == len(now) == 1 and before != now  # the old results are removed
 
 
@@ -152,7 +152,7 @@ def test_a_code_change_invalidates_everything(project: Path, tmp_path: Path) -> 
         done = subprocess.run([PYTHON, "-m", "pipeline", "validate", "--root", str(project)],
                               cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
-        return sorted(p.name for p in (project / FOLDER).iterdir())
+        return sorted(p.name for p in (project / FOLDER).iterdir() if p.is_dir())
 
     first = versions()
     assert versions() == first

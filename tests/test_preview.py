@@ -21,6 +21,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline import outdir
 from pipeline.config import load_config
 from pipeline.preview import STATUSES, build_preview
 
@@ -130,7 +131,7 @@ def test_site_has_an_index_and_a_side_by_side_page_per_document(
     site = root / "build" / "preview"
     docs = sorted(p.stem for p in (root / "source").rglob("*.yaml"))
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == \
-        sorted(["index.html", "style.css", *(f"fr/{d}.html" for d in docs)])
+        sorted([outdir.MARKER, "index.html", "style.css", *(f"fr/{d}.html" for d in docs)])
     index = read_page(site / "index.html")
     # Every page is linked from the index, and every relative link resolves to a file.
     assert {h for h in index.hrefs if h.startswith("fr/")} == {f"fr/{d}.html" for d in docs}
@@ -220,7 +221,8 @@ def test_preview_is_deterministic_and_replaces_stale_pages(
     (site / "fr" / "deleted-exercise.html").write_text("old page", encoding="utf-8")
     assert cli(capsys, tiny_wip, "preview").code == 0
     assert tree_hashes(site) == first
-    assert sorted(p.name for p in site.parent.iterdir()) == ["preview"]  # no staging left
+    # No staging left; build/ was made (and marked) to hold the preview.
+    assert sorted(p.name for p in site.parent.iterdir()) == [outdir.MARKER, "preview"]
 
 
 def test_invalid_source_writes_nothing(tiny_wip: Path,
@@ -261,7 +263,7 @@ def test_broken_missing_and_unstarted_catalogs_are_previewed(
                   str(tiny_wip / "site"))
     assert only_fr.code == 0
     assert sorted(p.name for p in (tiny_wip / "site").iterdir()) == [
-        "fr", "index.html", "style.css"]
+        outdir.MARKER, "fr", "index.html", "style.css"]
     assert "Wrote 4 documents in 1 locale to site/" in only_fr.out
 
 
