@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, diag
 from .extract import existing_templates, now_stamp
 from .locales import normalize, plural_forms, team
 from .memory import FUZZY_THRESHOLD, Match, Memory
-from .fsutil import exclusive, fs_error, write_atomic
+from .fsutil import FileSystemError, exclusive, fs_error, write_atomic
 from .filestate import sha_of
 from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, digest_of, key_of, read_catalog,
                       render_catalog)
@@ -417,8 +417,15 @@ def finish_journal(config: Config) -> list[Diagnostic]:
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return discard(f"an update was interrupted, and {changed[0]}{more} changed since")
-    for path, text in sorted(todo.items()):
-        write_atomic(path, text)
+    try:
+        for path, text in sorted(todo.items()):
+            write_atomic(path, text)
+    except FileSystemError:
+        # A catalog that cannot be written (read-only, immutable) would stop every later
+        # run here: the record goes, the catalogs stay each old or new, and the error is
+        # reported; the next update plans afresh from what is on disk.
+        journal.unlink(missing_ok=True)
+        raise
     journal.unlink(missing_ok=True)
     return []
 

@@ -89,6 +89,13 @@ def _empty(folder: Path) -> bool:
         return False
 
 
+def _inside_build(real: Path) -> bool:
+    """The preview's place in a build folder the tool made (`build/preview`), where older
+    versions wrote it without a marker."""
+    parent = real.parent
+    return real.name == "preview" and (owned(parent, "build") or _legacy_build(parent))
+
+
 def resolve_output(config: Config, folder: Path, kind: str) -> Path:
     """Where an output folder really is (through a link), after refusing what the tool must
     not replace: a folder inside the source, locales or schema folders, one that holds any
@@ -108,7 +115,8 @@ def resolve_output(config: Config, folder: Path, kind: str) -> Path:
     if real.exists() or real.is_symlink():
         if not real.is_dir():
             raise UsageError(f"'{shown}' exists and is not a folder; refused", "E014")
-        if not (owned(real, kind) or _empty(real) or (kind == "build" and _legacy_build(real))):
+        if not (owned(real, kind) or _empty(real) or (kind == "build" and _legacy_build(real))
+                or _inside_build(real)):
             raise UsageError(
                 f"'{shown}/' was not created by this tool (it has no {MARKER} marker), so it "
                 "will not be replaced; choose another folder, or empty it yourself", "E014")
