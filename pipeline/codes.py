@@ -38,7 +38,6 @@ _ALL = [
     Code("E011", "unsafe-path", "A file or folder is a link leading outside source/ or locales/."),
     Code("W012", "schema-comment", "The first line does not name the editor schema for this kind."),
     Code("E013", "file-system", "A file or folder cannot be read, written or locked: disk full, read-only file system, permission denied, not a regular file."),
-    Code("E014", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),
     # Model validation (E1xx)
     Code("E101", "missing-field", "A required field is missing."),
     Code("E102", "unknown-field", "A field is not part of the model (often a typo)."),
@@ -104,6 +103,7 @@ _ALL = [
     Code("E517", "doi-url-parity", "A DOI or URL in the source is missing or altered."),
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
+    Code("E602", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

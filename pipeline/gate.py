@@ -358,11 +358,13 @@ UNSAFE_CODES = ("E515", "E516")
 
 
 def run_gate(config: Config, locales: Sequence[str] | None = None, *,
-             before_checks: Callable[[Library], None] | None = None) -> GateResult:
+             before_checks: Callable[[Library], None] | None = None,
+             cache: Cache | None = None) -> GateResult:
     """Validation, freshness, then the translation checks of each locale. `before_checks`
     is given the library when nothing so far is an error: the build links its unchanged
-    outputs then, while the checks may still be waiting for the language models."""
-    cache = Cache(config)
+    outputs then, while the checks may still be waiting for the language models. `cache`
+    is the project's store unless another is given (watch runs with it switched off)."""
+    cache = cache if cache is not None else Cache(config)
     library, problems = validate_project(config, cache)
     result = GateResult(library, list(problems), cache=cache.stats)
     result.checked_files = len(library)

@@ -83,11 +83,14 @@ class _Judge:
         self.owner = os.getpid()
         self.process = context.Process(target=self._main, args=(theirs, base, self.owner),
                                        name="language-judge", daemon=True)
-        self.process.start()
+        with parallel.interrupts_held():
+            self.process.start()
         theirs.close()
 
     @staticmethod
     def _main(conn: Connection, base: str, parent: int) -> None:
+        # Ctrl-C is the run's to report: the judge ends with it, without a traceback.
+        parallel.ignore_interrupts()
         parallel.die_with_parent(parent)
         # Inherited descriptors (the run's lock among them) are not the judge's to hold.
         keep = conn.fileno()

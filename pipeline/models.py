@@ -8,10 +8,12 @@ translatable and its limits.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
 
 from .fields import Doi, HttpsUrl, Id, Name, Paragraph, Sentence, Summary, Term, Title, Verbatim
 
@@ -37,6 +39,57 @@ EquipmentRef = Annotated[Id, Ref("equipment")]
 PositionRef = Annotated[Id, Ref("positions")]
 
 
+def _shown(value: object) -> str:
+    """A wrong value as the writer would recognise it."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} is a yes/no value"
+    if isinstance(value, str):
+        return f"{value if len(value) <= 40 else value[:40] + '…'!r} is text"
+    if isinstance(value, (int, float)):
+        return f"{value} is a number"
+    if value is None:
+        return "the value is empty"
+    kind = {list: "a list", dict: "a mapping", dt.date: "a date", dt.datetime: "a date and time"}
+    return f"the value is {kind.get(type(value), type(value).__name__)}"
+
+
+def _whole_number(value: object) -> object:
+    """Counts must be YAML integers. pydantic's lax mode would read `true` as 1 and `3.0` as
+    3, hiding the slip; the message says what to write instead."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    what = _shown(value)
+    if isinstance(value, float):
+        what = (f"write {int(value)} instead of {value}" if value.is_integer()
+                else f"{value} is not a whole number")
+    elif isinstance(value, str):
+        what += (": remove the quotes" if re.fullmatch(r"\s*[+-]?\d+\s*", value)
+                 else ": write the number in digits")
+    raise PydanticCustomError(
+        "whole_number_type",
+        "must be a whole number, written in digits without quotes or a decimal point; {what}",
+        {"what": what})
+
+
+def _yes_no(value: object) -> object:
+    """Flags must be YAML booleans: lax mode would read 1, "yes" or "off" as one."""
+    if isinstance(value, bool):
+        return value
+    what = _shown(value)
+    if isinstance(value, str):
+        what += (": remove the quotes" if value.strip().lower() in ("true", "false")
+                 else ": write true or false")
+    raise PydanticCustomError("yes_no_type", "must be true or false, without quotes; {what}",
+                              {"what": what})
+
+
+# Strict in the annotation (not the whole model), so dates stay readable as the loader gives
+# them. A count's limits go before WholeNumber, which wraps them: the JSON Schema then keeps
+# its minimum and maximum.
+WholeNumber = BeforeValidator(_whole_number)
+YesNo = Annotated[StrictBool, BeforeValidator(_yes_no)]
+
+
 class Strict(BaseModel):
     # A misspelled key is an error, never silently dropped.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -48,10 +101,13 @@ class Variation(Strict):
 
 
 class Dosage(Strict):
-    sets: int | None = Field(None, ge=1, le=10, description="Number of sets.")
-    reps: int | None = Field(None, ge=1, le=100, description="Repetitions per set.")
-    hold_seconds: int | None = Field(None, ge=1, le=300, description="Seconds to hold.")
-    per_side: bool = Field(False, description="Whether the dosage applies to each side.")
+    sets: Annotated[StrictInt, Field(ge=1, le=10), WholeNumber] | None = Field(
+        None, description="Number of sets.")
+    reps: Annotated[StrictInt, Field(ge=1, le=100), WholeNumber] | None = Field(
+        None, description="Repetitions per set.")
+    hold_seconds: Annotated[StrictInt, Field(ge=1, le=300), WholeNumber] | None = Field(
+        None, description="Seconds to hold.")
+    per_side: YesNo = Field(False, description="Whether the dosage applies to each side.")
 
 
 class Quote(Strict):
@@ -97,7 +153,7 @@ class Reference(Strict):
     """A cited publication. Citation data is shown as published, never translated."""
 
     authors: list[Verbatim] = Field(min_length=1)
-    year: int = Field(ge=1900, le=2100)
+    year: Annotated[StrictInt, Field(ge=1900, le=2100), WholeNumber]
     title: Verbatim
     journal: Verbatim
     volume: Verbatim | None = None

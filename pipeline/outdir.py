@@ -2,7 +2,7 @@
 
 The tool replaces or deletes only a folder it can prove it created: every output folder holds
 a marker file the tool wrote when it made the folder, and a folder without one is refused
-(E014), as is a folder inside the source or locales folders or one that holds them. The new
+(E602), as is a folder inside the source or locales folders or one that holds them. The new
 folder is exchanged with the old one in a single `renameat2(RENAME_EXCHANGE)`, so there is no
 moment without the folder, whatever kills the run; where the file system cannot exchange, two
 renames are used and `recover` puts the previous folder back. An output folder reached
@@ -111,15 +111,15 @@ def resolve_output(config: Config, folder: Path, kind: str) -> Path:
             raise UsageError(
                 f"'{shown}/' cannot be an output folder: it "
                 f"{'holds' if kept.is_relative_to(real) and real != kept else 'is inside'} "
-                f"{config.rel(path)}; choose a folder of its own", "E014")
+                f"{config.rel(path)}; choose a folder of its own", "E602")
     if real.exists() or real.is_symlink():
         if not real.is_dir():
-            raise UsageError(f"'{shown}' exists and is not a folder; refused", "E014")
+            raise UsageError(f"'{shown}' exists and is not a folder; refused", "E602")
         if not (owned(real, kind) or _empty(real) or (kind == "build" and _legacy_build(real))
                 or _inside_build(real)):
             raise UsageError(
                 f"'{shown}/' was not created by this tool (it has no {MARKER} marker), so it "
-                "will not be replaced; choose another folder, or empty it yourself", "E014")
+                "will not be replaced; choose another folder, or empty it yourself", "E602")
     return real
 
 
@@ -184,7 +184,13 @@ def remove(folder: Path, kind: str) -> None:
     if folder.is_symlink() or not folder.is_dir():
         return
     if not (owned(folder, kind) or (kind == "build" and _legacy_build(folder))):
-        if _empty(folder):
+        # Empty, or holding only a marker a kill cut short: a staging folder the tool had
+        # just made (nothing else is written into one before its marker is complete).
+        names = [entry.name for entry in os.scandir(folder)]
+        if names == [MARKER] and (folder / MARKER).is_file():
+            (folder / MARKER).unlink()
+            names = []
+        if not names:
             folder.rmdir()
         return
     for entry in os.scandir(folder):

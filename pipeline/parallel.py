@@ -13,7 +13,8 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 from .progress import track
@@ -50,6 +51,38 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back while forking children: one arriving before a child ignores it
+    would still reach the child. The run receives it as soon as the fork is done; the child
+    starts with it held and drops it (`ignore_interrupts`)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_interrupts() -> None:
+    """In a forked worker or judge: Ctrl-C goes to the whole process group, and a child that
+    took it would print a traceback of its own. The run stops its children itself (a pool is
+    terminated, the judge ends with the run), so they ignore it."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to change here
+        return
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _start_worker(parent: int) -> None:
+    ignore_interrupts()
+    die_with_parent(parent)
+
+
 def _call(item: Any) -> Any:
     assert _TASK is not None
     return _TASK(item)
@@ -66,8 +99,11 @@ def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEM
         return [task(item) for item in _shown(items, description, len(items))]
     _TASK = task
     try:
-        with multiprocessing.get_context("fork").Pool(
-                count, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        with ExitStack() as stack:
+            with interrupts_held():  # entered before Ctrl-C can land: it terminates the pool
+                # The pool's threads start here too and keep SIGINT held: it comes to this one.
+                pool = stack.enter_context(multiprocessing.get_context("fork").Pool(
+                    count, initializer=_start_worker, initargs=(os.getpid(),)))
             # imap keeps input order, like map, and lets the bar move as results arrive.
             results = pool.imap(_call, items, chunksize=max(1, len(items) // (count * 16)))
             return list(_shown(results, description, len(items)))

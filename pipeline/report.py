@@ -3,7 +3,9 @@ and the summary tables and lines that end each command.
 
 What reaches the terminal is shaped here (`cli` and `watch` print through these helpers).
 Colour and styles appear only on a terminal; with NO_COLOR set the output is plain text,
-as it is when piped.
+as it is when piped. Paths, messages and values come from files and users, so they are
+always printed literally: styles are applied to `Text` objects, never written as rich markup,
+and the console reads no markup or emoji codes in what it is given.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from itertools import groupby
 from typing import Any, Literal, TextIO
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -30,10 +31,12 @@ _STYLE = {"error": "bold red", "warning": "yellow"}
 
 def console(stream: TextIO | None = None) -> Console:
     """A console on stdout (or `stream`). Rich drops styles when the stream is not a
-    terminal; with NO_COLOR it would still send bold and dim, so no colour system is used."""
+    terminal; with NO_COLOR it would still send bold and dim, so no colour system is used.
+    It reads no markup and no emoji codes: a file named `[bold red]x[/]` or `:x:` prints as
+    it is named (styles go in `style=` or on `Text`)."""
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(file=stream or sys.stdout, highlight=False, soft_wrap=True,
-                   color_system=None if plain else "auto")
+                   color_system=None if plain else "auto", markup=False, emoji=False)
 
 
 def summary(diagnostics: Sequence[Diagnostic], checked: int, what: str = "file") -> str:
@@ -70,14 +73,18 @@ def print_diagnostics(
         for d in group:
             if quiet and d.severity != "error":
                 continue
-            style = _STYLE.get(d.severity, "")
-            line = (f"{escape(d.location())}: [{style}]{d.code} {d.name}[/]: "
-                    f"{escape(d.message)}")
+            line = Text.assemble(f"{d.location()}: ", (f"{d.code} {d.name}", _style(d)),
+                                 f": {d.message}")
             if d.source_ref:
-                line += f" [dim](source: {escape(d.source_ref)})[/]"
+                line.append(f" (source: {d.source_ref})", style="dim")
             out.print(line)
     errors = any(d.severity == "error" for d in diagnostics)
-    out.print(summary(diagnostics, checked, what), style="bold red" if errors else "green")
+    out.print(Text(summary(diagnostics, checked, what),
+                   style="bold red" if errors else "green"))
+
+
+def _style(d: Diagnostic) -> str:
+    return _STYLE.get(d.severity, "")
 
 
 def to_json(diagnostics: Sequence[Diagnostic], checked: int,
@@ -125,13 +132,13 @@ def github_annotation(d: Diagnostic) -> str:
 
 
 def progress_table(locale: str, per_document: dict[str, Progress], total: Progress) -> Table:
-    table = Table(title=f"Translation progress: {locale}", title_justify="left")
+    table = Table(title=Text(f"Translation progress: {locale}"), title_justify="left")
     for column in ("document", "translated", "fuzzy", "untranslated", "words done", "complete"):
         table.add_column(column, justify="left" if column == "document" else "right")
 
     def row(name: str, p: Progress, style: str = "") -> None:
         words = sum(p.words.values())
-        table.add_row(name, str(p.strings["translated"]), str(p.strings["fuzzy"]),
+        table.add_row(Text(name), str(p.strings["translated"]), str(p.strings["fuzzy"]),
                       str(p.strings["untranslated"]), f"{p.words['translated']}/{words}",
                       f"{p.percent:.1f} %", style=style)
 
@@ -152,8 +159,8 @@ def check_table(errors: int, warnings: int, per_locale: dict[str, tuple[int, int
     table.add_row("source and catalogs", "required", str(errors - locale_errors),
                   str(warnings - locale_warnings))
     for locale, (e, w) in per_locale.items():
-        table.add_row(locale, "required" if locale in required else "optional", str(e), str(w),
-                      style="red" if e else "")
+        table.add_row(Text(locale), "required" if locale in required else "optional", str(e),
+                      str(w), style="red" if e else "")
     return table
 
 
@@ -164,12 +171,11 @@ def print_delta(appeared: Sequence[Diagnostic], fixed: Sequence[Diagnostic], *,
         appeared = [d for d in appeared if d.severity == "error"]
         fixed = [d for d in fixed if d.severity == "error"]
     for d in appeared:
-        style = _STYLE.get(d.severity, "")
-        out.print(f"[{style}]+[/] {escape(d.location())}: [{style}]{d.code} {d.name}[/]: "
-                  f"{escape(d.message)}")
+        out.print(Text.assemble(("+", _style(d)), f" {d.location()}: ",
+                                (f"{d.code} {d.name}", _style(d)), f": {d.message}"))
     for d in fixed:
-        out.print(f"[green]-[/] {escape(d.location())}: {d.code} {d.name}: "
-                  f"{escape(d.message)} [green](fixed)[/]")
+        out.print(Text.assemble(("-", "green"), f" {d.location()}: {d.code} {d.name}: "
+                                f"{d.message} ", ("(fixed)", "green")))
 
 
 def _count(n: int, word: str) -> str:
@@ -200,7 +206,7 @@ def preview_table(rows: Sequence[tuple[str, str, Mapping[str, int], float]]) -> 
         table.add_column(column, justify="left" if column in ("locale", "policy") else "right")
     for locale, policy, counts, percent in rows:
         waiting = sum(n for s, n in counts.items() if s != "translated")
-        table.add_row(locale, policy, *(str(counts.get(s, 0)) for s in states),
+        table.add_row(Text(locale), Text(policy), *(str(counts.get(s, 0)) for s in states),
                       f"{percent:.1f} %", style="yellow" if waiting else "")
     return table
 
@@ -213,7 +219,8 @@ def build_table(locales: Mapping[str, Mapping[str, Any]]) -> Table:
     for tag, info in locales.items():
         complete = info.get("complete_percent")
         fallback = info.get("fallback_percent")
-        table.add_row(tag, str(info.get("policy", "")), str(info.get("bundles", "")),
+        table.add_row(Text(tag), Text(str(info.get("policy", ""))),
+                      str(info.get("bundles", "")),
                       "" if complete is None else f"{complete:.1f} %",
                       "" if fallback is None else f"{fallback:.1f} %")
     return table

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
+from .cache import Cache
 from .config import Config, UsageError
 from .diagnostics import Diagnostic
 from .gate import GateResult, run_gate
@@ -107,6 +109,12 @@ def file_changes(config: Config, **options: Any) -> Iterator[set[str]]:
         yield {path for _, path in batch}
 
 
+def _gate(config: Config, locales: Sequence[str] | None) -> GateResult:
+    """The gate with its store switched off: watch writes nothing, and keeps the language
+    verdicts in this process's memory, so a save re-judges only new sentences."""
+    return run_gate(config, locales or None, cache=Cache(config, enabled=False))
+
+
 def watch(config: Config, changes: Iterable[Collection[str]], out: Console, *,
           locales: Sequence[str] | None = None, max_runs: int | None = None,
           quiet: bool = False) -> WatchResult:
@@ -114,18 +122,19 @@ def watch(config: Config, changes: Iterable[Collection[str]], out: Console, *,
     (errors only with `quiet`).
 
     Stops when `changes` ends or after `max_runs` runs that followed a change. Only the
-    latest result is kept, so a session left open all day does not grow."""
-    result = run_gate(config, locales or None)
+    latest result is kept, so a session left open all day does not grow. Nothing is
+    written: not even the gate's cache."""
+    result = _gate(config, locales)
     print_diagnostics(result.diagnostics, "text", checked=result.checked_files, out=out,
                       quiet=quiet)
     folders = " and ".join(f"{config.rel(f)}/" for f in (config.source_dir, config.locales_dir))
-    out.print(f"Watching {folders} for changes; press Ctrl-C to stop.", style="dim")
+    out.print(Text(f"Watching {folders} for changes; press Ctrl-C to stop.", style="dim"))
     runs = 0
     for batch in changes:
         changed = sorted(config.rel(Path(p)) for p in batch if is_relevant(config, p))
         if not changed:
             continue
-        new = run_gate(config, locales or None)
+        new = _gate(config, locales)
         delta = diff_results(result.diagnostics, new.diagnostics)
         print_delta(delta.appeared, delta.fixed, out=out, quiet=quiet)
         out.print(watch_summary(time.strftime("%H:%M:%S"), changed, delta.appeared,

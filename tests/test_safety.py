@@ -53,7 +53,7 @@ def test_preview_refuses_to_replace_a_folder_it_did_not_make(
     (docs / "guide.md").write_text("the team's own docs", encoding="utf-8")
     run = cli(capsys, tiny, "preview", "--out", str(docs))
     assert run.code == 2
-    assert "E014 unsafe-output" in run.err and "docs/" in run.err
+    assert "E602 unsafe-output" in run.err and "docs/" in run.err
     assert files_of(docs) == {"guide.md": b"the team's own docs"}
 
 
@@ -66,7 +66,7 @@ def test_no_output_folder_inside_or_around_the_content(
     before = files_of(tiny)
     run = cli(capsys, tiny, "preview", "--out", str(tiny / out))
     assert run.code == 2, run.text
-    assert "E014" in run.err
+    assert "E602" in run.err
     assert files_of(tiny) == before
 
 
@@ -77,7 +77,7 @@ def test_a_build_folder_configured_inside_the_source_is_refused(
     (tiny / "pyproject.toml").write_text(text, encoding="utf-8")
     before = files_of(tiny / "source")
     run = cli(capsys, tiny, "build")
-    assert run.code == 2 and "E014" in run.err
+    assert run.code == 2 and "E602" in run.err
     assert files_of(tiny / "source") == before
 
 
