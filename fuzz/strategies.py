@@ -27,6 +27,15 @@ from pipeline.pofiles import render_catalog
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSIONS = ROOT / "tests" / "fixtures" / "fuzz"
 
+HOSTILE_TEXT = [
+    # What renderers turn into live links or spoofed display (tests/test_unsafe_text.py).
+    b"[x](&#106;avascript:alert(1))", b"javascript&colon;", b"java&Tab;script:", b"&#0000106",
+    b"%6a", b"<javascript:alert(1)>", b"www.evil.example", b"a@evil.example", b"evil.com",
+    b"//evil.example", b"[1]: https://evil.example", b"[x][1]", b"\n# ", b"\n- ", b"\n> ",
+    b"\n    ", b"~x~", b' "title")', b"<svg/onload=alert(1)>", b"&lt;img src=x onerror=1&gt;",
+    b"\xe2\x80\x8b", b"\xe2\x80\x8f", b"\xe2\x81\xa0", b"\xc2\xad", b"\xf3\xa0\x81\xb0",
+    b"\xe2\x80\x8d", b"\xcc\x81" * 8, b"\xef\xb8\x80" * 3,
+]
 YAML_TOKENS = [
     b"&a ", b"*a", b"!!python/object/apply:os.system ", b"!!binary ", b"!local ", b"<<: ",
     b"? ", b"---\n", b"...\n", b"\t", b"\x00", b"\xef\xbb\xbf", b"%YAML 1.1\n",
@@ -38,6 +47,7 @@ YAML_TOKENS = [
     b'"\\x00"', b'"\\u202e"', b"\xe2\x80\xae", b"9" * 5000, b"-" * 3, b"[" * 80, b"{a: " * 80,
     b"\xff", b"\xc3", b"name: ", b"steps:\n  - ", b"- [x](javascript:alert(1))",
     b"<script>alert(1)</script>", b"**", b"[link](../../etc/passwd)", b"\xf0\x9f\x92\xaa",
+    *HOSTILE_TEXT,
 ]
 PO_TOKENS = [
     b'msgid "', b'msgstr "', b'msgctxt "', b'msgid_plural "', b'msgstr[0] "', b'msgstr[1] "',
@@ -49,6 +59,7 @@ PO_TOKENS = [
     b'"Language: ../../etc\\n"\n', b"\x00", b"\xef\xbb\xbf", b"\xe2\x80\xa8", b"\xe2\x80\xa9",
     b"\xc2\x85", b"\x1c", b"\x0b", b"\x0c", b"\xe2\x80\xae", b"<script>", b"\xff",
     b"msgstr[\xd9\xa3] ", b"9" * 5000, b"\t", b"\xc2\xa0", b"\xe3\x80\x80", b"#~ msgid ",
+    *HOSTILE_TEXT,
 ]
 
 

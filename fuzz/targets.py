@@ -58,7 +58,7 @@ def check_diagnostics(found: Iterable[Diagnostic]) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise Broken(f"diagnostic cannot be printed as UTF-8: {d!r}") from exc
-        if "\n" in text or hidden_characters(text):
+        if "\n" in text or any(hidden_characters(ch) for ch in set(text)):
             raise Broken(f"diagnostic shows raw hidden characters or line breaks: {d!r}")
 
 

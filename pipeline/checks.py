@@ -29,6 +29,7 @@ from . import language, markup
 from .config import UsageError
 from .diagnostics import Diagnostic, diag
 from .locales import normalize, plural_forms
+from .locales import parse as parse_locale
 from .pofiles import EntryKey, entry_status, key_of
 from .textunits import hidden_characters, printable
 
@@ -349,43 +350,35 @@ def check_language(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         yield Finding("E513", f"{shown!r} reads as {code!r}, not {ctx.language!r}")
 
 
-# What a browser's HTML tokenizer starts a tag, comment or declaration with: more than
-# CommonMark's raw HTML (`<svg/onload=…>` is text to Markdown but a tag to innerHTML).
-_TAG_START = re.compile(r"<(?:/?[A-Za-z]|[!?])")
-
-
-def _tag_snippet(text: str, start: int) -> str:
-    end = text.find(">", start)
-    stop = end + 1 if 0 <= end - start < 40 else start + 40
-    return text[start:stop]
-
-
 def check_security(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E515: translations are rendered like the source, so they get the same safety rules —
-    and may not point anywhere the English does not. Beyond what Markdown calls raw HTML,
-    anything a browser would start a tag with is refused when the English has none there:
-    a translation may reach an app that puts text into HTML."""
+    judged by `markup.analyze` on what renderers and browsers make of the text (entities
+    decoded, block structure, anything a browser would start a tag with) — and may not let
+    a renderer link anywhere, or show a link title, that the English does not."""
     analysis = markup.analyze(pair.translation)
     for problem in analysis.problems:
         yield Finding("E515", problem.message)
-    source_links = set(markup.analyze(pair.source).links)
-    for target in sorted(set(analysis.links) - source_links):
-        yield Finding("E515", f"link target {target!r} is not in the source")
-    if any(p.code == "E307" for p in analysis.problems):
-        return  # raw HTML is reported above already
-    allowed = Counter(_tag_snippet(pair.source, m.start()) for m in _TAG_START.finditer(pair.source))
-    for match in _TAG_START.finditer(pair.translation):
-        snippet = _tag_snippet(pair.translation, match.start())
-        if allowed[snippet] > 0:
-            allowed[snippet] -= 1
-            continue
-        yield Finding("E515", f"{snippet!r} would be read as an HTML tag; "
-                              "write '<' followed by a space, or rephrase")
+    for message in markup.added_addresses(markup.analyze(pair.source), analysis):
+        yield Finding("E515", message)
+
+
+@lru_cache(maxsize=256)
+def _right_to_left(locale: str) -> bool:
+    """Whether CLDR writes the locale's language right to left (ar, he, fa, ur…)."""
+    try:
+        return bool(parse_locale(locale).character_order == "right-to-left")
+    except UsageError:
+        return False
 
 
 def check_control_chars(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
-    """E516: invisible characters that corrupt display or reorder text (bidi spoofing)."""
-    for description in hidden_characters(pair.translation):
+    """E516: invisible characters that corrupt display or reorder text (bidi spoofing), and
+    stacked combining marks. The bidi marks LRM, RLM and ALM are allowed in a catalog whose
+    locale is written right to left, where they place numbers and punctuation correctly;
+    embeddings, overrides and isolates never are (`hidden_characters` says which joiners
+    are allowed)."""
+    for description in hidden_characters(pair.translation,
+                                          right_to_left=_right_to_left(ctx.locale)):
         yield Finding("E516", description)
 
 
@@ -560,7 +553,8 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
     ref = _source_ref(entry, info)
 
     def at(code: str, message: str) -> Diagnostic:
-        return diag(ctx.display, entry.linenum, 0, code, message, source_ref=ref)
+        # Messages quote the translation: hidden characters in it are shown as escapes.
+        return diag(ctx.display, entry.linenum, 0, code, printable(message), source_ref=ref)
 
     status = entry_status(entry)
     if status == "fuzzy":
@@ -575,7 +569,7 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
 
 def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
     """Every problem in one catalog: headers, each entry, obsolete count."""
-    result = [diag(ctx.display, 1, 0, code, message)
+    result = [diag(ctx.display, 1, 0, code, printable(message))
               for check in HEADER_CHECKS for code, message in check(catalog, ctx)]
     obsolete: list[polib.POEntry] = []
     for entry in catalog:

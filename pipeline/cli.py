@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .codes import CODES
 from .config import Config, UsageError, load_config
-from .diagnostics import count_errors
-from .fsutil import write_atomic, write_if_changed
+from .diagnostics import Diagnostic, count_errors
+from .fsutil import FileSystemError, fs_error, write_atomic, write_if_changed
 from .library import Library
 from .build import run_build
 from .gate import run_gate
@@ -32,6 +34,7 @@ from .extract import existing_templates, stale_templates
 from .locales import normalize, parse
 from .pofiles import PoReadError, read_catalog, render_catalog
 from .stats import as_dict, locale_progress
+from .textunits import printable
 
 Command = Callable[[argparse.Namespace, Config], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}
@@ -380,6 +383,7 @@ OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    config: Config | None = None
     try:
         config = load_config(args.root)
         progress.configure(enabled=not args.quiet and getattr(args, "format", "text") == "text")
@@ -389,9 +393,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefix = f"{exc.code} {CODES[exc.code].name}: " if exc.code else ""
         print(f"pipeline: error: {prefix}{exc}", file=sys.stderr)
         return 2
+    except FileSystemError as exc:
+        return _file_system_fault(args, config, exc.diagnostic)
+    except OSError as exc:
+        # A fault no stage named itself (disk full in the middle of a build, say): located
+        # at the file the system names, exit status 1, never a traceback.
+        name = exc.filename if exc.filename is not None else (config.root if config else ".")
+        shown = printable(os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike))
+                          else str(name))
+        found = fs_error(shown, exc, f"complete '{args.command}'").diagnostic
+        return _file_system_fault(args, config, found)
     except KeyboardInterrupt:
-        print("pipeline: interrupted; nothing was half-written", file=sys.stderr)
+        # Every write replaces a whole file (or folder) by a rename: none is half-written,
+        # but a run stopped halfway may have replaced some files and not others yet.
+        print("pipeline: interrupted; every file is either as it was or completely written; "
+              "run the command again to complete it", file=sys.stderr)
         return 130
+
+
+def _file_system_fault(args: argparse.Namespace, config: Config | None,
+                       found: Diagnostic) -> int:
+    """Report an E013 like any other problem, in the chosen format and with the path as a
+    writer sees it; exit status 1 (the state was left as it was: the run can be repeated)."""
+    path = Path(found.path)
+    if config is not None and path.is_absolute():
+        found = replace(found, path=config.rel(path))
+    try:
+        print_diagnostics([found], args.format, checked=1)
+    except OSError:  # the output itself is what failed (a closed pipe, a full disk)
+        print(f"pipeline: error: {found.format()}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -98,8 +98,8 @@ _ALL = [
     Code("W512", "glossary-term", "A glossary term in the source is not rendered with its translation."),
     Code("E513", "translation-language", "The translation is not in the catalog's language."),
     Code("E514", "fr-typography", "French typography: no-break spaces before ; : ! ? and inside « », no straight quotes."),
-    Code("E515", "unsafe-translation", "Raw HTML or tag-like text, scripts, images, unsafe links or link targets not in the source."),
-    Code("E516", "control-chars", "Control characters, bidi controls or line separators in a translation."),
+    Code("E515", "unsafe-translation", "Raw HTML or tag-like text, scripts, images, block Markdown, unsafe links, or links, addresses or titles not in the source."),
+    Code("E516", "control-chars", "Invisible, direction-changing or control characters, line separators or stacked combining marks in a translation."),
     Code("E517", "doi-url-parity", "A DOI or URL in the source is missing or altered."),
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),

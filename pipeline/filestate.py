@@ -15,9 +15,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .fsutil import open_regular
+
 # Some filesystems keep modification times to the second, or two: a file changed this close
 # to when it was recorded is never trusted by its record.
 RACY_NS = 2_000_000_000
+_CHUNK = 1 << 20
 
 
 def now_ns() -> int:
@@ -49,8 +52,13 @@ def stamp(path: str | Path, *, changes: bool = True) -> list[int]:
 
 
 def sha_of(path: str | Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
+    """The sha256 of a regular file's bytes, read in pieces (memory stays bounded whatever its
+    size); a named pipe or a device is refused (fsutil.NotRegularFile), never waited on."""
+    digest = hashlib.sha256()
+    with open_regular(path) as (fd, _):
+        while chunk := os.read(fd, _CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def digests(files: Iterable[tuple[str, str | Path]], known: Mapping[str, Any], recorded_ns: int

@@ -8,23 +8,32 @@ custom tags become clean diagnostics instead of silent surprises or crashes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.events import (CollectionEndEvent, CollectionStartEvent, MappingStartEvent,
+                                NodeEvent)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .diagnostics import Diagnostic, diag
+from .fsutil import FileTooLarge, read_regular
 from .textunits import Path as DataPath
 from .textunits import printable
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 MAX_DEPTH = 64
+_TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels (lists or mappings inside each other); no "
+             "field of the content nests this deep: check the brackets and the indentation here")
+# A continuation line of plain text that starts like a list item: "- " or a lone "-".
+_ITEM_START = re.compile(r"-(?:\s|$)")
 
 
 @dataclass
@@ -71,10 +80,10 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
         # The file, or a folder between it and the root, may be a link leading elsewhere.
         if root is not None and not (target := path.resolve()).is_relative_to(root.resolve()):
             return src, [diag(display, 0, 0, "E011", f"links outside the source folder, to {str(target)!r}")]
-        size = path.stat().st_size
-        if size > max_bytes:
-            return src, [diag(display, 0, 0, "E007", f"file is {size:,} bytes; the limit is {max_bytes:,}")]
-        raw = path.read_bytes()
+        # Only a regular file, checked on the open descriptor: a named pipe would block.
+        raw = read_regular(path, max_bytes)
+    except FileTooLarge as exc:
+        return src, [diag(display, 0, 0, "E007", f"file is {exc.size:,} bytes; the limit is {max_bytes:,}")]
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
         reason = getattr(exc, "strerror", None) or exc
         return src, [diag(display, 0, 0, "E001", f"cannot read file: {reason}")]
@@ -104,26 +113,91 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
         if "expected a single document" in str(exc):
             problem = "only one YAML document per file (remove the '---' separator)"
         return src, [diag(display, line, col, "E002", problem)]
-    except (YAMLError, RecursionError) as exc:
+    except ReaderError as exc:  # a character YAML does not allow, such as NUL
+        return src, [_unacceptable_character(display, text, exc)]
+    except RecursionError:  # nesting so deep that composing it overflowed the stack
+        return src, [_too_deep(display, text)]
+    except YAMLError as exc:
         return src, [diag(display, 0, 0, "E002", f"invalid YAML: {type(exc).__name__}")]
     if root_node is None:
         return src, [diag(display, 1, 1, "E006", "the file holds no document")]
     try:
-        src.data = _build(root_node, (), src, set(), 0)
+        src.data = _build(root_node, (), src, set(), 0, text.split("\n"))
     except _LoadError as exc:
         src.data = None
         return src, [diag(display, exc.line, exc.column, exc.code, exc.message)]
     return src, []
 
 
+def _unacceptable_character(display: str, text: str, exc: ReaderError) -> Diagnostic:
+    """E001 at the character YAML refuses: most editors do not show it, so say where."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+    at = exc.position
+    if not (isinstance(at, int) and 0 <= at < len(text) and text[at] == char):
+        at = text.find(char) if char else -1
+    if at < 0:
+        return diag(display, 0, 0, "E001", printable(f"invalid YAML: {exc}"))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return diag(display, line, col, "E001",
+                f"character U+{ord(char):04X} is not allowed in YAML and most editors do not "
+                "show it; delete it (retype the text around this place if you cannot see it)")
+
+
+def _too_deep(display: str, text: str) -> Diagnostic:
+    """E010 where `_build` reports nesting deeper than MAX_DEPTH, found again from the
+    parser's events: they come without recursion, however deep the nesting."""
+    open_: list[int] = []  # per open collection: values seen in a mapping, -1 in a sequence
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, CollectionEndEvent):
+                open_.pop()
+                continue
+            if not isinstance(event, NodeEvent):
+                continue
+            is_key = bool(open_) and open_[-1] >= 0 and open_[-1] % 2 == 0
+            if open_ and open_[-1] >= 0:
+                open_[-1] += 1
+            if not is_key and len(open_) > MAX_DEPTH:
+                return diag(display, *_mark(event.start_mark), "E010", _TOO_DEEP)
+            if isinstance(event, CollectionStartEvent):
+                open_.append(0 if isinstance(event, MappingStartEvent) else -1)
+    except (YAMLError, RecursionError, IndexError):
+        pass
+    return diag(display, 0, 0, "E010", _TOO_DEEP)
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
 def _pos(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    return _mark(node.start_mark)
 
 
-def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: int) -> Any:
+def _folded_item(item: Node, sequence: SequenceNode, lines: Sequence[str]) -> None:
+    """Refuse a plain item whose text goes on in a line starting with '- ': that line is
+    almost always the next item indented too far, which YAML silently folds into this one
+    ("Lie on your back. - Lift your hips.")."""
+    if not isinstance(item, ScalarNode) or item.style is not None:
+        return  # quoted or block text: a dash in it is the writer's own
+    for number in range(item.start_mark.line + 1, min(item.end_mark.line, len(lines) - 1) + 1):
+        text = lines[number]
+        indent = len(text) - len(text.lstrip(" "))
+        if _ITEM_START.match(text, indent):
+            extra = indent - sequence.start_mark.column
+            spaces = "one space" if extra == 1 else f"{extra} spaces" if extra > 1 else "more"
+            raise _LoadError("E002", f"this line is indented {spaces} more than the item above, "
+                             "so YAML reads it as more text of that item; align the dashes to "
+                             "make it an item of its own (or quote the item if the dash is "
+                             "part of its text)", number + 1, indent + 1)
+
+
+def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: int,
+           lines: Sequence[str]) -> Any:
     line, col = _pos(node)
     if depth > MAX_DEPTH:
-        raise _LoadError("E010", f"nesting deeper than {MAX_DEPTH} levels", line, col)
+        raise _LoadError("E010", _TOO_DEEP, line, col)
     if id(node) in seen or getattr(node, "anchor", None):
         raise _LoadError("E005", "anchors and aliases (&name, *name) are not allowed; "
                          "write the value out", line, col)
@@ -150,12 +224,17 @@ def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: i
                 raise _LoadError("E003", f"key {key!r} appears twice (first at line "
                                  f"{first[0]})", *_pos(key_node))
             src.keys[path + (key,)] = _pos(key_node)
-            result[key] = _build(value_node, path + (key,), src, seen, depth + 1)
+            result[key] = _build(value_node, path + (key,), src, seen, depth + 1, lines)
         return result
     if isinstance(node, SequenceNode):
         if tag != _STD + "seq":
             raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
-        return [_build(item, path + (i,), src, seen, depth + 1) for i, item in enumerate(node.value)]
+        items = []
+        for i, item in enumerate(node.value):
+            if not node.flow_style:
+                _folded_item(item, node, lines)
+            items.append(_build(item, path + (i,), src, seen, depth + 1, lines))
+        return items
     if not isinstance(node, ScalarNode) or tag not in _SCALAR_TAGS:
         raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
     return _scalar(node, tag, line, col)

@@ -9,20 +9,25 @@ no plural entries (no text of the content is plural), a sane Plural-Forms header
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
 from .diagnostics import Diagnostic, diag
-from .fsutil import write_if_changed
+from .fsutil import FileTooLarge, read_regular, write_if_changed
+from .textunits import printable
 
 WRAP_WIDTH = 79
 # Ten times a source file's default limit: far above any real catalog, parsed in about a second.
 MAX_CATALOG_BYTES = 10_000_000
 MAX_HEADER_NAME = 100
-_STRING = r'"(?:[^"\\]|\\.)*"'
+# Possessive: a string has one parse, so nothing is given back; backtracking into a group
+# repeated once per character would keep a frame per character (a 10 MB line took 1.2 GB).
+_STRING = r'"(?:[^"\\]++|\\.)*+"'
 _KEYWORD_LINE = re.compile(rf"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$")
 _CONTINUATION = re.compile(rf"^{_STRING}\s*$")
 _KEYWORD_START = re.compile(r"^(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
@@ -33,8 +38,10 @@ _PREVIOUS_LINE = re.compile(rf"^(?:msgctxt|msgid)\s+{_STRING}\s*$")
 _OBSOLETE_PREVIOUS = re.compile(r"^([^\S\n]*)#~\|", re.MULTILINE)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 # gettext's rule language, at most six forms (CLDR's maximum), and xgettext's placeholder.
-_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*[1-6]\s*;\s*plural\s*=\s*"
-                           r"[n0-9\s()?:<>=!&|%+*/-]{1,400};?\s*$")
+# Possessive throughout: the expression's characters include white space, and letting the
+# white space around it be shared out in every way took hours on a long header.
+_PLURAL_FORMS = re.compile(r"^\s*+nplurals\s*+=\s*+[1-6]\s*+;\s*+plural\s*+=\s*+"
+                           r"[n0-9\s()?:<>=!&|%+*/-]{1,400}+;?+\s*+$")
 _PLURAL_PLACEHOLDER = "nplurals=INTEGER; plural=EXPRESSION;"
 # In a compiled catalog NUL separates plural forms and EOT context from msgid.
 _SEPARATOR_CHARS = frozenset("\x00\x04")
@@ -90,14 +97,15 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
             if not target.is_relative_to(root.resolve()):
                 raise PoReadError(diag(shown, 0, 0, "E011", f"links outside {root.name}/, to "
                                                             f"{str(target)!r}; refused"))
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise PoReadError(diag(shown, 0, 0, "E007",
-                                   f"catalog is {size:,} bytes; the limit is {max_bytes:,}"))
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes)
+    except FileTooLarge as exc:
+        raise PoReadError(diag(shown, 0, 0, "E007", f"catalog is {exc.size:,} bytes; the "
+                                                    f"limit is {max_bytes:,}")) from None
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
+        # Not a regular file (a named pipe would block the run), permission denied, I/O.
         reason = getattr(exc, "strerror", None) or exc
-        raise PoReadError(diag(shown, 0, 0, "E401", f"cannot read catalog: {reason}")) from None
+        raise PoReadError(diag(shown, 0, 0, "E013",
+                               printable(f"cannot read the catalog: {reason}"))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -124,13 +132,65 @@ def digest_of(catalog: polib.POFile) -> str | None:
     return found if isinstance(found, str) else None
 
 
-class _Lines(list[str]):
-    """A catalog's lines, split at line feeds only. Given text, polib splits it with
-    `str.splitlines`, which also breaks at U+2028, U+0085, U+001C… inside a translation and
-    silently drops text; and it first tries the text as a file name. Lines avoid both."""
+def _unmarked(stripped: str) -> str:
+    """A stripped line as polib reads it: without the `#~` of an obsolete entry or the `#|`
+    of a previous string."""
+    if stripped[:2] in ("#~", "#|") and stripped[2:3].isspace():
+        return stripped[2:].strip()
+    return stripped
 
-    def splitlines(self) -> list[str]:
-        return list(self)
+
+_OPENERS = frozenset(("msgctxt", "msgid", "msgstr"))
+
+
+def _strings_joined(lines: Iterable[str]) -> Iterator[str]:
+    """The lines with each string's continuation lines joined onto the keyword line that
+    opens it, and left empty, so every line keeps its number. polib adds each continuation
+    line to the string read so far, copying it every time: a translation written as two
+    million short lines took minutes to read. Only called on text `_syntax_problem`
+    accepted: every string line then ends with its closing quote."""
+    opener: str | None = None
+    parts: list[str] = []
+    for line in lines:
+        body = _unmarked(line.strip())
+        if opener is not None and body.startswith('"'):
+            parts.append(body[1:-1])
+            continue
+        if opener is not None:
+            yield opener.strip()[:-1] + "".join(parts) + '"' if parts else opener
+            yield from itertools.repeat("", len(parts))
+        words = body.split(None, 1)
+        if len(words) == 2 and words[0] in _OPENERS and words[1].startswith('"'):
+            opener, parts = line, []
+        else:
+            opener = None
+            yield line
+    if opener is not None:
+        yield opener.strip()[:-1] + "".join(parts) + '"' if parts else opener
+        yield from itertools.repeat("", len(parts))
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """`text.split("\n")`, one line at a time: as a list, the lines of a catalog of ten
+    million short lines take hundreds of megabytes."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+class _Lines:
+    """What polib reads a catalog from: its lines, split at line feeds only, made as polib
+    asks for them. Given text, polib splits it with `str.splitlines`, which also breaks at
+    U+2028, U+0085, U+001C… inside a translation and silently drops text; and it first
+    tries the text as a file name. Lines avoid both."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+
+    def splitlines(self) -> Iterator[str]:
+        return self._lines
 
 
 def parse_catalog(text: str, display: str) -> polib.POFile:
@@ -147,7 +207,8 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
     # polib skips the previous msgid of an obsolete entry (`#~|`); as `#|` it is kept.
     text = _OBSOLETE_PREVIOUS.sub(r"\1#|", text)
     try:
-        catalog = polib.pofile(_Lines(text.split("\n")), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        catalog = polib.pofile(_Lines(_strings_joined(_iter_lines(text))),
+                               wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise PoReadError(diag(display, int(match.group(1)) if match else 0, 0, "E401",
@@ -186,7 +247,7 @@ def _syntax_problem(text: str) -> tuple[int, int, str, str] | None:
     """The first line that is not valid PO syntax, or holds an escape GNU gettext refuses
     or whose bytes are not UTF-8, as (line, column, code, message)."""
     previous_kind = ""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_iter_lines(text), start=1):
         if separators := _SEPARATOR_CHARS.intersection(line):
             return number, 0, "E401", (f"character U+{ord(min(separators)):04X} is not allowed "
                                        "in a catalog: it separates the parts of a compiled "
@@ -270,7 +331,7 @@ def _unescape(body: str) -> str:
 
 
 def _invalid_escape(body: str, offset: int) -> str:
-    escape = body[offset:offset + 2]
+    escape = printable(body[offset:offset + 2])  # the character after it may be hidden
     detail = " with no hex digit after it" if escape == "\\x" else ""
     return (f"invalid escape '{escape}'{detail} (GNU msgfmt refuses it): a backslash itself is "
             "written '\\\\'; escapes are \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v, octal bytes (\\101) "

@@ -18,6 +18,7 @@ from .cache import Cache, sha
 from .config import Config
 from .crossref import Facts, check_references, reference_facts
 from .diagnostics import Diagnostic, apply_severity, diag
+from .fsutil import read_regular
 from .library import Library, LoadedDocument
 from .language import prefetch, warm_up
 from .lint import lint_document
@@ -119,11 +120,10 @@ _NAMESPACE = "source"
 
 def _file_key(config: Config, path: pathlib.Path) -> str | None:
     """What a file's outcome depends on: where it is, where it leads, and its bytes. None
-    when it is not read whole (too large, unreadable): such a file is judged every time."""
+    when it is not read whole (too large, unreadable, not a regular file): such a file is
+    judged every time."""
     try:
-        if path.stat().st_size > config.max_file_bytes:
-            return None
-        return sha(str(path), str(path.resolve()), path.read_bytes())
+        return sha(str(path), str(path.resolve()), read_regular(path, config.max_file_bytes))
     except (OSError, RuntimeError):
         return None
 

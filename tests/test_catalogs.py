@@ -447,7 +447,7 @@ BREAKAGES = {
     "duplicate-entry": (_duplicate, "E403"),
     "live-and-obsolete-duplicate": (_obsolete_duplicate, "E403"),
     "language-header-mismatch": (_wrong_language, "E404"),
-    "unreadable-catalog": (_unreadable, "E401"),
+    "unreadable-catalog": (_unreadable, "E013"),
     "broken-template": (_broken_template, "E401"),
 }
 

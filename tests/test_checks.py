@@ -221,8 +221,9 @@ BAD = [
     pytest.param("Hello", "Bon\u2066jour\u2069", {"E516"}, id="E516-bidi-isolate"),
     pytest.param("Hello", "Bon\x07jour", {"E516"}, id="E516-bell"),
     # E517 DOI/URL parity
+    # An altered URL is also one the English does not have, which linkifiers would link.
     pytest.param("Read https://pubmed.ncbi.nlm.nih.gov/30700068/ first.",
-                 "Lisez d’abord https://pubmed.ncbi.nlm.nih.gov/3070006/.", {"E517"},
+                 "Lisez d’abord https://pubmed.ncbi.nlm.nih.gov/3070006/.", {"E515", "E517"},
                  id="E517-url-altered"),
     pytest.param("See DOI 10.3389/fphys.2024.1337754.", "Voir le DOI 10.3389/fphys.2024.133775.",
                  {"E517"}, id="E517-doi-truncated"),

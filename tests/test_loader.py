@@ -117,7 +117,7 @@ def test_keys_are_always_text(tmp_path: Path) -> None:
         pytest.param("a: [1, 2\n", (2, 1, "E002"), "expected ',' or ']'", id="E002-unclosed"),
         pytest.param("a: 1\n---\nb: 2\n", (2, 1, "E002"), "only one YAML document",
                      id="E002-two-documents"),
-        pytest.param("a: 1\nb: '\x00'\n", (0, 0, "E002"), "invalid YAML", id="E002-nul-byte"),
+        pytest.param("a: 1\nb: '\x00'\n", (2, 5, "E001"), "U+0000", id="E001-nul-byte"),
         pytest.param("a: 1\nb:\n  c: 1\n  c: 2\n", (4, 3, "E003"), "'c' appears twice (first "
                      "at line 3)", id="E003-nested"),
         pytest.param("a: 1\nb:\n\t- x\n", (3, 1, "E004"), "tab", id="E004"),

@@ -325,8 +325,13 @@ def test_passing(project: Project, case: Case) -> None:
     assert project.validate() == (0, [])
 
 
+# Codes of the source range that validation never emits: E013 is a file-system fault met
+# while writing or locking (its cases live in test_fs_faults.py).
+NOT_FROM_VALIDATION = {"E013"}
+
+
 def test_every_source_code_has_a_failing_case() -> None:
-    source_codes = {c for c in CODES if c[1] in "0123"}
+    source_codes = {c for c in CODES if c[1] in "0123"} - NOT_FROM_VALIDATION
     covered = {code for case in FAILING for (_, _, _, code) in case.expected}
     assert source_codes - covered == set()
 
