@@ -20,7 +20,8 @@ from .cache import Cache, sha
 from .config import Config
 from .fsutil import read_text_or_none
 from .library import Library, LoadedDocument
-from .pofiles import EntryKey, render_catalog
+from .fsutil import read_regular
+from .pofiles import MAX_CATALOG_BYTES, EntryKey, render_catalog
 from .textunits import TextUnit, format_path, iter_texts
 
 
@@ -148,7 +149,7 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
     for doc in library:
         digest = library.digests.get(doc.id)
         try:
-            old = template_path(config, doc.id).read_bytes()
+            old = read_regular(template_path(config, doc.id), MAX_CATALOG_BYTES)
         except OSError:
             old = None
         if digest is not None and old is not None:

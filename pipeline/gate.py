@@ -18,7 +18,7 @@ from .catalogs import catalog_path, catalog_paths, read_or_error, updated_text, 
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
-from .fsutil import read_text_or_none
+from .fsutil import read_regular, read_text_or_none
 from .library import Library, LoadedDocument
 from .locales import normalize
 from .memory import Memory
@@ -201,7 +201,7 @@ def _po_key(config: Config, path: Path, folder: Path, locales: Path
             return None, None
         if path.stat().st_size > MAX_CATALOG_BYTES:
             return None, None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_CATALOG_BYTES)
     except (OSError, RuntimeError):
         return None, None
     return sha(str(path), str(target), config.rel(path), data), hashlib.sha256(data).hexdigest()

@@ -129,7 +129,11 @@ def stage(real: Path, kind: str) -> Path:
         real.parent.mkdir(parents=True, exist_ok=True)
         staged = real.parent / f".{real.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
         staged.mkdir()
-        (staged / MARKER).write_text(marker_text(kind), encoding="utf-8")
+        try:
+            (staged / MARKER).write_text(marker_text(kind), encoding="utf-8")
+        except OSError:
+            discard(staged, kind)  # just made, holding at most a cut-short marker
+            raise
     except OSError as exc:
         raise fs_error(printable(str(real.parent)), exc, "create the output folder") from None
     return staged
