@@ -19,7 +19,7 @@ build: $(STAMP)
 
 ## The test suite.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 validate: $(STAMP)
 	$(PIPELINE) validate

@@ -25,11 +25,11 @@ from .cache import Cache, code_fingerprint, library_versions
 from .catalogs import catalog_path, catalog_paths
 from .config import Config
 from .diagnostics import Diagnostic, diag
-from .fsutil import exclusive
+from .fsutil import exclusive, read_regular
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
-from .pofiles import PoReadError, read_catalog
+from .pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
 from .stats import Progress, progress
 from .textunits import iter_texts
 
@@ -56,6 +56,15 @@ class BuildResult:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _digest_of_file(path: Path) -> str:
+    """The hash of a catalog the fingerprint did not take; one that cannot be read (a named
+    pipe, a fault) keys its bundle on the failure: the gate reports it and ships nothing."""
+    try:
+        return _sha(read_regular(path, MAX_CATALOG_BYTES))
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
 
 
 def source_revision(root: Path) -> str | None:
@@ -339,7 +348,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
         if translated:
             # The bytes' hashes as the fingerprint just found them.
             raw = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
-                   else _sha(p.read_bytes()) for stem, p in catalogs[locale].paths.items()}
+                   else _digest_of_file(p) for stem, p in catalogs[locale].paths.items()}
         severities = repr(sorted(config.severity_for(locale).items()))
         for doc in library:
             inputs = "\0".join([

@@ -31,7 +31,7 @@ from .diagnostics import Diagnostic, diag
 from .locales import normalize, plural_forms
 from .locales import parse as parse_locale
 from .pofiles import EntryKey, entry_status, key_of
-from .textunits import hidden_characters, printable
+from .textunits import hidden_characters, link_targets, printable, without_link_targets
 
 # ---------------------------------------------------------------------------------------------
 # Public data
@@ -83,7 +83,6 @@ HeaderCheckFn = Callable[[polib.POFile, CheckContext], Iterable[Finding]]
 # ---------------------------------------------------------------------------------------------
 # Shared text helpers
 
-_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
 _URL = re.compile(r"https?://[^\s<>\"'\])]+", re.IGNORECASE)
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s<>\"'\])]+")
 _TRAILING_PUNCT = ".,;:!?…»”’"
@@ -91,27 +90,31 @@ _NBSP = "\u00a0\u202f"
 _MARKUP_CHARS = "*_"
 
 
-def _mask(text: str, pattern: re.Pattern[str], group: int = 0) -> str:
-    """Replace what a pattern matches with the same number of 'x', keeping positions."""
-    def blank(match: re.Match[str]) -> str:
+def _mask(text: str, matches: Iterable[re.Match[str]], group: int = 0) -> str:
+    """Replace what matched (or its group) with the same number of 'x', keeping positions."""
+    parts: list[str] = []
+    last = 0
+    for match in matches:
         start, end = match.span(group)
-        whole = match.group(0)
-        offset = match.start(0)
-        return whole[: start - offset] + "x" * (end - start) + whole[end - offset:]
-    return pattern.sub(blank, text)
+        parts += [text[last:start], "x" * (end - start)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _mask_addresses(text: str) -> str:
     """Link targets, URLs and DOIs are checked by their own rules; hide them from the others."""
-    return _mask(_mask(_mask(text, _LINK_TARGET, 1), _URL), _DOI)
+    masked = _mask(text, link_targets(text), 1)
+    masked = _mask(masked, _URL.finditer(masked))
+    return _mask(masked, _DOI.finditer(masked))
 
 
 def _addresses(text: str) -> list[str]:
     """URLs and DOIs written in the visible text (link targets excluded: markup parity owns
     those), trailing sentence punctuation not included."""
-    visible = _mask(text, _LINK_TARGET, 1)
+    visible = _mask(text, link_targets(text), 1)
     found = [m.group(0).rstrip(_TRAILING_PUNCT) for m in _URL.finditer(visible)]
-    without_urls = _mask(visible, _URL)
+    without_urls = _mask(visible, _URL.finditer(visible))
     found += [m.group(0).rstrip(_TRAILING_PUNCT) for m in _DOI.finditer(without_urls)]
     return found
 
@@ -151,7 +154,7 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
 
 _SOURCE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Digits with any separator a locale might use: , . ' and the three spaces.
-_TRANSLATED_NUMBER = re.compile(r"\d+(?:[.,'’][0-9]+|[ \u00a0\u202f]\d{3}(?!\d))*")
+_TRANSLATED_NUMBER = re.compile(r"\d++(?:[.,'’][0-9]++|[ \u00a0\u202f]\d{3}(?!\d))*+")
 
 
 def _source_numbers(text: str) -> list[tuple[str, Decimal]]:
@@ -232,7 +235,7 @@ _END_CLASSES = {".": "'.'", "!": "'!'", "?": "'?'", ":": "':'", ";": "';'", "…
 def _ending(text: str) -> str | None:
     """The sentence punctuation a text ends with, ignoring closing markup, quotes, guillemets
     and link targets; `...` and `…` are the same ending."""
-    core = _LINK_TARGET.sub("]", text).rstrip(_CLOSERS)
+    core = without_link_targets(text).rstrip(_CLOSERS)
     if core.endswith("...") or core.endswith("…"):
         return "'…'"
     return _END_CLASSES.get(core[-1:]) if core else None
@@ -273,10 +276,21 @@ def check_same_as_source(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     yield Finding("W509", "translation is identical to the English")
 
 
+# A text with no limit of its own (or not in the source at all) is held to this one: no
+# field allows more. Up to twice its limit, a translation gets every check, so a translator
+# sees all of a text's problems at once; beyond that, only that it is too long.
+MAX_TEXT_LENGTH = 2400
+_CHECKED_LENGTH_FACTOR = 2
+
+
+def _limit(info: UnitInfo | None) -> int:
+    return info.max_length if info is not None and info.max_length else MAX_TEXT_LENGTH
+
+
 def check_max_length(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E510: the model's limit applies to the translation too (the layout was built for it)."""
-    limit = pair.info.max_length if pair.info else None
-    if limit is not None and len(pair.translation) > limit:
+    limit = _limit(pair.info)
+    if len(pair.translation) > limit:
         yield Finding("E510", f"translation has {len(pair.translation)} characters; "
                               f"the field allows {limit}")
 
@@ -540,11 +554,12 @@ def _source_ref(entry: polib.POEntry, info: UnitInfo | None) -> str | None:
 def _is_blank(source: str, translation: str) -> bool:
     """A translation with nothing to read: only white space, invisible format characters or
     markup, while the source has words."""
-    visible = "".join(ch for ch in translation
-                      if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
-    if not visible:
+    if re.search(r"\w", translation):
+        return False
+    if re.search(r"\w", source):
         return True
-    return bool(re.search(r"\w", source)) and not re.search(r"\w", translation)
+    return not any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc")
+                   for ch in translation)
 
 
 def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
@@ -562,8 +577,14 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
     if status == "untranslated" and not entry.msgstr:
         return [at("E501", "not translated")]
     if _is_blank(entry.msgid, entry.msgstr):
-        return [at("E504", f"translation {entry.msgstr!r} is empty")]
+        shown = repr(entry.msgstr) if len(entry.msgstr) <= 40 else (
+            f"{entry.msgstr[:40]!r}… ({len(entry.msgstr)} characters)")
+        return [at("E504", f"translation {shown} has nothing to read")]
     pair = Pair(entry.msgid, entry.msgstr, info)
+    if len(pair.translation) > _CHECKED_LENGTH_FACTOR * _limit(info):
+        # Far too long to ship: the other checks (a Markdown parser among them) would spend
+        # time in proportion to text that can only be rejected.
+        return [at(code, message) for code, message in check_max_length(pair, ctx)]
     return [at(code, message) for check in entry_checks(ctx) for code, message in check(pair, ctx)]
 
 

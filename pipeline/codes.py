@@ -25,7 +25,7 @@ class Code:
 
 _ALL = [
     # Reading source files (E0xx)
-    Code("E001", "unreadable", "The file cannot be read, or is not valid UTF-8."),
+    Code("E001", "unreadable", "A source file cannot be read, is not a regular file, is not valid UTF-8 or holds a character YAML refuses (NUL, other control characters)."),
     Code("E002", "yaml-syntax", "The file is not valid YAML."),
     Code("E003", "duplicate-key", "A mapping repeats a key; YAML would silently keep the last one."),
     Code("E004", "tab-indent", "A tab character is used for indentation."),
@@ -70,7 +70,7 @@ _ALL = [
     Code("E310", "unsupported-markup", "Markdown beyond emphasis, strong and links (headings, lists, code…)."),
     Code("E311", "markup-in-plain", "Markup in a field that is shown as plain text."),
     # Catalogs (E4xx / W4xx)
-    Code("E401", "po-syntax", "A .po or .pot file cannot be parsed, or holds plural entries, NUL or EOT."),
+    Code("E401", "po-syntax", "A .po or .pot file cannot be parsed: a malformed string, an escape GNU gettext does not know, plural entries, NUL or EOT."),
     Code("E402", "po-charset", "A catalog is not declared and encoded as UTF-8."),
     Code("E403", "po-duplicate", "A catalog has the same msgctxt and msgid twice."),
     Code("E404", "po-language", "The Language header disagrees with the catalog's folder."),

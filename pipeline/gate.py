@@ -5,6 +5,7 @@ translation checks of every catalog under each locale's policy (required or opti
 from __future__ import annotations
 
 import functools
+import os
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from .library import Library, LoadedDocument
 from .locales import normalize
 from .memory import Memory
 from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, is_translated, key_of,
-                      read_catalog)
+                      read_catalog, read_catalog_bytes)
 from .schema import schema_files
 from .stats import Progress, progress
 from .textunits import iter_texts
@@ -96,7 +97,13 @@ def _template_problems(config: Config, changed: dict[Path, str], orphans: list[P
                        ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for path in changed:
-        what = "is missing" if not path.exists() else "differs from the source"
+        if os.path.lexists(path):
+            try:  # one that cannot be read says why, not just that it differs
+                read_catalog_bytes(path, config.rel(path))
+            except PoReadError as exc:
+                problems.append(exc.diagnostic)
+                continue
+        what = "is missing" if not os.path.lexists(path) else "differs from the source"
         problems.append(diag(config.rel(path), 0, 0, "E406",
                              f"template {what}; run 'pipeline extract'"))
     for path in orphans:

@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from . import parallel
+from .textunits import without_link_targets
 
 if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does
     from lingua import ConfidenceValue, Language, LanguageDetector
@@ -23,7 +24,6 @@ if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge
 
 _CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MIN_WORDS = 4
 # A sentence is judged foreign when another language is clearly ahead and the expected one
@@ -148,7 +148,7 @@ def _verdicts(sentences: list[str], base: str) -> list[str | None]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences long enough to judge, link targets and emphasis markers removed."""
-    cleaned = _LINK_TARGET.sub("]", text).replace("*", "")
+    cleaned = without_link_targets(text).replace("*", "")
     return [s for s in _SENTENCE_END.split(cleaned) if len(_WORD.findall(s)) >= MIN_WORDS]
 
 

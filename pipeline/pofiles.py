@@ -90,6 +90,20 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
     A catalog (or a folder above it) that links outside `root` — by default the locales
     folder it sits in — is refused: a link must not pull in files from elsewhere."""
     shown = display or str(path)
+    raw = read_catalog_bytes(path, shown, root=root, max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PoReadError(diag(shown, line, 0, "E402",
+                               f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); catalogs are UTF-8"))
+    return _snapshot(parse_catalog(text, shown), raw, shown, expect)
+
+
+def read_catalog_bytes(path: Path, shown: str, *, root: Path | None = None,
+                       max_bytes: int = MAX_CATALOG_BYTES) -> bytes:
+    """A catalog's bytes, or PoReadError: a link outside `root` (E011), too large (E007),
+    not a regular file or not readable (E013)."""
     root = root or locales_root(path)
     try:
         if root is not None:
@@ -97,7 +111,7 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
             if not target.is_relative_to(root.resolve()):
                 raise PoReadError(diag(shown, 0, 0, "E011", f"links outside {root.name}/, to "
                                                             f"{str(target)!r}; refused"))
-        raw = read_regular(path, max_bytes)
+        return read_regular(path, max_bytes)
     except FileTooLarge as exc:
         raise PoReadError(diag(shown, 0, 0, "E007", f"catalog is {exc.size:,} bytes; the "
                                                     f"limit is {max_bytes:,}")) from None
@@ -106,13 +120,6 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
         reason = getattr(exc, "strerror", None) or exc
         raise PoReadError(diag(shown, 0, 0, "E013",
                                printable(f"cannot read the catalog: {reason}"))) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PoReadError(diag(shown, line, 0, "E402",
-                               f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); catalogs are UTF-8"))
-    return _snapshot(parse_catalog(text, shown), raw, shown, expect)
 
 
 def _snapshot(catalog: polib.POFile, raw: bytes, shown: str, expect: str | None

@@ -161,7 +161,7 @@ def link(config: Config, target: Path, line: int, page_dir: Path) -> Link:
 
 
 def _read(config: Config, path: Path) -> tuple[polib.POFile | None, str | None]:
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a pipe, a folder) is read and refused
         return None, f"{config.rel(path)} does not exist yet: run 'pipeline update'"
     found = read_or_error(config, path)
     return (None, found.format()) if isinstance(found, Diagnostic) else (found, None)

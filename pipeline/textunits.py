@@ -6,6 +6,7 @@ decided by the model's types alone.
 
 from __future__ import annotations
 
+import re
 import types
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -154,6 +155,23 @@ def printable(text: str) -> str:
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if ch in "\n\t" or i in extra or hidden_characters(ch) else ch
                    for i, ch in enumerate(text))
+
+
+# `](target)` of an inline Markdown link: the target runs to the first `)`.
+_LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
+
+
+def link_targets(text: str) -> Iterator[re.Match[str]]:
+    """The `](target)` parts of a text's links (group 1: the target), in linear time: no
+    target can start after the last `)`, and searching there would scan to the end from
+    every `](` (quadratic on a long run of them)."""
+    return _LINK_TARGET.finditer(text, 0, text.rfind(")") + 1)
+
+
+def without_link_targets(text: str) -> str:
+    """The text with each link's `](target)` reduced to `]`: what a reader sees of it."""
+    end = text.rfind(")") + 1
+    return _LINK_TARGET.sub("]", text[:end]) + text[end:]
 
 
 def format_path(path: Path) -> str:

@@ -18,6 +18,8 @@ import pytest
 
 from pipeline.cli import main
 
+from build_helpers import built, clone, tiny_template
+
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 PROJECT_SOURCE = FIXTURES / "project" / "source"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -141,3 +143,16 @@ def project(project_template: Path, tmp_path: Path,
 def where(diagnostics: Diagnostics) -> list[tuple[str, int, int, str]]:
     """(path, line, column, code) of each diagnostic, in reported order."""
     return [(d["path"], d["line"], d["column"], d["code"]) for d in diagnostics]
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project (French required and complete), built once; clone before changing."""
+    return built(tmp_path_factory, "tiny", tiny_template(tmp_path_factory))
+
+
+@pytest.fixture
+def tiny(tiny_built: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the built tiny project, with its build/ in place. (Some modules define
+    a `tiny` of their own, unbuilt or placed otherwise.)"""
+    return clone(tiny_built, tmp_path / "tiny")

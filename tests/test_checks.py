@@ -283,6 +283,24 @@ def test_e510_longer_than_the_field_allows(tmp_path: Path) -> None:
     assert run(tmp_path, "Hold for 10 seconds.", "Tenez 10 secondes.", max_length=None) == []
 
 
+def test_a_translation_far_over_its_limit_is_only_reported_as_too_long(tmp_path: Path) -> None:
+    """Up to twice the limit every check runs (all of a text's problems at once); beyond,
+    only E510: the time spent on a translation follows the field, not what was pasted."""
+    source, translation = "Hold for 10 seconds.", "Tenez <b>dix</b> secondes, sans bouger."
+    assert len(translation) == 39
+    close = codes(run(tmp_path, source, translation, max_length=20))
+    assert "E510" in close and len(close) > 1, close
+    assert codes(run(tmp_path, source, translation, max_length=19)) == {"E510"}
+    # A text the source does not have is held to the longest any field allows.
+    assert codes(run(tmp_path, source, "<b>" * 2000, max_length=None)) == {"E510"}
+
+
+def test_an_empty_translation_is_quoted_short(tmp_path: Path) -> None:
+    (found,) = run(tmp_path, "Hold for 10 seconds.", " " * 5000)
+    assert found.code == "E504"
+    assert "(5000 characters)" in found.message and len(found.message) < 120, found.message
+
+
 def test_e505_markup_in_a_plain_text_field(tmp_path: Path) -> None:
     found = run(tmp_path, "Hip thrust", "Pont *fessier*", markup=False)
     assert codes(found) == {"E505"}

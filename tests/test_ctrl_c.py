@@ -14,7 +14,6 @@ import queue
 import shutil
 import signal
 import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -125,11 +124,12 @@ def test_ctrl_c_in_watch_prints_one_line_and_no_traceback_from_the_judge(
 
 
 WORKERS = textwrap.dedent("""
-    import sys, threading
+    import os, sys, threading
     from pipeline import parallel
 
     def task(item):
-        print("started", item, flush=True)
+        # One write call: two workers printing at once must not interleave their lines.
+        os.write(1, f"started {item}\\n".encode())
         threading.Event().wait()  # busy until the run stops it
 
     try:

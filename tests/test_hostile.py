@@ -186,12 +186,15 @@ def test_a_locale_folder_that_links_outside_is_refused(
     ("init", "fr/../../../tmp/x"),
 ], ids=" ".join)
 def test_a_locale_code_that_is_a_path_is_refused(
-        tiny: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
-    before = files(tiny.parent.parent)
-    run = cli(capsys, tiny, *args)
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    # Deep enough that every path above lands inside tmp_path, where a write would be seen.
+    project = clone(tiny_template(tmp_path_factory), tmp_path / "above" / "project")
+    before = files(tmp_path)
+    run = cli(capsys, project, *args)
     assert run.code == 2
     assert "E409 unknown-locale" in run.err and "is not a locale code" in run.err
-    assert files(tiny.parent.parent) == before
+    assert files(tmp_path) == before
 
 
 @pytest.mark.parametrize("name", ["x..y", "fr_FR..", "..."])
@@ -217,11 +220,11 @@ def test_a_document_id_that_is_a_path_writes_nothing(
     (tiny / "source" / "exercises" / "evil.yaml").write_text(
         (tiny / "source" / "exercises" / f"{EXERCISE}.yaml").read_text("utf-8")
         .replace(f"id: {EXERCISE}", "id: ../../evil"), encoding="utf-8")
-    before = files(tiny.parent.parent)
+    before = files(tiny.parent)
     run = cli(capsys, tiny, "extract", "--format", "json")
     assert run.code == 1
     assert ("source/exercises/evil.yaml", 3, "E106") in diagnostics(run)
-    assert files(tiny.parent.parent) == before
+    assert files(tiny.parent) == before
 
 
 def test_a_language_header_that_is_a_path_is_reported(

@@ -24,17 +24,12 @@ from pipeline.config import load_config
 from pipeline.gate import GateResult, run_gate
 from pipeline.stats import Progress
 
-from build_helpers import (PYTHON, REPO_ROOT, built, cli, clone, configure, edit_entry,
-                            edit_text, po_path, refresh, tiny_template, tree_hashes)
+from build_helpers import (PYTHON, REPO_ROOT, cli, clone, configure, edit_entry,
+                            edit_text, po_path, refresh, tree_hashes)
 
 # U+202E (right-to-left override): E516 in a translation, a warning in an optional locale.
 BIDI = "\u202e"
 STEP = "Squeeze your buttocks and lift your hips off the floor."
-
-
-@pytest.fixture(scope="module")
-def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory, "tiny", tiny_template(tmp_path_factory))
 
 
 @pytest.fixture

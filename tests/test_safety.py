@@ -18,23 +18,12 @@ import pytest
 
 from pipeline import build as build_module
 from pipeline import cache, outdir
-from pipeline.config import load_config
 
 from build_helpers import (
-    PYTHON, built, cli, clone, configure, edit_entry, po_path, tiny_template, tree_hashes,
+    PYTHON, cli, configure, edit_entry, po_path, tree_hashes,
 )
 
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory, "tiny", tiny_template(tmp_path_factory))
-
-
-@pytest.fixture
-def tiny(tiny_built: Path, tmp_path: Path) -> Path:
-    return clone(tiny_built, tmp_path / "tiny")
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
