@@ -30,7 +30,7 @@ from .memory import FUZZY_THRESHOLD, Match, Memory
 from .fsutil import FileSystemError, exclusive, fs_error, write_atomic
 from .filestate import sha_of
 from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, digest_of, key_of, read_catalog,
-                      render_catalog)
+                      meaning, render_catalog)
 
 
 @dataclass
@@ -243,14 +243,19 @@ def wrong_language(config: Config, path: Path, language: str, locale: str) -> Di
     return None
 
 
-def updated_text(template: polib.POFile, old: polib.POFile | None, memory: Memory, locale: str,
-                 result: MergeResult | None = None) -> str:
-    """What `update` writes for one document's catalog in a locale (and so what the gate
-    compares the file with). A document new to the locale starts from a header-only
-    catalog: every entry is new, so the memory can translate it."""
-    if old is None:
-        old = init_catalog(template, locale, entries=False)
-    return render_catalog(merge(template, old, memory, result))
+def planned_text(template: polib.POFile, old: polib.POFile | None, memory: Memory,
+                 locale: str, result: MergeResult | None = None) -> str | None:
+    """What `update` writes for one document's catalog in a locale, or None when the merge
+    would not change what the catalog says (`pofiles.meaning`): the one answer to "is this
+    catalog stale?", for `update` and the gate alike. A translator's tool that re-wraps,
+    sorts or re-headers a catalog changes its bytes, not its meaning, so `update` leaves it
+    alone. A document new to the locale starts from a header-only catalog: every entry is
+    new, so the memory can translate it."""
+    merged = merge(template, old if old is not None else init_catalog(template, locale, False),
+                   memory, result)
+    if old is not None and meaning(old) == meaning(merged):
+        return None
+    return render_catalog(merged)
 
 
 def plan_update(config: Config, locales: list[str]
@@ -281,10 +286,10 @@ def plan_update(config: Config, locales: list[str]
         for doc_id, template in templates.items():
             path = catalog_path(config, locale, doc_id)
             result = MergeResult()
-            text = updated_text(template, catalogs.get(path), memory, locale, result)
-            counts.update(result.counts)
             old = catalogs.get(path)
-            if old is None or digest_of(old) != sha_bytes(text.encode("utf-8")):
+            text = planned_text(template, old, memory, locale, result)
+            counts.update(result.counts)
+            if text is not None:
                 writes[path] = Write(text, digest_of(old) if old is not None else None)
         for path, catalog in catalogs.items():
             if path.stem not in templates and any(not e.obsolete for e in catalog):

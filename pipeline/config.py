@@ -118,7 +118,7 @@ def load_config(root: Path | None = None) -> Config:
     known = {
         "source", "locales", "build", "schema", "source_locale", "required_locales",
         "optional_locales", "pseudo_locale", "max_file_bytes", "severity", "locale",
-        "same_as_source_allow", "compile_mo",
+        "same_as_source_allow", "compile_mo", "project",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -144,9 +144,18 @@ def load_config(root: Path | None = None) -> Config:
         severity=_severity_table(table.get("severity", {}), "severity"),
         locale_severity=locale_severity,
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),
-        project_name=str(document.get("project", {}).get("name", root.name)),
+        project_name=_project_name(table, document),
         compile_mo=bool(table.get("compile_mo", True)),
     )
+
+
+def _project_name(table: dict[str, Any], document: dict[str, Any]) -> str:
+    """The name templates carry in `Project-Id-Version`: from the configuration only, never
+    from the folder, so a clone in a folder of another name reads the same templates."""
+    name = table.get("project", document.get("project", {}).get("name", "content"))
+    if not isinstance(name, str) or not name.strip() or "\n" in name:
+        raise UsageError(f"[tool.pipeline] project must be a one-line name, not {name!r}")
+    return name.strip()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -7,8 +7,8 @@ module only decides how an entry reads in a `.pot` file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +18,10 @@ import polib
 from . import __version__, markup, parallel
 from .cache import Cache, sha
 from .config import Config
-from .fsutil import read_text_or_none
 from .library import Library, LoadedDocument
 from .fsutil import read_regular
-from .pofiles import MAX_CATALOG_BYTES, EntryKey, render_catalog
+from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, meaning, parse_catalog,
+                      render_catalog)
 from .textunits import TextUnit, format_path, iter_texts
 
 
@@ -116,24 +116,24 @@ def template_path(config: Config, document_id: str) -> Path:
     return config.templates_dir / f"{document_id}.pot"
 
 
-def render_templates(config: Config, library: Library,
-                     docs: list[LoadedDocument] | None = None) -> dict[Path, str]:
-    """Every template's exact text (or those of `docs`). An existing template whose messages
-    did not change keeps its creation date, so unchanged content never churns diffs."""
-    stamp = now_stamp()
+# A template's creation date is when its English last changed, not part of what it says.
+_DATED = frozenset({"POT-Creation-Date"})
 
-    def render(doc: LoadedDocument) -> str:
-        old = read_text_or_none(template_path(config, doc.id))
-        old_date = _creation_date(old) if old else None
-        if old_date is not None:
-            candidate = render_catalog(build_template(config, doc, old_date))
-            if candidate == old:
-                return candidate
-        return render_catalog(build_template(config, doc, stamp))
 
-    docs = list(library) if docs is None else docs
-    return {template_path(config, doc.id): text
-            for doc, text in zip(docs, parallel.run(render, docs, description="rendering templates"))}
+def _changed_template(config: Config, doc: LoadedDocument, stamp: str) -> str | None:
+    """The text `extract` writes for a document's template, or None when the template on
+    disk already says the same (`pofiles.meaning`, creation date aside): re-wrapped or
+    re-headered by a gettext tool, it is the same template and is left as it is."""
+    template = build_template(config, doc, stamp)
+    path = template_path(config, doc.id)
+    try:
+        old = parse_catalog(read_regular(path, MAX_CATALOG_BYTES).decode("utf-8"),
+                            config.rel(path))
+    except (OSError, UnicodeDecodeError, PoReadError):
+        old = None  # missing or unreadable: written anew
+    if old is not None and meaning(old, ignore=_DATED) == meaning(template, ignore=_DATED):
+        return None
+    return render_catalog(template)
 
 
 def stale_templates(config: Config, library: Library, cache: Cache | None = None
@@ -158,13 +158,13 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
                 continue
         todo.append(doc)
     cache.prune(_NAMESPACE)
-    wanted = render_templates(config, library, todo)
+    stamp = now_stamp()
+    texts = parallel.run(functools.partial(_changed_template, config, stamp=stamp), todo,
+                         description="comparing templates")
     changed: dict[Path, str] = {}
-    for doc in todo:
-        path = template_path(config, doc.id)
-        text = wanted[path]
-        if read_text_or_none(path) != text:
-            changed[path] = text
+    for doc, text in zip(todo, texts):
+        if text is not None:
+            changed[template_path(config, doc.id)] = text
         elif doc.id in keys:
             cache.put(_NAMESPACE, doc.id, keys[doc.id], True)
     names = {template_path(config, doc_id) for doc_id in library.documents}
@@ -179,8 +179,3 @@ def existing_templates(config: Config) -> Iterable[Path]:
     if not config.templates_dir.is_dir():
         return []
     return sorted(config.templates_dir.glob("*.pot"))
-
-
-def _creation_date(text: str) -> str | None:
-    match = re.search(r'^"POT-Creation-Date: ([^"\\]*)\\n"$', text, re.MULTILINE)
-    return match.group(1) if match else None

@@ -15,7 +15,7 @@ import polib
 
 from . import checks, language, parallel
 from .cache import Cache, Stats, dumps, loads, sha
-from .catalogs import catalog_path, catalog_paths, read_or_error, updated_text, wrong_language
+from .catalogs import catalog_path, catalog_paths, planned_text, read_or_error, wrong_language
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, diag
 from .extract import existing_templates, stale_templates
@@ -266,7 +266,7 @@ def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]
 def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _Locale],
                     cache: Cache) -> list[Diagnostic]:
     """Which catalogs `update` would change, judged catalog by catalog with the text
-    `catalogs.updated_text` gives: a catalog lacking an entry of its template is stale
+    `catalogs.planned_text` gives: a catalog lacking an entry of its template is stale
     whatever the memory holds; one that has them all is merged with the memory's
     translations of its untranslated English. A verdict is cached by the template, the
     catalog and those translations; the rest are judged on every core."""
@@ -321,7 +321,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
             if isinstance(catalog, Diagnostic):
                 return catalog
             memory = _memory_for(offers, po_entry.empty)
-            return read_text_or_none(path) != updated_text(template, catalog, memory, locale)
+            return planned_text(template, catalog, memory, locale) is not None
 
         verdicts = parallel.run(is_stale, judge, description=f"comparing {locale}")
         for (stem, path, key), verdict in zip(judge, verdicts):

@@ -139,6 +139,36 @@ def digest_of(catalog: polib.POFile) -> str | None:
     return found if isinstance(found, str) else None
 
 
+# Header fields a translator's tool rewrites on every save (Poedit, Weblate, Lokalize,
+# msgmerge): never a change in what a catalog says.
+TOOL_FIELDS = frozenset({"Last-Translator", "Language-Team", "PO-Revision-Date", "X-Generator"})
+
+Meaning = tuple[str, tuple[tuple[str, str], ...], tuple[tuple[object, ...], ...]]
+
+
+def meaning(catalog: polib.POFile, *, ignore: frozenset[str] = frozenset()) -> Meaning:
+    """What a catalog says, apart from how it is laid out: its header comment and fields
+    (but those a translator's tool manages, and `ignore`), and its entries in any order,
+    each with its state, previous English, comments (their words), references and flags.
+    Two catalogs with the same meaning are the same catalog to `update`, `check` and every
+    reader: line wrapping, entry order, a BOM or CRLF line ends are a tool's layout."""
+    skipped = TOOL_FIELDS | ignore
+    fields = tuple(sorted((name, value) for name, value in catalog.metadata.items()
+                          if name not in skipped))
+    entries = tuple(sorted(
+        (bool(entry.obsolete), entry.msgctxt or "", entry.msgctxt is not None, entry.msgid,
+         entry.msgstr, tuple(entry.flags), entry.previous_msgctxt or "",
+         entry.previous_msgid or "", _words(entry.tcomment), _words(entry.comment),
+         tuple((name, line or "") for name, line in entry.occurrences))
+        for entry in catalog))
+    return _words(catalog.header), fields, entries
+
+
+def _words(comment: str | None) -> str:
+    """A comment as its words: some writers wrap long comment lines and others do not."""
+    return " ".join((comment or "").split())
+
+
 def _unmarked(stripped: str) -> str:
     """A stripped line as polib reads it: without the `#~` of an obsolete entry or the `#|`
     of a previous string."""

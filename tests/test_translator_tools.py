@@ -1,0 +1,151 @@
+"""A catalog saved by a translator's tool is the same catalog: `check` passes, `update` changes
+no byte, and the bundles are the same.
+
+Each tool is run for real on real catalogs: GNU `msgcat` (default, `-w 50`, `--no-wrap`,
+`--sort-output`), `msgattrib --no-obsolete`, `msgmerge` against the catalog's own template,
+translate-toolkit's PO storage (what Weblate saves with), polib's default save, a Poedit-style
+header rewrite, a UTF-8 byte order mark and CRLF line ends. Line wrapping, entry order and
+the header fields these tools manage are layout, not meaning (`pofiles.meaning`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+
+from build_helpers import cli, clone, po_path, real_template, tree_hashes
+from catalog_helpers import EPOCH, env, ok
+
+Transform = Callable[[Path, Path], None]  # (catalog, its template)
+
+
+def _gnu(*args: str) -> Transform:
+    def run(po: Path, pot: Path) -> None:
+        tool = shutil.which(args[0])
+        assert tool is not None, f"{args[0]} is missing: apt-get install gettext"
+        subprocess.run([tool, *args[1:], str(po), "-o", str(po)], check=True,
+                       capture_output=True)
+    return run
+
+
+def _msgmerge(po: Path, pot: Path) -> None:
+    tool = shutil.which("msgmerge")
+    assert tool is not None, "msgmerge is missing: apt-get install gettext"
+    subprocess.run([tool, "--previous", "-q", str(po), str(pot), "-o", str(po)], check=True,
+                   capture_output=True)
+
+
+def _translate_toolkit(po: Path, pot: Path) -> None:
+    from translate.storage import pypo  # what Weblate reads and writes catalogs with
+
+    store = pypo.pofile.parsefile(str(po))
+    store.savefile(str(po))
+
+
+def _polib(po: Path, pot: Path) -> None:
+    polib.pofile(str(po)).save()  # polib's own layout: wrapped at 78 columns
+
+
+def _poedit_header(po: Path, pot: Path) -> None:
+    """What Poedit changes on save besides wrapping: who translated, when, with what (each
+    field replaced, or added at the end of the header when the catalog had none)."""
+    text = po.read_text("utf-8")
+    header, rest = text.split("\n\n", 1)
+    for name, value in (("Last-Translator", "Marie Dupont <marie@example.org>"),
+                        ("Language-Team", "French <fr@example.org>"),
+                        ("PO-Revision-Date", "2026-11-20 09:41+0100"),
+                        ("X-Generator", "Poedit 3.4.2")):
+        lines = [line for line in header.split("\n") if not line.startswith(f'"{name}: ')]
+        header = "\n".join([*lines, f'"{name}: {value}\\n"'])
+    po.write_text(header + "\n\n" + rest, "utf-8")
+
+
+def _bom(po: Path, pot: Path) -> None:
+    po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
+
+
+def _crlf(po: Path, pot: Path) -> None:
+    po.write_bytes(po.read_bytes().replace(b"\n", b"\r\n"))
+
+
+TOOLS: dict[str, Transform] = {
+    "msgcat": _gnu("msgcat"),
+    "msgcat -w 50": _gnu("msgcat", "-w", "50"),
+    "msgcat --no-wrap": _gnu("msgcat", "--no-wrap"),
+    "msgcat --sort-output": _gnu("msgcat", "--sort-output"),
+    "msgattrib --no-obsolete": _gnu("msgattrib", "--no-obsolete"),
+    "msgmerge": _msgmerge,
+    "translate-toolkit": _translate_toolkit,
+    "polib": _polib,
+    "poedit header": _poedit_header,
+    "bom": _bom,
+    "crlf": _crlf,
+}
+
+
+def _french(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "locales" / "fr").rglob("*.po"))}
+
+
+def _resave(root: Path, tool: Transform) -> dict[Path, bytes]:
+    """Every French catalog saved by the tool: what a translator would commit."""
+    for po in _french(root):
+        tool(po, root / "locales" / "templates" / f"{po.stem}.pot")
+    return _french(root)
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_a_catalog_saved_by_a_translators_tool_is_not_stale(
+        name: str, tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """French is required in the tiny project: any staleness would fail `check`."""
+    built = tree_hashes(tiny / "build" / "fr")
+    saved = _resave(tiny, TOOLS[name])
+    run = cli(capsys, tiny, "check")
+    assert run.code == 0, run.text
+    assert cli(capsys, tiny, "update").code == 0
+    assert _french(tiny) == saved  # no churn: the tool's layout is kept
+    assert cli(capsys, tiny, "build").code == 0
+    assert tree_hashes(tiny / "build" / "fr") == built
+
+
+def test_the_tools_do_change_the_bytes(tiny: Path) -> None:
+    """The cases above are not vacuous: each tool that writes another layout than this
+    tool's, or another header, rewrites bytes."""
+    original = _french(tiny)
+    for name, tool in TOOLS.items():
+        root = clone(tiny, tiny.parent / name.replace(" ", "_"))
+        saved = _resave(root, tool)
+        changed = sum(saved[root / p.relative_to(tiny)] != data for p, data in original.items())
+        if name not in ("msgcat", "msgmerge", "msgattrib --no-obsolete", "translate-toolkit"):
+            assert changed > 0, name
+
+
+def test_the_real_french_saved_by_every_tool_needs_no_update(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The shipped French, wrapped long strings and all, through every tool in turn."""
+    root = clone(real_template(tmp_path_factory), tmp_path / "real")
+    for name, tool in TOOLS.items():
+        saved = _resave(root, tool)
+        with env(SOURCE_DATE_EPOCH=EPOCH):
+            ok(root, "update", "-q")
+        assert _french(root) == saved, f"update rewrote catalogs saved by {name}"
+
+
+def test_a_scripted_edit_of_one_translation_is_only_that_edit(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A script that changes one msgstr with polib and saves: the catalog is not stale, and
+    the bundle carries the new translation."""
+    path = po_path(tiny, "glute-bridge")
+    catalog = polib.pofile(str(path))
+    entry = catalog.find("Glute bridge")
+    assert entry is not None
+    entry.msgstr = "Pont des fessiers"
+    catalog.save()
+    assert cli(capsys, tiny, "check").code == 0
+    assert cli(capsys, tiny, "build").code == 0
+    assert "Pont des fessiers" in (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
