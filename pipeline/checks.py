@@ -28,9 +28,9 @@ from babel.numbers import NumberFormatError, parse_decimal
 from . import language, markup
 from .config import UsageError
 from .diagnostics import Diagnostic, diag
-from .locales import normalize, plural_forms
+from .locales import cldr_plural_forms, normalize, plural_forms
 from .locales import parse as parse_locale
-from .pofiles import EntryKey, entry_status, key_of
+from .pofiles import EntryKey, entry_status, key_of, translation_line
 from .textunits import hidden_characters, link_targets, printable, without_link_targets
 
 # ---------------------------------------------------------------------------------------------
@@ -517,13 +517,15 @@ def _squash(value: str) -> str:
 
 
 def check_plural_forms(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Finding]:
-    """E405: a wrong Plural-Forms picks the wrong plural at run time."""
+    """E405: a wrong Plural-Forms picks the wrong plural at run time. GNU gettext's rule
+    and CLDR's (which some tools write) are both right."""
     try:
         expected = plural_forms(ctx.locale)
+        also = cldr_plural_forms(ctx.locale)
     except UsageError:
         return  # an unknown locale is reported once, elsewhere (E409)
     found = catalog.metadata.get("Plural-Forms", "")
-    if _squash(found) != _squash(expected):
+    if _squash(found) not in (_squash(expected), _squash(also)):
         yield Finding("E405", f"Plural-Forms is {found!r}; expected {expected!r}")
 
 
@@ -569,7 +571,8 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
 
     def at(code: str, message: str) -> Diagnostic:
         # Messages quote the translation: hidden characters in it are shown as escapes.
-        return diag(ctx.display, entry.linenum, 0, code, printable(message), source_ref=ref)
+        return diag(ctx.display, translation_line(entry), 0, code, printable(message),
+                    source_ref=ref)
 
     status = entry_status(entry)
     if status == "fuzzy":
@@ -599,7 +602,7 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
         elif entry.msgid or entry.msgctxt:  # msgid "" without context is the header
             result.extend(check_entry(entry, ctx))
     if obsolete:
-        result.append(diag(ctx.display, obsolete[0].linenum, 0, "W503",
+        result.append(diag(ctx.display, translation_line(obsolete[0]), 0, "W503",
                            f"{len(obsolete)} obsolete entr{'y' if len(obsolete) == 1 else 'ies'}"
                            "; remove them once no longer useful"))
     return sorted(result)

@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,6 +35,9 @@ from .locales import normalize, parse
 from .pofiles import PoReadError, read_catalog, render_catalog
 from .stats import as_dict, locale_progress
 from .textunits import printable
+from .exchange import apply as exchange_apply
+from .exchange import tmx as exchange_tmx
+from .exchange import xliff as exchange_xliff
 
 Command = Callable[[argparse.Namespace, Config], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}
@@ -305,6 +308,113 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+
+def _exchange_report(args: argparse.Namespace, found: Sequence[Diagnostic], checked: int,
+                     extra: dict[str, object]) -> None:
+    """Problems of an exchange command: always for tools, and for people when there are
+    some (the command prints its own summary line)."""
+    if args.format != "text" or found:
+        print_diagnostics(list(found), args.format, checked=checked or 1, quiet=args.quiet,
+                          extra=extra if args.format == "json" else None)
+
+
+def _import_summary(counts: Mapping[str, int], written: int) -> str:
+    applied = counts["translated"] + counts["fuzzy"]
+    return (f"{applied} units applied ({counts['translated']} translated, {counts['fuzzy']} "
+            f"fuzzy), {counts['unchanged']} unchanged, {counts['no translation']} without a "
+            f"translation, {counts['stale']} stale, {counts['refused']} refused, "
+            f"{counts['skipped']} skipped; {written} catalogs written.")
+
+
+@command("xliff", "Exchange with translation vendors: export XLIFF for CAT tools, import "
+                  "their work.")
+def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
+    out = console()
+    if args.action == "export":
+        if args.files:
+            raise UsageError("xliff export takes no files; use -o DIR for the output folder")
+        if not args.locale:
+            raise UsageError("xliff export needs --locale (the language to translate into)")
+        if args.output is None:
+            raise UsageError("xliff export needs -o DIR (where to write the XLIFF files)")
+        exported = exchange_xliff.export_xliff(config, args.locale, args.output,
+                                               everything=args.all,
+                                               version=args.xliff_version)
+        if exported.problems:
+            print_diagnostics(exported.problems, args.format, checked=1, quiet=True)
+            return 1
+        files = [config.rel(p.absolute()) for p in exported.written + exported.unchanged]
+        _exchange_report(args, [], len(files), {"files": sorted(files),
+                                                "units": exported.units})
+        if args.format == "text" and not args.quiet:
+            for path in exported.written:
+                out.print(f"wrote {config.rel(path.absolute())}")
+            if args.verbose:
+                for path in exported.unchanged:
+                    out.print(f"unchanged {config.rel(path.absolute())}")
+            out.print(f"{exported.units} units in {len(files)} XLIFF {args.xliff_version} "
+                      f"files ({len(exported.written)} written).")
+        return 0
+    if args.locale or args.output is not None or args.all:
+        raise UsageError("--locale, --all and -o are for 'xliff export'; an import reads the "
+                         "language from each file")
+    if not args.files:
+        raise UsageError("xliff import needs the XLIFF files to read")
+    imported = exchange_apply.import_xliff(config, [Path(f) for f in args.files])
+    written = [config.rel(p) for p in imported.written]
+    _exchange_report(args, imported.diagnostics, imported.files,
+                     {"written": written,
+                      "units": {k: v for k, v in sorted(imported.counts.items()) if v}})
+    if args.format == "text" and not args.quiet:
+        for shown in written:
+            out.print(f"updated {shown}")
+        out.print("Nothing was imported: a file above cannot be used." if imported.stopped
+                  else _import_summary(imported.counts, len(written)))
+    return 0 if imported.ok else 1
+
+
+@command("tmx", "The locale's translation memory as TMX 1.4b, or a vendor's TMX into "
+                "untranslated entries.")
+def cmd_tmx(args: argparse.Namespace, config: Config) -> int:
+    if not args.locale:
+        raise UsageError(f"tmx {args.action} needs --locale")
+    out = console()
+    if args.action == "export":
+        if args.files:
+            raise UsageError("tmx export takes no files; use -o FILE (default: standard output)")
+        exported = exchange_tmx.export_tmx(config, args.locale)
+        if exported.problems:
+            print_diagnostics(exported.problems, args.format, checked=1, quiet=True)
+            return 1
+        if args.output is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(exported.data)
+            sys.stdout.buffer.flush()
+            return 0
+        shown = config.rel(args.output.absolute())
+        write_if_changed(args.output, exported.data, shown)
+        _exchange_report(args, [], 1, {"file": shown, "pairs": exported.pairs})
+        if args.format == "text" and not args.quiet:
+            left = (f"; {exported.left_out} left out (characters XML cannot carry)"
+                    if exported.left_out else "")
+            out.print(f"{exported.pairs} translation pairs in {shown}{left}.")
+        return 0
+    if len(args.files) != 1 or args.output is not None or args.all:
+        raise UsageError("tmx import reads one TMX file: pipeline tmx import FILE --locale LL")
+    imported = exchange_tmx.import_tmx(config, Path(args.files[0]), args.locale)
+    written = [config.rel(p) for p in imported.written]
+    _exchange_report(args, imported.diagnostics, 1,
+                     {"written": written, "filled": imported.counts["fuzzy"]})
+    if args.format == "text" and not args.quiet:
+        for shown in written:
+            out.print(f"updated {shown}")
+        out.print("Nothing was imported: the file above cannot be used." if imported.stopped
+                  else f"{imported.counts['fuzzy']} untranslated entries filled as fuzzy, "
+                       f"{imported.counts['refused']} refused; {len(written)} catalogs "
+                       "written.")
+    return 0 if imported.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline",
@@ -369,6 +479,35 @@ def _positive(text: str) -> int:
     return value
 
 
+
+# What an exchange command can report besides catalog, source and translation-check codes;
+# listed in its --help.
+EXCHANGE_CODES = ("E701", "E702", "E703", "E704", "W705", "W706", "E707", "E708", "E709")
+
+
+def _exchange_options(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "problems with a vendor's file:\n" + "\n".join(
+        f"  {code} {CODES[code].name}" for code in EXCHANGE_CODES)
+    parser.add_argument("action", choices=("export", "import"), help="export or import")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="files to import")
+    parser.add_argument("--locale", help="the locale: needed by xliff export and by tmx")
+    parser.add_argument("-o", "--output", type=Path, metavar="PATH",
+                        help="where to write the export")
+
+
+def _xliff_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--all", action="store_true",
+                        help="export every live entry, not only untranslated and fuzzy ones")
+    parser.add_argument("--xliff-version", choices=exchange_xliff.VERSIONS, default="2.0",
+                        help="XLIFF version to write (default: 2.0); --format stays the "
+                             "format of problems")
+
+
+def _tmx_options(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(all=False)
+
+
 OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
     "check": [_check_options],
     "build": [_build_options],
@@ -377,6 +516,8 @@ OPTIONS: dict[str, list[Callable[[argparse.ArgumentParser], None]]] = {
     "stats": [_locale_filter],
     "preview": [_preview_options],
     "watch": [_watch_options],
+    "xliff": [_exchange_options, _xliff_options],
+    "tmx": [_exchange_options, _tmx_options],
 }
 
 

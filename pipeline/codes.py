@@ -104,6 +104,16 @@ _ALL = [
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
     Code("E602", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),
+    # Exchange with translation vendors: XLIFF and TMX (E7xx / W7xx)
+    Code("E701", "exchange-xml", "An XLIFF or TMX file is not well-formed XML; nothing from the import is written."),
+    Code("E702", "exchange-unsafe-xml", "An XLIFF or TMX file declares a document type (DTD, entities, external references); refused before anything in it is expanded or fetched."),
+    Code("E703", "exchange-too-large", "An XLIFF or TMX file is larger than the limit (20 MB for XLIFF, 100 MB for TMX); refused from its size."),
+    Code("E704", "exchange-structure", "A file is not the XLIFF or TMX expected (root, version, languages, a document or locale with no catalogs), or a unit lacks an id, a source or a known state."),
+    Code("W705", "stale-unit", "A unit's English is no longer the catalog entry's (changed or removed since the export); the unit is skipped."),
+    Code("W706", "unknown-document", "A file's units belong to a document that has no catalog in the locale (deleted or renamed); they are skipped."),
+    Code("E707", "duplicate-unit", "The same unit appears more than once in one import; none of its copies is applied."),
+    Code("E708", "inline-codes", "A target's inline codes do not match its source's: an unknown code, one used twice, or a pair closed before it opens or never closed."),
+    Code("E709", "unit-refused", "A unit's target has findings the translation checks refuse; it was not applied."),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

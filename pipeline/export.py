@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .diagnostics import Diagnostic, diag
 from .library import Library, LoadedDocument
 from .models import DOCUMENT_MODELS, Exercise, Glossary, Guide, Reviewer
-from .pofiles import EntryKey, is_translated, key_of
+from .pofiles import EntryKey, is_translated, key_of, translation_line
 from .pseudo import pseudo_text
 from .textunits import TextUnit, format_path, iter_refs, localize, printable
 
@@ -75,7 +75,7 @@ class Translator:
         for entry in self.catalog or []:
             if is_translated(entry):
                 self._table[key_of(entry)] = entry.msgstr
-                self.lines[key_of(entry)] = entry.linenum
+                self.lines[key_of(entry)] = translation_line(entry)
 
     def accepted(self) -> dict[EntryKey, str]:
         """The translations in use: reviewed, and not rejected."""

@@ -24,7 +24,7 @@ from .library import Library, LoadedDocument
 from .locales import normalize
 from .memory import Memory
 from .pofiles import (MAX_CATALOG_BYTES, EntryKey, PoReadError, is_translated, key_of,
-                      read_catalog, read_catalog_bytes)
+                      read_catalog, read_catalog_bytes, translation_line)
 from .schema import schema_files
 from .stats import Progress, progress
 from .textunits import iter_texts
@@ -474,7 +474,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
                                       units=units[path], glossary=glossary,
                                       same_as_source_allow=allow)
             found = checks.check_catalog(catalog, ctx)
-            lines = {e.linenum: e.msgid for e in catalog}
+            lines = {translation_line(e): e.msgid for e in catalog}
             return found, [(d, lines[d.line]) for d in found
                            if d.code in UNSAFE_CODES and d.line in lines]
 

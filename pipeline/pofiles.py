@@ -8,6 +8,7 @@ no plural entries (no text of the content is plural), a sane Plural-Forms header
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import re
@@ -277,7 +278,32 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
                                    f"msgid {entry.msgid[:50]!r} already appears at line "
                                    f"{seen[ident]}"))
         seen[ident] = entry.linenum
+    _mark_translation_lines(catalog, text)
     return catalog
+
+
+_MSGSTR_LINE = re.compile(r"^[ \t]*(?:#~[ \t]*)?msgstr\b", re.MULTILINE)
+
+
+def _mark_translation_lines(catalog: polib.POFile, text: str) -> None:
+    """Give each entry the line of its `msgstr` (`translation_line`): what a translator
+    edits, so diagnostics and pull-request annotations point there, not at the first
+    comment line where polib's `linenum` starts the entry."""
+    starts: list[int] = []
+    line, position = 1, 0
+    for match in _MSGSTR_LINE.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        starts.append(line)
+    for entry in catalog:
+        index = bisect.bisect_left(starts, entry.linenum)
+        entry.translation_line = starts[index] if index < len(starts) else entry.linenum
+
+
+def translation_line(entry: polib.POEntry) -> int:
+    """The line of an entry's `msgstr` in the file it was read from (its start if unknown)."""
+    found = getattr(entry, "translation_line", None)
+    return found if isinstance(found, int) else int(entry.linenum)
 
 
 def _syntax_problem(text: str) -> tuple[int, int, str, str] | None:

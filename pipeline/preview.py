@@ -12,7 +12,9 @@ deterministic (no timestamps) and replaced as a whole, so a browser never sees h
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,7 @@ from .library import Library, LoadedDocument
 from .loader import iter_source_files
 from .locales import normalize
 from .models import Exercise, Guide, Reviewer
-from .pofiles import EntryKey, entry_status, key_of
+from .pofiles import EntryKey, entry_status, key_of, translation_line
 from .progress import track
 from .textunits import format_path, iter_texts, printable
 from .validate import validate_project
@@ -47,8 +49,8 @@ STATUS_HELP = {
     "fuzzy": "Marked fuzzy: needs review; readers see the English until the flag is removed.",
     "untranslated": "No translation yet; readers see the English.",
     "missing": "Not in the catalog (missing or not merged): run 'pipeline update'.",
-    "rejected": "Translated, but the build rejects it (it breaks a rule of the model, such "
-                "as a length limit); readers see the English.",
+    "rejected": "Translated, but a check or the model rejects it (an error below); "
+                "readers see the English, and in a required locale the build stops.",
 }
 # Codes that only repeat a string's status; the status badge already says it.
 _STATUS_CODES = {"E501", "E502"}
@@ -80,6 +82,9 @@ class Row:
     source: Link
     po: Link | None
     problems: tuple[str, ...] = ()
+    # A fuzzy entry's English as the translation was made for it, word by word against the
+    # English now: ("same" | "removed" | "added", text) pieces, as Weblate shows a change.
+    changes: tuple[tuple[str, str], ...] = ()
 
     @property
     def fell_back(self) -> bool:
@@ -178,7 +183,7 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
         page.problems.append(errors[path])
     catalog = catalogs.get(path)
     entries = {key_of(e): e for e in catalog or [] if not e.obsolete}
-    rejected, by_line = _findings(config, library, doc, locale, catalogs, units, terms)
+    rejected, by_line, error_lines = _findings(config, library, doc, locale, catalogs, units, terms)
     row_lines: set[int] = set()
     seen: set[EntryKey] = set()
     for index, unit in enumerate(iter_texts(doc.model), start=1):
@@ -193,12 +198,14 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
             row = Row(f"s{index}", label, unit.context, unit.text, "", "missing", source, None)
         else:
             status = entry_status(entry)
-            if status == "translated" and where in rejected:
-                status = "rejected"
-            row_lines.add(entry.linenum)
+            line = translation_line(entry)
+            if status == "translated" and (where in rejected or line in error_lines):
+                status = "rejected"  # never shown as a good translation
+            row_lines.add(line)
+            changes = (word_changes(entry.previous_msgid, unit.text)
+                       if status == "fuzzy" and entry.previous_msgid else ())
             row = Row(f"s{index}", label, unit.context, unit.text, entry.msgstr, status, source,
-                      link(config, path, entry.linenum, page_dir),
-                      tuple(by_line.get(entry.linenum, ())))
+                      link(config, path, line, page_dir), tuple(by_line.get(line, ())), changes)
         page.rows.append(row)
         if key not in seen:
             seen.add(key)
@@ -214,13 +221,14 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
 def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str,
               catalogs: dict[Path, polib.POFile],
               units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]
-              ) -> tuple[set[str], dict[int, list[str]]]:
+              ) -> tuple[set[str], dict[int, list[str]], set[int]]:
     """What the build and `check` would say about this catalog: the fields whose translation
-    the build rejects (shown in English), and each problem by catalog line."""
+    the build rejects (shown in English), each problem by catalog line, and the lines with
+    an error."""
     path = catalog_path(config, locale, doc.id)
     catalog = catalogs.get(path)
     if catalog is None:
-        return set(), {}
+        return set(), {}, set()
     display = config.rel(path)
     by_line: dict[int, list[str]] = {}
     glossary = localized_glossary(
@@ -235,10 +243,32 @@ def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str
     ctx = checks.CheckContext(
         locale=locale, display=display, units=units.get(doc.id, {}), glossary=terms,
         same_as_source_allow=frozenset(config.same_as_source_allow))
+    errors = {d.line for d in found}
     for d in apply_severity(checks.check_catalog(catalog, ctx), config.severity_for(locale)):
         if d.code not in _STATUS_CODES:
             by_line.setdefault(d.line, []).append(f"{d.code} {d.name}: {d.message}")
-    return rejected, by_line
+            if d.severity == "error":
+                errors.add(d.line)
+    return rejected, by_line, errors
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def word_changes(before: str, after: str) -> tuple[tuple[str, str], ...]:
+    """`before` turned into `after`, word by word: what a reviewer of a fuzzy entry needs
+    to see to update the translation, without re-reading the whole English."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("same", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", "".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", "".join(new[j1:j2])))
+    return tuple(pieces)
 
 
 def collect(config: Config, library: Library, locales: list[str], out: Path) -> list[Page]:

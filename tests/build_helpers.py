@@ -160,7 +160,7 @@ def _make_real(root: Path) -> None:
     for rel, lines in rejected.items():
         catalog = polib.pofile(str(root / rel), wrapwidth=79)
         for entry in catalog:
-            if entry.linenum in lines and not entry.obsolete:
+            if msgstr_line(root / rel, entry) in lines and not entry.obsolete:
                 entry.msgstr = ""
                 entry.flags = [f for f in entry.flags if f != "fuzzy"]
         (root / rel).write_text(render_catalog(catalog), encoding="utf-8")
@@ -240,10 +240,21 @@ def edit_entry(path: Path, msgid: str, *, msgstr: str | None = None,
     return line_of(path, msgid, msgctxt)
 
 
+def msgstr_line(path: Path, entry: polib.POEntry) -> int:
+    """The line of an entry's `msgstr` keyword, read off the file itself: where diagnostics
+    about a translation point (polib's `linenum` is the entry's first comment line)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for number in range(int(entry.linenum), len(lines) + 1):
+        if lines[number - 1].lstrip("#~ \t").startswith("msgstr"):
+            return number
+    raise AssertionError(f"no msgstr after line {entry.linenum} of {path}")
+
+
 def line_of(path: Path, msgid: str, msgctxt: str | None = None) -> int:
+    """The msgstr line of a live entry."""
     for entry in polib.pofile(str(path)):
         if entry.msgid == msgid and entry.msgctxt == msgctxt and not entry.obsolete:
-            return int(entry.linenum)
+            return msgstr_line(path, entry)
     raise AssertionError(f"{msgid!r} not in {path}")
 
 

@@ -330,8 +330,10 @@ def test_translation_breaking_the_model_stops_the_build_of_a_required_locale(
     run = cli(capsys, tiny, "build")
     assert run.code == 1, run.text
     assert f"locales/fr/LC_MESSAGES/glute-bridge.po:{line}: E601" in run.out
-    block = po_path(tiny, "glute-bridge").read_text("utf-8").split("\n")[line - 1:]
-    assert 'msgid "Glute bridge"' in block[:block.index("")]  # the line is that entry's
+    lines = po_path(tiny, "glute-bridge").read_text("utf-8").split("\n")
+    assert lines[line - 1].startswith("msgstr ")  # the translation's line, in that entry:
+    start = max(i for i in range(line) if lines[i] == "")
+    assert 'msgid "Glute bridge"' in lines[start:line]
     assert "at most 60 characters" in run.out
     assert "source/exercises/glute-bridge.yaml:4" in run.out
     assert "build stopped" in run.err and "build/ was not changed" in run.err

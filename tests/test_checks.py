@@ -24,7 +24,7 @@ from pipeline.checks import (
 )
 from pipeline.codes import CODES
 from pipeline.diagnostics import Diagnostic
-from pipeline.locales import plural_forms
+from pipeline.locales import cldr_plural_forms, plural_forms
 from pipeline.pofiles import EntryKey, read_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,13 +63,12 @@ def _quote(text: str) -> str:
 
 def write_po(tmp_path: Path, entries: Sequence[Entry],
              headers: dict[str, str] | None = None) -> tuple[Path, list[int]]:
-    """A catalog file and the first line of each entry (what polib reports as linenum)."""
+    """A catalog file and the line of each entry's msgstr (where diagnostics point)."""
     lines = ['msgid ""', 'msgstr ""']
     lines += [_quote(f"{k}: {v}\n") for k, v in (HEADERS if headers is None else headers).items()]
     starts = []
     for number, entry in enumerate(entries):
         lines.append("")
-        starts.append(len(lines) + 1)
         prefix = "#~ " if entry.obsolete else ""
         if not entry.obsolete:
             lines += ["#. Kind: sentence.", f"#: source/exercises/hip-thrust.yaml:{20 + number}"]
@@ -78,6 +77,7 @@ def write_po(tmp_path: Path, entries: Sequence[Entry],
         if entry.context is not None:
             lines.append(f"{prefix}msgctxt {_quote(entry.context)}")
         lines += [f"{prefix}msgid {_quote(entry.msgid)}", f"{prefix}msgstr {_quote(entry.msgstr)}"]
+        starts.append(len(lines))
     path = tmp_path / "hip-thrust.po"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, starts
@@ -395,6 +395,10 @@ def test_source_ref_falls_back_to_the_po_reference(tmp_path: Path) -> None:
     pytest.param({"Plural-Forms": None}, "fr", ["E405"], id="E405-missing"),
     pytest.param({"Plural-Forms": "nplurals=2;  plural=(n>1)"}, "fr", [],
                  id="plural-forms-whitespace"),
+    # CLDR's rule as Babel has it, as some platforms write it (since CLDR 42, French has a
+    # third form for large round numbers).
+    pytest.param({"Plural-Forms": cldr_plural_forms("fr")}, "fr", [], id="cldr-french"),
+    pytest.param({"Plural-Forms": "nplurals=1; plural=0;"}, "fr", ["E405"], id="E405-one-form"),
 ])
 def test_headers(tmp_path: Path, changes: dict[str, str | None], locale: str,
                  expected: list[str]) -> None:

@@ -187,8 +187,10 @@ def test_each_string_links_to_its_line_in_the_real_po_file(
         assert link["href"] == "../../../locales/fr/LC_MESSAGES/glute-bridge.po"
         assert (link["data-line"], link["label"]) == (
             str(line), f"locales/fr/LC_MESSAGES/glute-bridge.po:{line}")
-        # The entry starts on that line: what follows, up to a blank line, is its entry.
-        entry = "\n".join(po_lines[line - 1:]).split("\n\n", 1)[0] + "\n"
+        # That line is the msgstr of the entry holding it (between two blank lines).
+        assert po_lines[line - 1].startswith("msgstr ")
+        start = max(i for i in range(line) if po_lines[i] == "") + 1
+        entry = "\n".join(po_lines[start:]).split("\n\n", 1)[0] + "\n"
         assert [e.msgid for e in polib.pofile(entry)] == [english]
     for english, line in lines.items():
         assert row(page, english).links["po"]["data-line"] == str(line)
@@ -211,6 +213,34 @@ def test_translations_are_shown_as_text_never_as_markup(
     assert set(page.tags) <= {"html", "head", "meta", "title", "link", "body", "header", "a",
                               "span", "main", "nav", "h1", "h2", "p", "code", "div", "ul", "li",
                               "b", "section", "article", "footer"}
+
+
+def test_a_translation_with_an_error_is_not_shown_as_translated(
+        wip: tuple[Path, dict[str, int]]) -> None:
+    """The injected `<script>` is an error of `check`: the row says so, not a green badge."""
+    root, _ = wip
+    page = read_page(root / "build" / "preview" / PAGE)
+    assert "st-rejected" in row(page, INJECTED).classes
+    assert "st-translated" not in row(page, INJECTED).classes
+
+
+def test_a_fuzzy_entry_shows_what_changed_in_the_english(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A writer changes one word; `update` makes the entry fuzzy with its old English
+    (`#| msgid`); the preview shows the change word by word, as a reviewer needs it."""
+    root = clone(tiny_template(tmp_path_factory), tmp_path / "tiny")
+    edit_text(root / "source" / "exercises" / "glute-bridge.yaml",
+              "Keep your weight on your *heels*.", "Keep your weight on your *feet*.")
+    assert cli(capsys, root, "extract").code == 0
+    assert cli(capsys, root, "update").code == 0
+    entry = polib.pofile(str(po_path(root, "glute-bridge"))).find(
+        "Keep your weight on your *feet*.")
+    assert entry is not None and entry.fuzzy and entry.previous_msgid == INJECTED
+    assert cli(capsys, root, "preview").code == 0
+    html = (root / "build" / "preview" / PAGE).read_text(encoding="utf-8")
+    assert ("Changed since translated:</span> Keep your weight on your "
+            "<del>*heels*.</del><ins>*feet*.</ins></p>") in html
 
 
 def test_preview_is_deterministic_and_replaces_stale_pages(

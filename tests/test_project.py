@@ -28,7 +28,7 @@ def test_every_code_in_the_readme_exists_in_the_code_and_vice_versa() -> None:
 
 def test_every_code_is_emitted_somewhere_in_the_package() -> None:
     source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (ROOT / "pipeline").glob("*.py") if p.name != "codes.py")
+                       for p in (ROOT / "pipeline").rglob("*.py") if p.name != "codes.py")
     missing = [code for code in CODES if f'"{code}"' not in source
                and f"'{code}'" not in source and f"markup_{code}" not in source]
     assert missing == []

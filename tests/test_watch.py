@@ -24,7 +24,7 @@ from pipeline.config import load_config
 from pipeline.diagnostics import diag
 from pipeline.watch import diff_results, is_relevant, watch
 
-from build_helpers import PYTHON, clone, edit_entry, edit_text, line_of, po_path, tiny_template
+from build_helpers import PYTHON, clone, edit_entry, edit_text, po_path, tiny_template
 
 EXERCISE = "source/exercises/glute-bridge.yaml"
 
@@ -64,8 +64,10 @@ def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> No
     config = load_config(tiny)
     po = po_path(tiny, "glute-bridge")
 
+    lines: list[int] = []
+
     def saves() -> Iterator[set[str]]:
-        edit_entry(po, "Glute bridge", fuzzy=True)
+        lines.append(edit_entry(po, "Glute bridge", fuzzy=True))  # its msgstr line, then
         yield {str(po)}
         yield {str(tiny / "locales/.pipeline.lock")}  # noise: no run
         edit_entry(po, "Glute bridge", fuzzy=False)
@@ -81,8 +83,7 @@ def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> No
     assert result.last.diagnostics == []
     assert out[0] == "No problems in 8 files."
     assert out[1].startswith("Watching source/ and locales/ for changes")
-    line = line_of(po, "Glute bridge")
-    assert out[2] == (f"+ locales/fr/LC_MESSAGES/glute-bridge.po:{line}: E502 fuzzy: "
+    assert out[2] == (f"+ locales/fr/LC_MESSAGES/glute-bridge.po:{lines[0]}: E502 fuzzy: "
                       "marked fuzzy; review the translation and remove the flag")
     assert out[3].endswith(" locales/fr/LC_MESSAGES/glute-bridge.po changed: 1 new, 0 fixed; "
                            "now 1 error, 0 warnings.")
