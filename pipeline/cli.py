@@ -136,6 +136,10 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
             if not args.quiet:
                 out.print(f"created {config.rel(target)}")
     if not args.quiet:
+        if locale not in config.locales:
+            out.print(f"Add {locale!r} to required_locales or optional_locales under "
+                      "[tool.pipeline] in pyproject.toml: check and build only handle "
+                      "configured locales.")
         out.print(f"{locale}: {created} catalogs created, "
                   f"{len(templates) - created} already there.")
     return 0
@@ -197,6 +201,9 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
 
 @command("check", "The CI gate: validation, freshness and translation checks.")
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    missing = [p for p in args.paths if not os.path.lexists(p)]
+    if missing:  # a typo would otherwise report "no problems" about nothing
+        raise UsageError(f"no such file or folder: {', '.join(repr(p) for p in missing)}")
     result = run_gate(config, args.locale or None)
     shown = result.diagnostics
     if args.paths:

@@ -149,3 +149,19 @@ def test_a_scripted_edit_of_one_translation_is_only_that_edit(
     assert cli(capsys, tiny, "check").code == 0
     assert cli(capsys, tiny, "build").code == 0
     assert "Pont des fessiers" in (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+
+
+def test_check_on_a_path_that_does_not_exist_is_a_usage_error(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in a path must not read as "no problems"."""
+    run = cli(capsys, tiny, "check", str(tiny / "locales" / "fr" / "LC_MESSAGES" / "nope.po"))
+    assert run.code == 2
+    assert "no such file or folder" in run.err and "nope.po" in run.err
+
+
+def test_init_says_a_new_locale_must_be_configured(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = cli(capsys, tiny, "init", "de")
+    assert run.code == 0
+    assert "Add 'de' to required_locales or optional_locales" in run.out
+    assert "Add 'fr'" not in cli(capsys, tiny, "init", "fr").out  # configured already
