@@ -179,3 +179,11 @@ class ReadUnit:
     source: str
     target: str | None  # None or "" when there is nothing to apply
     fuzzy: bool
+
+
+class UnitProblem(Exception):
+    """One unit of a vendor's file that cannot be read (the rest of the file still can)."""
+
+    def __init__(self, code: str, message: str, line: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line = code, message, line

@@ -27,6 +27,7 @@ from .units import (
     STATES_12_TRANSLATED,
     ExportUnit,
     ReadUnit,
+    UnitProblem,
     document_of,
 )
 from .xmlsafe import XML_SPACE, children, fail, indent, local, namespace, xml_text_ok
@@ -132,12 +133,6 @@ def document(units: Sequence[ExportUnit], original: str, source_lang: str, targe
 # Reading
 
 
-class _UnitProblem(Exception):
-    def __init__(self, code: str, message: str, line: int) -> None:
-        super().__init__(message)
-        self.code, self.message, self.line = code, message, line
-
-
 _PAIRED = {"bpt": "open", "ept": "close", "bx": "open", "ex": "close"}
 
 
@@ -150,7 +145,7 @@ def _pieces(element: etree._Element, as_codes: bool) -> list[Piece | tuple[inlin
         paired_by_rid = local(at) in ("bx", "ex")
         ident = (at.get("rid") or at.get("id")) if paired_by_rid else at.get("id")
         if not ident:
-            raise _UnitProblem("E708", f"<{local(at)}> has no id", at.sourceline or 0)
+            raise UnitProblem("E708", f"<{local(at)}> has no id", at.sourceline or 0)
         if as_codes:
             found.append(Code(kind, ident, "".join(at.itertext()), "code"))
         else:
@@ -172,7 +167,7 @@ def _pieces(element: etree._Element, as_codes: bool) -> list[Piece | tuple[inlin
             elif name == "mrk":
                 walk(child)
             elif isinstance(child.tag, str):
-                raise _UnitProblem("E708", f"unexpected element <{local(child)}> in the "
+                raise UnitProblem("E708", f"unexpected element <{local(child)}> in the "
                                            "content", child.sourceline or 0)
             if child.tail:
                 found.append(child.tail)
@@ -207,7 +202,7 @@ def read(root: etree._Element, shown: str) -> tuple[str, str, list[ReadUnit], li
                 continue
             try:
                 units.append(_read_unit(unit, shown, doc))
-            except _UnitProblem as exc:
+            except UnitProblem as exc:
                 problems.append(diag(shown, exc.line or unit.sourceline or 0, 0, exc.code,
                                      printable(f"unit {unit.get('id')!r}: {exc.message}; "
                                                "skipped")))
@@ -222,10 +217,10 @@ def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:
     line = unit.sourceline or 0
     ident = unit.get("id")
     if not ident:
-        raise _UnitProblem("E704", "a trans-unit has no id", line)
+        raise UnitProblem("E704", "a trans-unit has no id", line)
     source = children(unit, NS, "source")
     if not source:
-        raise _UnitProblem("E704", "the trans-unit has no <source>", line)
+        raise UnitProblem("E704", "the trans-unit has no <source>", line)
     sources = [p for p in _pieces(source[0], True) if not isinstance(p, tuple)]
     target = children(unit, NS, "target")
     text: str | None = None
@@ -239,12 +234,12 @@ def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:
         elif state in STATES_12_TRANSLATED:
             fuzzy = False
         elif state not in STATES_12_OTHER and not state.startswith("x-"):
-            raise _UnitProblem("E704", f"target state {state!r} is not an XLIFF 1.2 state",
+            raise UnitProblem("E704", f"target state {state!r} is not an XLIFF 1.2 state",
                                target_line)
         try:
             text = inline.resolve(sources, _pieces(target[0], False))
         except inline.CodeProblem as exc:
-            raise _UnitProblem("E708", f"the target's inline codes: {exc}",
+            raise UnitProblem("E708", f"the target's inline codes: {exc}",
                                target_line) from None
     contexts = [c for group in children(unit, NS, "context-group")
                 for c in children(group, NS, "context")

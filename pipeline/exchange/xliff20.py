@@ -24,6 +24,7 @@ from .units import (
     STATES_20_TRANSLATED,
     ExportUnit,
     ReadUnit,
+    UnitProblem,
     document_of,
     location_text,
 )
@@ -158,12 +159,6 @@ def document(units: Sequence[ExportUnit], document_id: str, original: str, sourc
 # Reading
 
 
-class _UnitProblem(Exception):
-    def __init__(self, code: str, message: str, line: int) -> None:
-        super().__init__(message)
-        self.code, self.message, self.line = code, message, line
-
-
 def _text_of(element: etree._Element) -> str:
     """Text content of a `<data>` or `<note>`: its text and `<cp>` characters."""
     parts = [element.text or ""]
@@ -178,7 +173,7 @@ def _code_point(element: etree._Element) -> str:
     try:
         return chr(int(element.get("hex", ""), 16))
     except (ValueError, OverflowError):
-        raise _UnitProblem("E704", f"<cp hex={element.get('hex')!r}> is not a code point",
+        raise UnitProblem("E704", f"<cp hex={element.get('hex')!r}> is not a code point",
                            element.sourceline or 0) from None
 
 
@@ -191,12 +186,12 @@ def _pieces(element: etree._Element, data: dict[str, str], resolve_markup: bool
     def code(kind: inline.Kind, ident: str | None, ref: str | None, at: etree._Element
              ) -> None:
         if not ident:
-            raise _UnitProblem("E708", f"<{local(at)}> has no id", at.sourceline or 0)
+            raise UnitProblem("E708", f"<{local(at)}> has no id", at.sourceline or 0)
         if not resolve_markup:
             found.append((kind, ident))
             return
         if ref is None or ref not in data:
-            raise _UnitProblem("E704", f"code {ident!r} has no original data "
+            raise UnitProblem("E704", f"code {ident!r} has no original data "
                                        f"(dataRef {ref!r})", at.sourceline or 0)
         found.append(Code(kind, ident, data[ref], "code"))
 
@@ -223,7 +218,7 @@ def _pieces(element: etree._Element, data: dict[str, str], resolve_markup: bool
             elif name in ("sm", "em"):
                 pass  # annotation markers hold no text
             elif isinstance(child.tag, str):
-                raise _UnitProblem("E708", f"unexpected element <{local(child)}> in the "
+                raise UnitProblem("E708", f"unexpected element <{local(child)}> in the "
                                            "content", child.sourceline or 0)
             if child.tail:
                 found.append(child.tail)
@@ -253,7 +248,7 @@ def read(root: etree._Element, shown: str) -> tuple[str, str, list[ReadUnit], li
         for unit in file.iter(_q("unit")):
             try:
                 units.append(_read_unit(unit, shown, doc))
-            except _UnitProblem as exc:
+            except UnitProblem as exc:
                 problems.append(diag(shown, exc.line or unit.sourceline or 0, 0, exc.code,
                                      printable(f"unit {unit.get('id')!r}: {exc.message}; "
                                                "skipped")))
@@ -264,7 +259,7 @@ def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:
     line = unit.sourceline or 0
     ident = unit.get("id")
     if not ident:
-        raise _UnitProblem("E704", "a unit has no id", line)
+        raise UnitProblem("E704", "a unit has no id", line)
     data: dict[str, str] = {}
     for original in children(unit, NS, "originalData"):
         for item in children(original, NS, "data"):
@@ -281,7 +276,7 @@ def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:
         source = children(part, NS, "source")
         target = children(part, NS, "target")
         if not source:
-            raise _UnitProblem("E704", f"a <{kind}> has no <source>", part.sourceline or line)
+            raise UnitProblem("E704", f"a <{kind}> has no <source>", part.sourceline or line)
         resolved = _pieces(source[0], data, True)
         sources += [p for p in resolved if not isinstance(p, tuple)]
         if target:
@@ -296,15 +291,15 @@ def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:
         if kind == "segment":
             state = part.get("state", "initial")
             if state not in STATES_20:
-                raise _UnitProblem("E704", f"segment state {state!r} is not an XLIFF 2.0 "
+                raise UnitProblem("E704", f"segment state {state!r} is not an XLIFF 2.0 "
                                            "state", part.sourceline or line)
             translated = translated and state in STATES_20_TRANSLATED
     if has_target and missing_target:
-        raise _UnitProblem("E704", "some segments have a target and others none", line)
+        raise UnitProblem("E704", "some segments have a target and others none", line)
     try:
         text = inline.resolve(sources, targets) if has_target else None
     except inline.CodeProblem as exc:
-        raise _UnitProblem("E708", f"the target's inline codes: {exc}", target_line) from None
+        raise UnitProblem("E708", f"the target's inline codes: {exc}", target_line) from None
     name = unit.get("name")
     return ReadUnit(shown=shown, line=line, target_line=target_line or line,
                     document=document_id, id=ident, context=name, context_given=name is not None,
