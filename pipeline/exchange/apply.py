@@ -105,6 +105,16 @@ def read_files(config: Config, paths: Sequence[Path]
     return found, problems
 
 
+def valid_library(config: Config, result: ImportResult) -> Library | None:
+    """The English library targets are checked against; None, with its errors in `result`,
+    when the source itself is invalid: nothing is imported against broken English."""
+    library, invalid = validate_project(config)
+    if count_errors(invalid):
+        result.diagnostics = invalid
+        return None
+    return library
+
+
 def import_xliff(config: Config, paths: Sequence[Path]) -> ImportResult:
     """Apply the files' targets (see the module's description)."""
     result = ImportResult(files=len(paths))
@@ -113,9 +123,8 @@ def import_xliff(config: Config, paths: Sequence[Path]) -> ImportResult:
         result.diagnostics = problems
         result.stopped = True
         return result
-    library, invalid = validate_project(config)
-    if count_errors(invalid):
-        result.diagnostics = invalid
+    library = valid_library(config, result)
+    if library is None:
         return result
     units: list[tuple[ReadUnit, str]] = []
     for read, locale in files:

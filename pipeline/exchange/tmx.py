@@ -31,7 +31,7 @@ from lxml import etree
 from .. import __version__
 from .. import catalogs as cat
 from ..config import Config
-from ..diagnostics import Diagnostic, count_errors
+from ..diagnostics import Diagnostic
 from ..pofiles import (
     PoReadError,
     digest_of,
@@ -39,9 +39,9 @@ from ..pofiles import (
     is_translated,
     render_catalog,
 )
-from ..validate import validate_project
 from . import inline
-from .apply import Candidate, ImportResult, apply_candidate, checked, shown_path
+from .apply import (Candidate, ImportResult, apply_candidate, checked, shown_path,
+                    valid_library)
 from .inline import Piece
 from .units import GENERATOR, ReadUnit, bcp47, same_language
 from .xliff import locale_with_catalogs
@@ -240,9 +240,8 @@ def import_tmx(config: Config, path: Path, locale_code: str) -> ImportResult:
         result.diagnostics = [exc.diagnostic]
         result.stopped = True
         return result
-    library, invalid = validate_project(config)
-    if count_errors(invalid):
-        result.diagnostics = invalid
+    library = valid_library(config, result)
+    if library is None:
         return result
     with cat.locked(config) as notes:
         result.diagnostics += notes
