@@ -120,17 +120,19 @@ def template_path(config: Config, document_id: str) -> Path:
 _DATED = frozenset({"POT-Creation-Date"})
 
 
-def _changed_template(config: Config, doc: LoadedDocument, stamp: str) -> str | None:
-    """The text `extract` writes for a document's template, or None when the template on
-    disk already says the same (`pofiles.meaning`, creation date aside): re-wrapped or
-    re-headered by a gettext tool, it is the same template and is left as it is."""
+def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None], stamp: str
+                      ) -> str | None:
+    """The text `extract` writes for a document's template, or None when the template's
+    bytes on disk (as read once, for the cache key too) already say the same
+    (`pofiles.meaning`, creation date aside): re-wrapped or re-headered by a gettext tool,
+    it is the same template and is left as it is."""
+    doc, data = item
     template = build_template(config, doc, stamp)
-    path = template_path(config, doc.id)
     try:
-        old = parse_catalog(read_regular(path, MAX_CATALOG_BYTES).decode("utf-8"),
-                            config.rel(path))
-    except (OSError, UnicodeDecodeError, PoReadError):
-        old = None  # missing or unreadable: written anew
+        old = None if data is None else parse_catalog(data.decode("utf-8"),
+                                                      config.rel(template_path(config, doc.id)))
+    except (UnicodeDecodeError, PoReadError):
+        old = None  # unreadable: written anew
     if old is not None and meaning(old, ignore=_DATED) == meaning(template, ignore=_DATED):
         return None
     return render_catalog(template)
@@ -144,25 +146,25 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
     template file are (a template depends on its own document alone): that verdict is
     cached, so only edited documents are rendered again."""
     cache = cache if cache is not None else Cache(config, enabled=False)
-    todo: list[LoadedDocument] = []
+    todo: list[tuple[LoadedDocument, bytes | None]] = []
     keys: dict[str, str] = {}
     for doc in library:
         digest = library.digests.get(doc.id)
         try:
             old = read_regular(template_path(config, doc.id), MAX_CATALOG_BYTES)
         except OSError:
-            old = None
+            old = None  # missing or unreadable: written anew
         if digest is not None and old is not None:
             keys[doc.id] = sha(digest, old)
             if cache.get(_NAMESPACE, doc.id, keys[doc.id]) is True:
                 continue
-        todo.append(doc)
+        todo.append((doc, old))
     cache.prune(_NAMESPACE)
     stamp = now_stamp()
     texts = parallel.run(functools.partial(_changed_template, config, stamp=stamp), todo,
                          description="comparing templates")
     changed: dict[Path, str] = {}
-    for doc, text in zip(todo, texts):
+    for (doc, _), text in zip(todo, texts):
         if text is not None:
             changed[template_path(config, doc.id)] = text
         elif doc.id in keys:
