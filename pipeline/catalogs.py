@@ -169,9 +169,18 @@ def retire_all(old: polib.POFile) -> polib.POFile:
     return merge(template, old, Memory())
 
 
+# The header comment of a new catalog, under the line naming its source: what a translator
+# edits here and what comes from the English (and is replaced by `update`). The catalog's
+# own from then on: `update` keeps whatever header comment a catalog has.
+TRANSLATOR_NOTE = ("Translate each msgstr; you may add your own comments (lines starting with "
+                   "'# ').\nThe English (msgid), its notes (#.) and places (#:) come from the "
+                   "YAML source: 'pipeline update' replaces them.")
+
+
 def init_catalog(template: polib.POFile, locale: str, entries: bool = True) -> polib.POFile:
     catalog = polib.POFile()
-    catalog.header = (template.header or "").replace("Translation template", "Translations")
+    first = (template.header or "").split("\n")[0].replace("Translation template", "Translations")
+    catalog.header = "\n".join([line for line in (first, TRANSLATOR_NOTE) if line])
     catalog.metadata = new_header(template, locale)
     for tentry in template if entries else []:
         catalog.append(polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
@@ -255,7 +264,7 @@ def planned_text(template: polib.POFile, old: polib.POFile | None, memory: Memor
                    memory, result)
     if old is not None and meaning(old) == meaning(merged):
         return None
-    return render_catalog(merged)
+    return render_catalog(merged, like=old)
 
 
 def plan_update(config: Config, locales: list[str]
@@ -293,7 +302,8 @@ def plan_update(config: Config, locales: list[str]
                 writes[path] = Write(text, digest_of(old) if old is not None else None)
         for path, catalog in catalogs.items():
             if path.stem not in templates and any(not e.obsolete for e in catalog):
-                writes[path] = Write(render_catalog(retire_all(catalog)), digest_of(catalog))
+                writes[path] = Write(render_catalog(retire_all(catalog), like=catalog),
+                                     digest_of(catalog))
     return writes, counts, problems
 
 

@@ -91,7 +91,8 @@ def template_header(config: Config, document_id: str, created: str) -> dict[str,
 def build_template(config: Config, doc: LoadedDocument, created: str) -> polib.POFile:
     template = polib.POFile()
     template.header = (f"Translation template for {doc.source.display}.\n"
-                       "Generated from the English source; edit the YAML, not this file.")
+                       "Written by 'pipeline extract' from the English source: change the "
+                       "English in the YAML, not here.")
     template.metadata = template_header(config, doc.id, created)
     for message in collect_messages(doc):
         template.append(polib.POEntry(
@@ -135,7 +136,7 @@ def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None],
         old = None  # unreadable: written anew
     if old is not None and meaning(old, ignore=_DATED) == meaning(template, ignore=_DATED):
         return None
-    return render_catalog(template)
+    return render_catalog(template, like=old)
 
 
 def stale_templates(config: Config, library: Library, cache: Cache | None = None

@@ -20,9 +20,9 @@ import polib
 
 from .diagnostics import Diagnostic, diag
 from .fsutil import FileTooLarge, read_regular, write_if_changed
+from .powriter import DEFAULT_WIDTH, render_po, width_of
 from .textunits import printable
 
-WRAP_WIDTH = 79
 # Ten times a source file's default limit: far above any real catalog, parsed in about a second.
 MAX_CATALOG_BYTES = 10_000_000
 MAX_HEADER_NAME = 100
@@ -237,6 +237,7 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
     repeated entry or header."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    source_text = text
     problem = _syntax_problem(text)
     if problem:
         line, column, code, message = problem
@@ -246,7 +247,7 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
     text = _OBSOLETE_PREVIOUS.sub(r"\1#|", text)
     try:
         catalog = polib.pofile(_Lines(_strings_joined(_iter_lines(text))),
-                               wrapwidth=WRAP_WIDTH, encoding="utf-8")
+                               wrapwidth=DEFAULT_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise PoReadError(diag(display, int(match.group(1)) if match else 0, 0, "E401",
@@ -279,6 +280,7 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
                                    f"{seen[ident]}"))
         seen[ident] = entry.linenum
     _mark_translation_lines(catalog, text)
+    catalog.source_text = source_text  # for `own_width`, when the catalog is written again
     return catalog
 
 
@@ -432,14 +434,19 @@ def _gnu_escapes_decoded(text: str) -> str:
     return "\n".join(lines)
 
 
-def render_catalog(catalog: polib.POFile) -> str:
-    """Serialize deterministically (polib's layout, fixed wrap width, trailing newline)."""
-    catalog.wrapwidth = WRAP_WIDTH
-    # polib writes a header comment line starting with ',' or ':' as '#,' or '#:', which read
-    # back as a flags or a references line.
-    catalog.header = re.sub(r"(?m)^([,:])", r" \1", catalog.header or "")
-    text = str(catalog)
-    return text if text.endswith("\n") else text + "\n"
+def render_catalog(catalog: polib.POFile, *, like: polib.POFile | None = None) -> str:
+    """The catalog's text as GNU `msgcat` writes it (`powriter`), wrapped at the width the
+    text of `like` (by default the catalog itself) was written with: a catalog a translator's
+    tool re-wrapped keeps that wrapping, and one made in memory gets GNU's default."""
+    return render_po(catalog, width=own_width(like if like is not None else catalog))
+
+
+def own_width(catalog: polib.POFile) -> int | None:
+    """The page width of the text a catalog was parsed from (`powriter.width_of`; None for
+    no wrapping), or GNU's default for a catalog that was never text. Told only when a
+    catalog is written, which is rare: most runs read catalogs and write none."""
+    text = getattr(catalog, "source_text", None)
+    return width_of(text) if isinstance(text, str) else DEFAULT_WIDTH
 
 
 def write_catalog(path: Path, catalog: polib.POFile) -> bool:

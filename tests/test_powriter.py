@@ -134,10 +134,19 @@ def test_fixture_has_the_hard_cases() -> None:
 def test_polib_layout_is_not_msgcats(tmp_path: Path) -> None:
     """polib puts the space at the start of a wrapped line, GNU at the end of the one
     before: a writer falling back to polib's layout fails here."""
-    catalog = read(LOCALES / "fr" / "LC_MESSAGES" / "bird-dog.po")
-    gnu = msgcat(tmp_path, str(catalog))
+    path = LOCALES / "fr" / "LC_MESSAGES" / "bird-dog.po"
+    catalog = read(path)
+    gnu = msgcat(tmp_path, path.read_text(encoding="utf-8"))
     assert str(catalog) != gnu
     assert render_po(catalog) == gnu
+
+
+@pytest.mark.parametrize("path", REPO_CATALOGS, ids=lambda path: str(path.relative_to(REPO)))
+def test_shipped_file_is_left_alone_by_msgcat(tmp_path: Path, path: Path) -> None:
+    """The files as committed, not only as this module would write them: a translator's
+    `msgcat f.po -o f.po` on an untouched catalog or template changes no byte."""
+    text = path.read_text(encoding="utf-8")
+    assert msgcat(tmp_path, text) == text
 
 
 # ---------------------------------------------------------------- strings that once differed

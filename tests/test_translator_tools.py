@@ -18,7 +18,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from build_helpers import cli, clone, po_path, real_template, tree_hashes
+from build_helpers import cli, clone, edit_text, po_path, real_template, tree_hashes
 from catalog_helpers import EPOCH, env, ok
 
 Transform = Callable[[Path, Path], None]  # (catalog, its template)
@@ -113,16 +113,26 @@ def test_a_catalog_saved_by_a_translators_tool_is_not_stale(
     assert tree_hashes(tiny / "build" / "fr") == built
 
 
-def test_the_tools_do_change_the_bytes(tiny: Path) -> None:
-    """The cases above are not vacuous: each tool that writes another layout than this
-    tool's, or another header, rewrites bytes."""
-    original = _french(tiny)
+# The tools that write GNU's layout: on a catalog this tool wrote they change no byte.
+GNU_LAYOUT = frozenset({"msgcat", "msgmerge", "msgattrib --no-obsolete", "translate-toolkit"})
+
+
+def test_the_tools_do_change_the_bytes_or_none(tmp_path: Path,
+                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cases above are not vacuous, and this tool writes as GNU gettext does: on the
+    shipped French, every tool with another layout or header rewrites bytes, and those
+    that write GNU's layout (translate-toolkit's too, so Weblate's plain save) none."""
+    shipped = real_template(tmp_path_factory)
+    original = _french(shipped)
     for name, tool in TOOLS.items():
-        root = clone(tiny, tiny.parent / name.replace(" ", "_"))
+        root = clone(shipped, tmp_path / name.replace(" ", "_"))
         saved = _resave(root, tool)
-        changed = sum(saved[root / p.relative_to(tiny)] != data for p, data in original.items())
-        if name not in ("msgcat", "msgmerge", "msgattrib --no-obsolete", "translate-toolkit"):
-            assert changed > 0, name
+        changed = sorted(p.name for p in original
+                         if saved[root / p.relative_to(shipped)] != original[p])
+        if name in GNU_LAYOUT:
+            assert changed == [], name
+        else:
+            assert changed, name
 
 
 def test_the_real_french_saved_by_every_tool_needs_no_update(
@@ -134,6 +144,47 @@ def test_the_real_french_saved_by_every_tool_needs_no_update(
         with env(SOURCE_DATE_EPOCH=EPOCH):
             ok(root, "update", "-q")
         assert _french(root) == saved, f"update rewrote catalogs saved by {name}"
+
+
+def _msgcat_leaves_alone(path: Path, *options: str) -> bool:
+    """Whether `msgcat [options] path` writes the file's own bytes."""
+    out = path.with_name(path.name + ".msgcat")
+    subprocess.run([shutil.which("msgcat") or "msgcat", *options, str(path), "-o", str(out)],
+                   check=True, capture_output=True)
+    return out.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("options", [(), ("-w", "50"), ("--no-wrap",)],
+                         ids=["default", "w50", "no-wrap"])
+def test_update_keeps_a_catalogs_own_wrapping(
+        options: tuple[str, ...], tmp_path: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """When the English changes, `update` rewrites the catalog in the wrapping its
+    translator's tool chose, so the next save by that tool changes only what it must."""
+    root = clone(real_template(tmp_path_factory), tmp_path / "real")
+    _resave(root, _gnu("msgcat", *options))
+    edit_text(root / "source" / "exercises" / "bird-dog.yaml",
+              "takes strain off the SI joints", "eases the strain on the SI joints")
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(root, "extract", "-q")
+        ok(root, "update", "-q")
+    changed = po_path(root, "bird-dog")
+    assert "#| msgid" in changed.read_text("utf-8")  # rewritten: the entry is now fuzzy
+    for path in _french(root):
+        assert _msgcat_leaves_alone(path, *options), path.name
+    for template in (root / "locales" / "templates").glob("*.pot"):
+        assert _msgcat_leaves_alone(template), template.name
+
+
+def test_a_new_locales_catalogs_are_written_as_gnu_writes_them(
+        tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `init` creates for a translator is already in GNU's layout."""
+    assert cli(capsys, tiny, "init", "de").code == 0
+    created = sorted((tiny / "locales" / "de").rglob("*.po"))
+    assert created
+    for path in created:
+        assert _msgcat_leaves_alone(path), path.name
+        assert "Translate each msgstr" in path.read_text("utf-8")
 
 
 def test_a_scripted_edit_of_one_translation_is_only_that_edit(
