@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,11 @@ from typing import Any
 import polib
 
 from . import __version__, filestate, language, outdir, parallel
-from .cache import Cache, code_fingerprint, library_versions
+from .cache import BUILD_LOCK, Cache, code_fingerprint, library_versions, run_lock
 from .catalogs import catalog_path, catalog_paths
 from .config import Config
 from .diagnostics import Diagnostic, diag
-from .fsutil import exclusive, read_regular
+from .fsutil import read_regular
 from .export import BUNDLE_MODELS, Translator, bcp47, export_document, localized_glossary, render_json
 from .gate import GateResult, run_gate
 from .library import Library
@@ -79,11 +80,26 @@ def source_revision(root: Path) -> str | None:
     return f"{head}+dirty" if dirty else head
 
 
+def build_lock(config: Config) -> AbstractContextManager[None]:
+    """The lock of everything that writes the build folder (`build`, `preview`), in
+    `.pipeline-cache/` (`cache.run_lock`); where older versions kept it, next to the build
+    folder, only when the project cannot be written."""
+    beside = config.build_dir.parent / f".{config.build_dir.name}.lock"
+    return run_lock(config, BUILD_LOCK, f"writing {config.rel(config.build_dir)}/", beside)
+
+
 def run_build(config: Config, *, clean: bool = False) -> BuildResult:
     """Build under a lock: two builds at once would each swap the other's staging folder."""
-    lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
-    with exclusive(lock, f"writing {config.rel(config.build_dir)}/", config.rel(lock)):
+    with build_lock(config):
         return _build(config, clean)
+
+
+# Not an input, though it may sit in the locales folder: the catalogs' lock where older
+# versions kept it (and where a run still takes it when the project cannot be written,
+# `cache.run_lock`). Ignored without a word rather than reported: a copy an older version
+# left behind is harmless, deleting it must not change the build's fingerprint, and the
+# writer has nothing to fix (the README says it can be deleted).
+_LEGACY_LOCKS = frozenset({".pipeline.lock"})
 
 
 def _input_files(config: Config) -> list[tuple[str, str]]:
@@ -94,7 +110,7 @@ def _input_files(config: Config) -> list[tuple[str, str]]:
         if folder.is_dir():
             prefix = config.rel(folder) + "/"
             found.update((prefix + rel, full) for rel, full
-                         in filestate.walk(folder, frozenset({".pipeline.lock"})))
+                         in filestate.walk(folder, _LEGACY_LOCKS))
     return sorted(found.items())
 
 

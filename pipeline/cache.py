@@ -12,11 +12,15 @@ the project, in the user's own cache folder (`secret_key`), and an entry whose s
 not match is a miss; a signed entry is then decoded by an unpickler that builds only the
 pipeline's own data classes and a few plain types, never a function or another module's
 class (`_DataUnpickler`). `PIPELINE_NO_CACHE=1` turns the store off.
+
+The same folder holds the locks of the commands that write (`run_lock`), so a content
+repository gets no file it has to ignore; they are taken whether or not the store is on.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import hashlib
 import hmac
@@ -29,7 +33,8 @@ import stat
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +42,7 @@ from typing import Any
 
 from . import __version__
 from .config import Config
+from .fsutil import FileSystemError, exclusive
 
 FOLDER = ".pipeline-cache"
 ENV_OFF = "PIPELINE_NO_CACHE"
@@ -304,8 +310,16 @@ class Cache:
                 other.unlink(missing_ok=True)
 
 
-# Files of the folder that are not results of one code version (the update journal).
-KEEP: set[str] = set()
+# The locks of `build`/`preview` and of `extract`/`init`/`update` (`run_lock`).
+BUILD_LOCK = "build.lock"
+CATALOGS_LOCK = "catalogs.lock"
+# Files of the folder that are not results of one code version (the locks, the update
+# journal). A lock is never removed: another run may hold it, and a run that found the file
+# gone would lock a new one and go ahead beside the holder.
+KEEP: set[str] = {BUILD_LOCK, CATALOGS_LOCK}
+# A lock that cannot be made in the folder for these reasons is taken where older versions
+# kept it, if that place can be written (see `run_lock`).
+_UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def mark_local(base: Path) -> None:
@@ -318,3 +332,32 @@ def mark_local(base: Path) -> None:
                 _write(target, text.encode("utf-8"))
     except OSError:
         pass
+
+
+@contextmanager
+def run_lock(config: Config, name: str, doing: str, beside: Path) -> Iterator[None]:
+    """Hold the project's lock `name` (`fsutil.exclusive`: E411 at once when another run
+    holds it, E011 for a link, E013 for a file-system fault) in `.pipeline-cache/`, which
+    ignores itself, so no lock file shows in `git status`. It is made whether or not the
+    store is on (`PIPELINE_NO_CACHE` skips results, not locks).
+
+    `beside` is where older versions kept this lock (next to the build folder, in the
+    locales folder). It is used only when `.pipeline-cache/` cannot be written (a read-only
+    file system, permission denied): a project mounted read-only that builds into a folder
+    elsewhere still gets the lock it always got there. When neither place can be written,
+    the E013 names the lock in `.pipeline-cache/`. (The one case this leaves open: two runs
+    that disagree on whether the project can be written, such as two users of one checkout
+    with different rights writing the same build folder, take different locks.)"""
+    lock = config.root / FOLDER / name
+    mark_local(lock.parent)
+    with ExitStack() as held:
+        try:
+            held.enter_context(exclusive(lock, doing, config.rel(lock)))
+        except FileSystemError as exc:
+            if exc.errno not in _UNWRITABLE:
+                raise
+            try:
+                held.enter_context(exclusive(beside, doing, config.rel(beside)))
+            except FileSystemError:
+                raise exc from None
+        yield

@@ -228,9 +228,13 @@ def locked(config: Config) -> Iterator[list[Diagnostic]]:
 
     Under the lock no other run is writing, so temporary files left by a killed write are
     debris and are removed (they are never read as catalogs either way).
+
+    The lock is `.pipeline-cache/catalogs.lock` (`cache.run_lock`), not a file in the locales
+    folder, which git would show; `locales/.pipeline.lock` (where older versions kept it) is
+    used only when the project cannot be written.
     """
-    lock = config.locales_dir / ".pipeline.lock"
-    with exclusive(lock, "updating the catalogs", config.rel(lock)):
+    with cache.run_lock(config, cache.CATALOGS_LOCK, "updating the catalogs",
+                        config.locales_dir / ".pipeline.lock"):
         for debris in config.locales_dir.rglob(".*.tmp"):
             if debris.is_file() and not debris.is_symlink():
                 debris.unlink(missing_ok=True)

@@ -222,12 +222,15 @@ class FileSystemError(Exception):
     read-only file system, permission denied, not a regular file): a located E013 with exit
     status 1, never a traceback. The state is left as it was, so the run can be repeated."""
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
+    def __init__(self, diagnostic: Diagnostic, error_number: int | None = None) -> None:
         super().__init__(diagnostic.format())
         self.diagnostic = diagnostic
+        # The system's error number (EROFS, ENOSPC, ...), for a caller that can do otherwise.
+        self.errno = error_number
 
 
 def fs_error(shown: str, exc: OSError, doing: str) -> FileSystemError:
     """The E013 for an OSError met while `doing` something to the file shown as `shown`."""
     reason = exc.strerror or type(exc).__name__
-    return FileSystemError(diag(shown, 0, 0, "E013", printable(f"cannot {doing}: {reason}")))
+    return FileSystemError(diag(shown, 0, 0, "E013", printable(f"cannot {doing}: {reason}")),
+                           exc.errno)

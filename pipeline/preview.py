@@ -25,11 +25,12 @@ from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import checks, outdir
+from .build import build_lock
 from .catalogs import catalog_path, read_or_error
 from .config import Config
 from .diagnostics import Diagnostic, apply_severity, count_errors
 from .export import Translator, bcp47, export_document, localized_glossary
-from .fsutil import exclusive, fs_error
+from .fsutil import fs_error
 from .gate import glossary_terms, unit_index
 from .library import Library, LoadedDocument
 from .loader import iter_source_files
@@ -358,8 +359,7 @@ def build_preview(config: Config, locales: list[str] | None = None,
     files = render_site(config, result)
     result.files = len(files)
     # build/ is swapped as a whole by `build`: do not write into it while a build runs.
-    lock = config.build_dir.parent / f".{config.build_dir.name}.lock"
-    with exclusive(lock, f"writing {config.rel(config.build_dir)}/", config.rel(lock)):
+    with build_lock(config):
         build = outdir.resolve_output(config, config.build_dir, "build")
         # A build interrupted mid-swap is put back before anything is written beside it.
         outdir.recover(build, "build")

@@ -284,9 +284,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 def leftovers(root: Path, build: str = "build") -> list[str]:
     """Staging or set-aside folders a build leaves next to build/ (there should be none).
-
-    The lock file stays by design: the kernel releases the lock, not the file."""
-    return sorted(p.name for p in root.glob(f".{build}.*") if p.name != f".{build}.lock")
+    The build's lock is not here either: it is in .pipeline-cache/."""
+    return sorted(p.name for p in root.glob(f".{build}.*"))
 
 
 def bundles(build: Path) -> dict[str, dict[str, Any]]:

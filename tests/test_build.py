@@ -654,12 +654,12 @@ def test_build_with_no_french_catalog_entries_translated_yet(
 def test_second_build_while_one_runs_is_refused_with_e411(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two builds at once would swap each other's staging folders; the second stops cleanly."""
-    from pipeline.fsutil import exclusive
+    from pipeline.build import build_lock
 
     before = tree_hashes(tiny / "build")
-    with exclusive(tiny / ".build.lock"):
+    with build_lock(load_config(tiny)):
         run = cli(capsys, tiny, "build", "--clean")
     assert run.code == 2, run.text
-    assert "E411" in run.err and ".build.lock" in run.err
+    assert "E411" in run.err and "(.pipeline-cache/build.lock)" in run.err
     assert tree_hashes(tiny / "build") == before
     assert cli(capsys, tiny, "build").code == 0

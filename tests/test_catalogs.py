@@ -18,7 +18,7 @@ import polib
 import pytest
 
 from catalog_helpers import (
-    EPOCH, LOCK_NAME, Run, all_catalogs, assert_all_msgfmt_ok, base_project, by_key,
+    EPOCH, LOCK_SHOWN, Run, all_catalogs, assert_all_msgfmt_ok, base_project, by_key,
     catalog_dir, clone, copy_project, edit, edit_po, entry, env, ok, read_po, require_tool, run_cli,
     snapshot, template_keys, templates_dir, translated_project, tree,
 )
@@ -603,7 +603,7 @@ def test_update_while_another_run_holds_the_lock_exits_2(translated: Path) -> No
         init = run_cli(translated, "init", "de")
     assert result.code == 2 and init.code == 2
     assert "another pipeline run" in result.err
-    assert LOCK_NAME in result.err
+    assert LOCK_SHOWN in result.err
     assert snapshot(translated) == before
     # Once released, update runs.
     ok(translated, "update", "-q")
@@ -616,13 +616,13 @@ def test_a_lock_file_that_is_a_link_is_refused_cleanly(tmp_path: Path) -> None:
 
     outside = tmp_path / "elsewhere"
     outside.write_text("keep me")
-    lock = tmp_path / "locales" / ".pipeline.lock"
+    lock = tmp_path / LOCK_SHOWN
     lock.parent.mkdir()
     lock.symlink_to(outside)
     with pytest.raises(UsageError) as caught:
-        with exclusive(lock, "updating the catalogs", "locales/.pipeline.lock"):
+        with exclusive(lock, "updating the catalogs", LOCK_SHOWN):
             pass
-    assert caught.value.code == "E011" and "locales/.pipeline.lock" in str(caught.value)
+    assert caught.value.code == "E011" and LOCK_SHOWN in str(caught.value)
     assert outside.read_text() == "keep me"
 
 

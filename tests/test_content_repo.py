@@ -436,6 +436,14 @@ def break_catalogs(repo: Path) -> tuple[str, str]:
     return fuzzy, empty
 
 
+def lock_files(repo: Path) -> list[str]:
+    """The lock files the tool made in a content repository (git's own aside; the
+    `locales/.pipeline.lock` an older version left in the content is committed, not made)."""
+    return sorted(rel for p in repo.rglob("*.lock")
+                  if (rel := p.relative_to(repo).as_posix()) != "locales/.pipeline.lock"
+                  and not rel.startswith(".git/"))
+
+
 def problems(text: str) -> Counter[tuple[str, str]]:
     return Counter((m["path"], m["code"]) for m in PROBLEM.finditer(text))
 
@@ -470,6 +478,8 @@ def test_hooks_pass_on_good_content_and_leave_nothing_behind(
     assert first_run.staged == ""
     ignored = git(first_run.repo, base_env, "check-ignore", "-v", ".pipeline-cache/x")
     assert ignored.startswith(".pipeline-cache/.gitignore:")
+    # The hooks only read: no lock was taken, so there is no lock file anywhere.
+    assert lock_files(first_run.repo) == []
 
 
 def test_workflow_runs_in_a_content_repository(
@@ -517,6 +527,13 @@ def test_workflow_runs_in_a_content_repository(
     assert git(repo, env, "status", "--porcelain", "--untracked-files=all") == ""
     assert ".pipeline-cache" not in readme_block("# .gitignore")
     assert (repo / ".pipeline-cache").is_dir()
+    # What git ignores is the build and the tool's own folder, which holds the locks of
+    # `build`/`preview` and of `update`: no lock file next to build/ or in locales/.
+    ignored = git(repo, env, "ls-files", "--others", "--ignored", "--exclude-standard",
+                  "--directory")
+    assert sorted({line.split("/")[0] for line in ignored.splitlines()}) == [
+        ".pipeline-cache", "build"], ignored
+    assert lock_files(repo) == [".pipeline-cache/build.lock", ".pipeline-cache/catalogs.lock"]
     shutil.rmtree(venv)  # a few hundred megabytes, of no use once the test passed
 
 

@@ -420,22 +420,46 @@ def test_a_file_system_error_in_json(prepared: Path, tmp_path: Path, faults: Fau
 # Locks
 
 
+@pytest.mark.parametrize("cache_folder", [True, False], ids=["cache-folder", "no-cache-folder"])
 def test_a_lock_on_a_read_only_file_system_is_a_file_system_fault(
+        prepared: Path, tmp_path: Path, faults: Faults, cache_folder: bool) -> None:
+    """On a read-only project each command that writes stops at its lock in .pipeline-cache/
+    (made before, or not), as it stopped at .build.lock or locales/.pipeline.lock before the
+    locks moved there; the commands that only read take no lock."""
+    root = _clone(prepared, tmp_path / "project", COMMANDS["init"])
+    if not cache_folder:
+        shutil.rmtree(root / ".pipeline-cache")
+    seen = faults.read_only(root, tmp_path / "read-only")
+    for command, lock in (("update", "catalogs"), ("extract", "catalogs"), ("build", "build"),
+                          ("preview", "build")):
+        result = run(seen, command)
+        assert result.code == 1, result.out + result.err
+        assert e013_lines(result.out, REASONS["read-only"]) == [
+            f".pipeline-cache/{lock}.lock"], result.out
+        assert "E011" not in result.out + result.err
+    for command in ("check", "stats", "validate"):
+        assert run(seen, command).code == 0, command
+    assert sorted(p.name for p in root.rglob("*.lock")) == (
+        ["build.lock", "catalogs.lock"] if cache_folder else [])
+
+
+def test_a_read_only_locales_folder_does_not_stop_an_update_with_nothing_to_write(
         prepared: Path, tmp_path: Path, faults: Faults) -> None:
+    """The catalogs' lock is no longer in locales/: an update that writes nothing needs no
+    write access there (it stopped at locales/.pipeline.lock before)."""
     root = _clone(prepared, tmp_path / "project", COMMANDS["init"])
     locales = root / "locales"
     faults.read_only(locales, locales)
     result = run(root, "update")
-    assert result.code == 1
-    assert e013_lines(result.out, REASONS["read-only"]) == ["locales/.pipeline.lock"]
-    assert "E011" not in result.out + result.err
+    assert result.code == 0, result.out + result.err
     # build and check only read the catalogs: a read-only locales/ is no obstacle.
     assert run(root, "build", "-q").code == 0
+    assert run(root, "check", "-q").code == 0
 
 
 def test_a_lock_file_that_is_a_link_is_still_refused(prepared: Path, tmp_path: Path) -> None:
     root = _clone(prepared, tmp_path / "project", COMMANDS["update"])
-    lock = root / "locales" / ".pipeline.lock"
+    lock = root / ".pipeline-cache" / "catalogs.lock"
     lock.unlink(missing_ok=True)
     lock.symlink_to(tmp_path / "elsewhere")
     result = run(root, "update")
