@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic, count_errors
 from .fsutil import FileSystemError, fs_error, write_atomic, write_if_changed
 from .library import Library
 from .build import run_build
-from .gate import run_gate
+from .gate import locale_of, run_gate, summarize_pending
 from .report import (build_table, check_table, console, preview_table, print_diagnostics,
                      progress_table)
 from .schema import schema_files
@@ -136,13 +136,35 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
             if not args.quiet:
                 out.print(f"created {config.rel(target)}")
     if not args.quiet:
-        if locale not in config.locales:
-            out.print(f"Add {locale!r} to required_locales or optional_locales under "
-                      "[tool.pipeline] in pyproject.toml: check and build only handle "
-                      "configured locales.")
+        if locale not in _configured(config):
+            out.print(locale_hint(config, [locale]))
         out.print(f"{locale}: {created} catalogs created, "
                   f"{len(templates) - created} already there.")
     return 0
+
+
+def _configured(config: Config) -> set[str]:
+    """The configured locales, as `normalize` writes codes (`pt-BR` → `pt_BR`)."""
+    return {loc.replace("-", "_") for loc in config.locales}
+
+
+def _toml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"  # JSON strings are TOML's
+
+
+def locale_hint(config: Config, locales: Sequence[str]) -> str:
+    """What `init` and `check` say of locales the configuration does not list: where to add
+    them, and the very lines to write there."""
+    names = " and ".join(repr(loc) for loc in locales)
+    lines = [(f"optional_locales = {_toml_list([*config.optional_locales, *locales])}",
+              "reported, never fails a run"),
+             (f"required_locales = {_toml_list([*config.required_locales, *locales])}",
+              "must be complete and pass every check")]
+    width = max(len(line) for line, _ in lines)
+    return (f"Add {names} to required_locales or optional_locales under [tool.pipeline] in "
+            "pyproject.toml: check and build only handle configured locales. Change (or add) "
+            "one of these lines there:\n" + "\n".join(f"    {line.ljust(width)}  # {why}"
+                                               for line, why in lines))
 
 
 def _locales(args: argparse.Namespace, config: Config) -> list[str]:
@@ -204,24 +226,49 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:  # a typo would otherwise report "no problems" about nothing
         raise UsageError(f"no such file or folder: {', '.join(repr(p) for p in missing)}")
-    result = run_gate(config, args.locale or None)
-    shown = result.diagnostics
-    if args.paths:
-        wanted = [config.rel(Path(p).resolve()) for p in args.paths]
-        shown = [d for d in shown if any(d.path == w or d.path.startswith(w.rstrip("/") + "/")
-                                         for w in wanted)]
     locales = [normalize(loc) for loc in args.locale] if args.locale else list(config.locales)
-    rows = {loc: (result.errors(loc), result.warnings(loc)) for loc in locales}
+    unconfigured = ([loc for loc in locales if loc not in _configured(config)]
+                    if args.locale else [])
+    if unconfigured:  # its catalogs would all read as missing, under no policy at all
+        for loc in unconfigured:
+            parse(loc)  # a code CLDR does not know is E409, not something to configure
+        what = ("is not a configured locale" if len(unconfigured) == 1
+                else "are not configured locales")
+        raise UsageError(f"{' and '.join(repr(loc) for loc in unconfigured)} {what}. "
+                         f"{locale_hint(config, unconfigured)}")
+    result = run_gate(config, args.locale or None)
+    shown, checked = result.diagnostics, result.checked
+    if args.paths:
+        wanted = [config.rel(Path(p).resolve()).rstrip("/") for p in args.paths]
+
+        def inside(path: str) -> bool:
+            return any(w == "." or path == w or path.startswith(w + "/") for w in wanted)
+
+        shown = [d for d in shown if inside(d.path)]
+        checked = [path for path in checked if inside(path)]
+    if not args.verbose:
+        shown = summarize_pending(config, result, shown)
+    # What the count and the table cover: everything, or what is under the paths given. A
+    # file with a problem counts even if it is not a document or a catalog (a template).
+    files = len(set(checked) | {d.path for d in shown})
+    rows: dict[str, tuple[int, int]] = {}
+    for loc in locales:
+        own = [d for d in shown if locale_of(config, d.path, [loc])]
+        if own or not args.paths or any(locale_of(config, p, [loc]) for p in checked):
+            rows[loc] = (count_errors(own), len(own) - count_errors(own))
+    rest = [d for d in shown if locale_of(config, d.path, locales) is None]
+    source = ((count_errors(rest), len(rest) - count_errors(rest))
+              if rest or not args.paths
+              or any(locale_of(config, p, locales) is None for p in checked) else None)
     if args.format == "json":
         extra = {"locales": {loc: {"errors": e, "warnings": w, "required":
                                    loc in config.required_locales}
                              for loc, (e, w) in rows.items()}}
-        print_diagnostics(shown, "json", checked=result.checked_files, extra=extra)
+        print_diagnostics(shown, "json", checked=files, extra=extra)
     else:
-        print_diagnostics(shown, args.format, checked=result.checked_files, quiet=args.quiet)
-        if args.format == "text" and not args.quiet:
-            console().print(check_table(result.errors(), result.warnings(), rows,
-                                        config.required_locales))
+        print_diagnostics(shown, args.format, checked=files, quiet=args.quiet)
+        if args.format == "text" and not args.quiet and (source or rows):
+            console().print(check_table(source, rows, config.required_locales))
     return 1 if any(d.severity == "error" for d in shown) else 0
 
 

@@ -84,8 +84,8 @@ _ALL = [
     Code("W412", "journal-discarded", "An interrupted update's record no longer matches the catalogs on disk; nothing it held was written."),
     Code("E413", "changed-during-run", "A file changed while the run was reading it; what was checked would not be what ships. Run again."),
     # Translation checks (E5xx / W5xx)
-    Code("E501", "untranslated", "An entry has no translation."),
-    Code("E502", "fuzzy", "An entry is marked fuzzy and needs review."),
+    Code("E501", "untranslated", "An entry has no translation. In an optional locale, one warning per catalog counts them (`--verbose` lists each)."),
+    Code("E502", "fuzzy", "An entry is marked fuzzy and needs review. In an optional locale, one warning per catalog counts them (`--verbose` lists each)."),
     Code("W503", "obsolete", "A catalog keeps obsolete entries."),
     Code("E504", "empty-translation", "A translation is empty while the source is not."),
     Code("E505", "markup-parity", "Links, emphasis or strong differ from the source."),

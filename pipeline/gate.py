@@ -49,6 +49,9 @@ class GateResult:
     # The sha256 of each readable catalog's bytes as this run checked them, by locale: the
     # build exports those bytes and no others (`read_catalog(expect=...)`).
     snapshot: dict[str, dict[Path, str]] = field(default_factory=dict)
+    # What `checked_files` counts, as shown in diagnostics: the source documents and the
+    # catalogs this run checked (a `check PATH` counts those under PATH).
+    checked: list[str] = field(default_factory=list)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -375,6 +378,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     library, problems = validate_project(config, cache)
     result = GateResult(library, list(problems), cache=cache.stats)
     result.checked_files = len(library)
+    result.checked = [doc.source.display for doc in library]
     chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
     # Each locale's catalogs are read once, for freshness and for the checks; an unchanged
     # catalog only as a cached summary.
@@ -393,6 +397,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                                    if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         result.checked_files += len(state.summaries)
+        result.checked += [config.rel(path) for path in state.summaries]
         overrides = config.severity_for(locale)
         found = apply_severity(found, overrides)
         if locale not in config.required_locales:
@@ -417,6 +422,50 @@ def _optional_never_fail(config: Config, found: list[Diagnostic]) -> list[Diagno
                     if loc not in config.required_locales)
     return [replace(d, severity="warning") if d.severity == "error" and d.code != "E413"
             and d.path.startswith(folders) else d for d in found] if folders else found
+
+
+# What an optional locale may leave for later, counted per catalog rather than listed:
+# code → (what the entries are, what readers see meanwhile).
+PENDING = {"E501": ("untranslated", "English is shown"),
+           "E502": ("fuzzy", "English is shown until reviewed")}
+
+
+def summarize_pending(config: Config, result: GateResult,
+                      diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The reviewer's view of the optional locales: their untranslated (E501) and fuzzy
+    (E502) entries become one warning per catalog and code, at the first such entry's line,
+    counting them against the catalog's entries; a locale at 0 % is then one line (or one
+    GitHub annotation) per document. `check --verbose` shows every entry instead. Required
+    locales, and every other finding, are kept as they are."""
+    folders = {config.rel(config.catalog_dir(loc)) + "/": loc for loc in config.locales
+               if loc not in config.required_locales}
+    kept: list[Diagnostic] = []
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    for d in diagnostics:
+        locale = next((loc for prefix, loc in folders.items() if d.path.startswith(prefix)),
+                      None)
+        if locale is not None and d.code in PENDING and d.severity == "warning":
+            groups.setdefault((d.path, d.code, locale), []).append(d)
+        else:
+            kept.append(d)
+    for (path, code, locale), entries in groups.items():
+        what, meanwhile = PENDING[code]
+        counted = result.progress.get(locale, {}).get(Path(path).stem)
+        total = counted.total if counted is not None else 0
+        count = (f"{len(entries)} of {total} entr{'y' if total == 1 else 'ies'}"
+                 if total >= len(entries)
+                 else f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+        first = min(entries)
+        kept.append(replace(diag(path, first.line, 0, code,
+                                 f"{count} {what} ({meanwhile}); run with --verbose for each"),
+                            severity="warning"))
+    return sorted(kept)
+
+
+def locale_of(config: Config, path: str, locales: Iterable[str]) -> str | None:
+    """Which of `locales` has `path` (as diagnostics show it) in its folder, if any."""
+    return next((loc for loc in locales
+                 if path.startswith(config.rel(config.locales_dir / loc) + "/")), None)
 
 
 def _check_locale(config: Config, library: Library, locale: str, state: _Locale,

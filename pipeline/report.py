@@ -149,15 +149,15 @@ def progress_table(locale: str, per_document: dict[str, Progress], total: Progre
     return table
 
 
-def check_table(errors: int, warnings: int, per_locale: dict[str, tuple[int, int]],
+def check_table(source: tuple[int, int] | None, per_locale: dict[str, tuple[int, int]],
                 required: Sequence[str]) -> Table:
+    """`check`: (errors, warnings) of the source, templates and schemas (None: nothing of
+    theirs was checked) and of each locale, counted as the problems were printed."""
     table = Table(title="Check summary", title_justify="left")
     for column in ("scope", "policy", "errors", "warnings"):
         table.add_column(column, justify="right" if column in ("errors", "warnings") else "left")
-    locale_errors = sum(e for e, _ in per_locale.values())
-    locale_warnings = sum(w for _, w in per_locale.values())
-    table.add_row("source and catalogs", "required", str(errors - locale_errors),
-                  str(warnings - locale_warnings))
+    if source is not None:
+        table.add_row("source and catalogs", "required", str(source[0]), str(source[1]))
     for locale, (e, w) in per_locale.items():
         table.add_row(Text(locale), "required" if locale in required else "optional", str(e),
                       str(w), style="red" if e else "")
