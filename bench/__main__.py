@@ -14,11 +14,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import FOLDER as CACHE_FOLDER
+from pipeline.infra.cache import FOLDER as CACHE_FOLDER
 
 from . import agreement, gnu
-from .generate import LOCALE, SIZES, apply_edits, count_strings, edit_one_document, generate, \
-    translate
+from .generate import (
+    LOCALE,
+    SIZES,
+    apply_edits,
+    count_strings,
+    edit_one_document,
+    generate,
+    translate,
+)
 from .report import markdown, memory_slope
 from .run import Timing, pipeline
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import polib
 
-from pipeline.pofiles import read_catalog, render_catalog
+from pipeline.gettext.pofiles import read_catalog, render_catalog
 
 from . import texts
 from .texts import Text

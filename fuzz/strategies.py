@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from pipeline import models
-from pipeline.pofiles import render_catalog
+from pipeline.content import models
+from pipeline.gettext.pofiles import render_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSIONS = ROOT / "tests" / "fixtures" / "fuzz"

@@ -12,21 +12,27 @@ from pathlib import Path
 
 import polib
 
-from pipeline.catalogs import merge
-from pipeline.checks import CheckContext, check_catalog
-from pipeline.codes import CODES
-from pipeline.config import Config
-from pipeline.diagnostics import Diagnostic
-from pipeline.extract import build_template
-from pipeline.lint import lint_document
-from pipeline.loader import read_source
-from pipeline.memory import Memory
-from pipeline.models import DOCUMENT_MODELS
-from pipeline.pofiles import (
-    EntryKey, PoReadError, entry_status, key_of, parse_catalog, read_catalog, render_catalog,
+from pipeline.content.lint import lint_document
+from pipeline.content.loader import read_source
+from pipeline.content.models import DOCUMENT_MODELS
+from pipeline.content.textunits import hidden_characters, iter_texts, localize
+from pipeline.core.codes import CODES
+from pipeline.core.config import Config
+from pipeline.core.diagnostics import Diagnostic
+from pipeline.gettext.catalogs import merge
+from pipeline.gettext.checks import CheckContext, check_catalog
+from pipeline.gettext.extract import build_template
+from pipeline.gettext.memory import Memory
+from pipeline.gettext.pofiles import (
+    EntryKey,
+    PoReadError,
+    entry_status,
+    key_of,
+    parse_catalog,
+    read_catalog,
+    render_catalog,
 )
-from pipeline.textunits import hidden_characters, iter_texts, localize
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 
 YAML_NAME = "source/exercises/doc.yaml"
 PO_NAME = "locales/fr/LC_MESSAGES/doc.po"

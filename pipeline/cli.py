@@ -13,31 +13,37 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .codes import CODES
-from .config import Config, UsageError, load_config
-from .diagnostics import Diagnostic, count_errors
-from .fsutil import FileSystemError, fs_error, write_atomic, write_if_changed
-from .library import Library
-from .build import run_build
-from .gate import locale_of, run_gate, summarize_pending
-from .report import (build_table, check_table, console, preview_table, print_diagnostics,
-                     progress_table)
-from .schema import schema_files
-from .loader import iter_source_files
-from .validate import validate_project
-from . import catalogs as cat
-from . import preview as site
-from . import progress
-from . import watch as watcher
-from .extract import existing_templates, stale_templates
-from .locales import normalize, parse
-from .pofiles import PoReadError, read_catalog, render_catalog
-from .stats import as_dict, locale_progress
-from .textunits import printable
-from .exchange import apply as exchange_apply
-from .exchange import tmx as exchange_tmx
-from .exchange import xliff as exchange_xliff
+from pipeline import __version__
+from pipeline.content.library import Library
+from pipeline.content.loader import iter_source_files
+from pipeline.content.schema import schema_files
+from pipeline.content.textunits import printable
+from pipeline.core.codes import CODES
+from pipeline.core.config import Config, UsageError, load_config
+from pipeline.core.diagnostics import Diagnostic, count_errors
+from pipeline.exchange import apply as exchange_apply
+from pipeline.exchange import tmx as exchange_tmx
+from pipeline.exchange import xliff as exchange_xliff
+from pipeline.gettext import catalogs as cat
+from pipeline.gettext.extract import existing_templates, stale_templates
+from pipeline.gettext.locales import normalize, parse
+from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
+from pipeline.gettext.stats import as_dict, locale_progress
+from pipeline.infra import progress
+from pipeline.infra.fsutil import FileSystemError, fs_error, write_atomic, write_if_changed
+from pipeline.report import (
+    build_table,
+    check_table,
+    console,
+    preview_table,
+    print_diagnostics,
+    progress_table,
+)
+from pipeline.stages import preview as site
+from pipeline.stages import watch as watcher
+from pipeline.stages.build import run_build
+from pipeline.stages.gate import locale_of, run_gate, summarize_pending
+from pipeline.stages.validate import validate_project
 
 Command = Callable[[argparse.Namespace, Config], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}

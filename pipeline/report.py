@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .diagnostics import Diagnostic
-from .stats import Progress
+from pipeline.core.diagnostics import Diagnostic
+from pipeline.gettext.stats import Progress
 
 Format = Literal["text", "json", "github"]
 JSON_VERSION = 1

@@ -29,12 +29,12 @@ from typing import Any
 import polib
 import pytest
 
-from pipeline.build import run_build
 from pipeline.cli import main
-from pipeline.codes import CODES
-from pipeline.config import load_config
-from pipeline.gate import run_gate
-from pipeline.pofiles import PoReadError, read_catalog, render_catalog
+from pipeline.core.codes import CODES
+from pipeline.core.config import load_config
+from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
+from pipeline.stages.build import run_build
+from pipeline.stages.gate import run_gate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).parent / "fixtures" / "build" / "tiny"

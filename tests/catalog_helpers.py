@@ -22,7 +22,7 @@ import polib
 import pytest
 
 from pipeline.cli import main
-from pipeline.pofiles import EntryKey, key_of, render_catalog
+from pipeline.gettext.pofiles import EntryKey, key_of, render_catalog
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogs"

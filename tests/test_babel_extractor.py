@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.gettext.babel_extractor import extract_yaml
+from pipeline.gettext.pofiles import EntryKey, key_of
+
 from catalog_helpers import (
-    assert_msgfmt_ok, base_project, clone, edit, ok, read_po, template_keys,
+    assert_msgfmt_ok,
+    base_project,
+    clone,
+    edit,
+    ok,
+    read_po,
+    template_keys,
 )
-from pipeline.babel_extractor import extract_yaml
-from pipeline.pofiles import EntryKey, key_of
 
 
 def pybabel() -> Path:

@@ -15,11 +15,18 @@ import polib
 import pytest
 
 from bench import agreement
-from bench.generate import (Library, apply_edits, count_strings, edit_one_document, generate,
-                            translate)
+from bench.generate import (
+    Library,
+    apply_edits,
+    count_strings,
+    edit_one_document,
+    generate,
+    translate,
+)
+from pipeline.core.config import load_config
+from pipeline.stages.validate import validate_project
+
 from catalog_helpers import ok, read_po
-from pipeline.config import load_config
-from pipeline.validate import validate_project
 
 DOCUMENTS = 24
 

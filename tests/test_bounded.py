@@ -22,8 +22,9 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.gettext.pofiles import MAX_CATALOG_BYTES
+
 from build_helpers import REPO_ROOT, configure, tiny_template
-from pipeline.pofiles import MAX_CATALOG_BYTES
 
 MAX_SOURCE_BYTES = 1_000_000  # the project's max_file_bytes (the default)
 PEAK_MB = 400

@@ -26,19 +26,35 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator
 
 import pipeline
-from pipeline import outdir
-from pipeline.build import run_build
-from pipeline.config import load_config
-from pipeline.export import BUNDLE_MODELS
-from pipeline.library import Library
-from pipeline.models import Exercise, Guide
-from pipeline.stats import progress
-from pipeline.textunits import format_path, iter_texts
-from pipeline.validate import validate_project
+from pipeline.content.library import Library
+from pipeline.content.models import Exercise, Guide
+from pipeline.content.textunits import format_path, iter_texts
+from pipeline.core.config import load_config
+from pipeline.gettext.stats import progress
+from pipeline.infra import outdir
+from pipeline.stages.build import run_build
+from pipeline.stages.export import BUNDLE_MODELS
+from pipeline.stages.validate import validate_project
 
 from build_helpers import (
-    NBSP, PYTHON, REPO_ROOT, big_template, built, bundles, cli, clone, configure, edit_entry,
-    edit_text, get_path, leftovers, po_path, real_template, refresh, translations, tree_hashes,
+    NBSP,
+    PYTHON,
+    REPO_ROOT,
+    big_template,
+    built,
+    bundles,
+    cli,
+    clone,
+    configure,
+    edit_entry,
+    edit_text,
+    get_path,
+    leftovers,
+    po_path,
+    real_template,
+    refresh,
+    translations,
+    tree_hashes,
 )
 
 LOCALES = ("en", "fr", "en-XA")
@@ -621,7 +637,7 @@ def test_bundles_made_by_other_code_are_not_reused(tiny: Path, tmp_path: Path) -
         return done.stdout
 
     assert "(0 exported, 12 unchanged)" in build()  # the same code, from another folder
-    export = code / "pipeline" / "export.py"
+    export = code / "pipeline" / "stages" / "export.py"
     export.write_text(export.read_text("utf-8") + "\n# a change in how bundles are made\n",
                       encoding="utf-8")
     assert "(12 exported, 0 unchanged)" in build()
@@ -654,7 +670,7 @@ def test_build_with_no_french_catalog_entries_translated_yet(
 def test_second_build_while_one_runs_is_refused_with_e411(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two builds at once would swap each other's staging folders; the second stops cleanly."""
-    from pipeline.build import build_lock
+    from pipeline.stages.build import build_lock
 
     before = tree_hashes(tiny / "build")
     with build_lock(load_config(tiny)):

@@ -17,16 +17,38 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.core.config import load_config
+from pipeline.gettext import catalogs
+from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
+from pipeline.infra import cache
+from pipeline.infra.fsutil import write_atomic
+from pipeline.stages.gate import run_gate
+
 from catalog_helpers import (
-    EPOCH, LOCK_SHOWN, Run, all_catalogs, assert_all_msgfmt_ok, base_project, by_key,
-    catalog_dir, clone, copy_project, edit, edit_po, entry, env, ok, read_po, require_tool, run_cli,
-    snapshot, template_keys, templates_dir, translated_project, tree,
+    EPOCH,
+    LOCK_SHOWN,
+    Run,
+    all_catalogs,
+    assert_all_msgfmt_ok,
+    base_project,
+    by_key,
+    catalog_dir,
+    clone,
+    copy_project,
+    edit,
+    edit_po,
+    entry,
+    env,
+    ok,
+    read_po,
+    require_tool,
+    run_cli,
+    snapshot,
+    template_keys,
+    templates_dir,
+    translated_project,
+    tree,
 )
-from pipeline import cache, catalogs
-from pipeline.fsutil import write_atomic
-from pipeline.config import load_config
-from pipeline.gate import run_gate
-from pipeline.pofiles import EntryKey, entry_status, key_of
 
 WALL_SIT = "source/exercises/wall-sit.yaml"
 FR = "locales/fr/LC_MESSAGES"
@@ -611,8 +633,8 @@ def test_update_while_another_run_holds_the_lock_exits_2(translated: Path) -> No
 
 def test_a_lock_file_that_is_a_link_is_refused_cleanly(tmp_path: Path) -> None:
     """Locking would follow the link; the run stops with a message, not a traceback."""
-    from pipeline.config import UsageError
-    from pipeline.fsutil import exclusive
+    from pipeline.core.config import UsageError
+    from pipeline.infra.fsutil import exclusive
 
     outside = tmp_path / "elsewhere"
     outside.write_text("keep me")

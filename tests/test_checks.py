@@ -13,8 +13,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import checks
-from pipeline.checks import (
+from pipeline.core.codes import CODES
+from pipeline.core.diagnostics import Diagnostic
+from pipeline.gettext import checks
+from pipeline.gettext.checks import (
     LOCALE_RULES,
     CheckContext,
     Finding,
@@ -22,10 +24,8 @@ from pipeline.checks import (
     UnitInfo,
     check_catalog,
 )
-from pipeline.codes import CODES
-from pipeline.diagnostics import Diagnostic
-from pipeline.locales import cldr_plural_forms, plural_forms
-from pipeline.pofiles import EntryKey, read_catalog
+from pipeline.gettext.locales import cldr_plural_forms, plural_forms
+from pipeline.gettext.pofiles import EntryKey, read_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 DISPLAY = "locales/fr/LC_MESSAGES/hip-thrust.po"

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO_ROOT, Project, where
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.report import to_json
-from pipeline.validate import validate_project
+from pipeline.stages.validate import validate_project
+
+from conftest import FIXTURES, REPO_ROOT, Project, where
 
 EX = "source/exercises/glute-bridge.yaml"
 GUIDE = "source/guides/hip-pain.yaml"

@@ -125,7 +125,7 @@ def test_ctrl_c_in_watch_prints_one_line_and_no_traceback_from_the_judge(
 
 WORKERS = textwrap.dedent("""
     import os, sys, threading
-    from pipeline import parallel
+    from pipeline.infra import parallel
 
     def task(item):
         # One write call: two workers printing at once must not interleave their lines.

@@ -6,14 +6,30 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.content.textunits import iter_texts
+from pipeline.core.config import load_config
+from pipeline.gettext.pofiles import EntryKey
+from pipeline.stages.validate import validate_project
+
 from catalog_helpers import (
-    EPOCH, EPOCH_STAMP, all_catalogs, assert_all_msgfmt_ok, base_project, by_key, clone,
-    copy_project, creation_date, edit, entry, env, ok, read_po, run_cli, templates_dir, tree,
+    EPOCH,
+    EPOCH_STAMP,
+    all_catalogs,
+    assert_all_msgfmt_ok,
+    base_project,
+    by_key,
+    clone,
+    copy_project,
+    creation_date,
+    edit,
+    entry,
+    env,
+    ok,
+    read_po,
+    run_cli,
+    templates_dir,
+    tree,
 )
-from pipeline.config import load_config
-from pipeline.pofiles import EntryKey
-from pipeline.textunits import iter_texts
-from pipeline.validate import validate_project
 
 WALL_SIT = "source/exercises/wall-sit.yaml"
 

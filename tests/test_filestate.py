@@ -7,7 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from pipeline import filestate
+from pipeline.infra import filestate
 
 
 def sha(data: bytes) -> str:

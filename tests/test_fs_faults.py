@@ -32,10 +32,11 @@ from types import FrameType
 
 import pytest
 
+from pipeline.core.codes import CODES
+from pipeline.infra.fsutil import read_regular, write_atomic
+
 from build_helpers import tiny_template
 from catalog_helpers import Run, run_cli
-from pipeline.codes import CODES
-from pipeline.fsutil import read_regular, write_atomic
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="tmpfs, bind mounts and chattr are Linux's")

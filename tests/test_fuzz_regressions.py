@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.loader import read_source
-from pipeline.pofiles import PoReadError, read_catalog
-from pipeline.validate import validate_data
+from pipeline.content.loader import read_source
+from pipeline.gettext.pofiles import PoReadError, read_catalog
+from pipeline.stages.validate import validate_data
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the fuzz package sits next to pipeline/ and is not installed

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import UsageError, load_config
-from pipeline.loader import read_source
+from pipeline.content.loader import read_source
+from pipeline.core.config import UsageError, load_config
 
 from build_helpers import Run, cli, clone, edit_entry, po_path, tiny_template
 

@@ -18,14 +18,24 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import run_build
-from pipeline.cache import ENV_OFF, FOLDER
-from pipeline.config import load_config
-from pipeline.gate import GateResult, run_gate
-from pipeline.stats import Progress
+from pipeline.core.config import load_config
+from pipeline.gettext.stats import Progress
+from pipeline.infra.cache import ENV_OFF, FOLDER
+from pipeline.stages.build import run_build
+from pipeline.stages.gate import GateResult, run_gate
 
-from build_helpers import (PYTHON, REPO_ROOT, cli, clone, configure, edit_entry,
-                            edit_text, po_path, refresh, tree_hashes)
+from build_helpers import (
+    PYTHON,
+    REPO_ROOT,
+    cli,
+    clone,
+    configure,
+    edit_entry,
+    edit_text,
+    po_path,
+    refresh,
+    tree_hashes,
+)
 
 # U+202E (right-to-left override): E516 in a translation, a warning in an optional locale.
 BIDI = "\u202e"
@@ -151,7 +161,7 @@ def test_a_code_change_invalidates_everything(project: Path, tmp_path: Path) -> 
 
     first = versions()
     assert versions() == first
-    lint = code / "pipeline" / "lint.py"
+    lint = code / "pipeline" / "content" / "lint.py"
     lint.write_text(lint.read_text("utf-8") + "\n# a change in how text is linted\n", "utf-8")
     changed = versions()
     assert len(changed) == 1 and changed != first

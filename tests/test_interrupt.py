@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.gettext import catalogs
+from pipeline.infra.fsutil import write_atomic
+
 from catalog_helpers import env, ok, run_cli
-from pipeline import catalogs
-from pipeline.fsutil import write_atomic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1700000000"

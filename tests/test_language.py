@@ -7,7 +7,7 @@ import multiprocessing
 
 import pytest
 
-from pipeline import language
+from pipeline.content import language
 
 FRENCH = "Gardez le dos bien droit et respirez calmement pendant tout l'exercice."
 ENGLISH = "Keep your back straight and breathe calmly during the whole exercise."

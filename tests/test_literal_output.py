@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.report import console
-from pipeline.watch import watch
+from pipeline.stages.watch import watch
 
 from build_helpers import cli, clone, po_path, tiny_template
 from conftest import Project

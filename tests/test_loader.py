@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.diagnostics import Diagnostic
-from pipeline.loader import MAX_DEPTH, SourceFile, iter_source_files, read_source
+from pipeline.content.loader import MAX_DEPTH, SourceFile, iter_source_files, read_source
+from pipeline.core.diagnostics import Diagnostic
 
 
 def load(tmp_path: Path, content: str | bytes, *, max_bytes: int = 1_000_000,

@@ -48,7 +48,7 @@ LOCK_OF = {"build": BUILD_LOCK, "preview": BUILD_LOCK,
 # taken with, before any module imports it); the command runs as it always does.
 HOLDER = """
 import contextlib, sys
-from pipeline import fsutil
+from pipeline.infra import fsutil
 
 taken = fsutil.exclusive
 

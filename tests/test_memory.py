@@ -15,10 +15,11 @@ import polib
 import pytest
 
 from bench.agreement import state_of
+from pipeline.gettext.catalogs import memory_of, merge
+from pipeline.gettext.memory import Memory
+from pipeline.gettext.pofiles import EntryKey, parse_catalog, render_catalog
+
 from catalog_helpers import assert_msgfmt_ok, require_tool
-from pipeline.catalogs import merge, memory_of
-from pipeline.memory import Memory
-from pipeline.pofiles import EntryKey, parse_catalog, render_catalog
 
 HEADER = {"Language": "fr", "MIME-Version": "1.0",
           "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",

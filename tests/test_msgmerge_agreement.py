@@ -15,12 +15,18 @@ import polib
 import pytest
 
 from bench.agreement import state_of
+from pipeline.gettext.catalogs import merge
+from pipeline.gettext.memory import Memory
+from pipeline.gettext.pofiles import parse_catalog, render_catalog
+
 from catalog_helpers import (
-    FIXTURES, assert_msgfmt_ok, base_project, read_po, require_tool, templates_dir,
+    FIXTURES,
+    assert_msgfmt_ok,
+    base_project,
+    read_po,
+    require_tool,
+    templates_dir,
 )
-from pipeline.catalogs import merge
-from pipeline.memory import Memory
-from pipeline.pofiles import parse_catalog, render_catalog
 
 AGREEMENT = FIXTURES / "agreement"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.pofiles import PoReadError, read_catalog
+from pipeline.gettext.pofiles import PoReadError, read_catalog
 
 from build_helpers import cli, clone, po_path, tiny_template
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import powriter
-from pipeline.pofiles import parse_catalog
-from pipeline.powriter import render_po, width_of
+from pipeline.gettext import powriter
+from pipeline.gettext.pofiles import parse_catalog
+from pipeline.gettext.powriter import render_po, width_of
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = REPO / "locales"

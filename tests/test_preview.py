@@ -21,12 +21,20 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import outdir
-from pipeline.config import load_config
-from pipeline.preview import STATUSES, build_preview
+from pipeline.core.config import load_config
+from pipeline.infra import outdir
+from pipeline.stages.preview import STATUSES, build_preview
 
 from build_helpers import (
-    cli, clone, configure, edit_entry, edit_text, line_of, po_path, tiny_template, tree_hashes,
+    cli,
+    clone,
+    configure,
+    edit_entry,
+    edit_text,
+    line_of,
+    po_path,
+    tiny_template,
+    tree_hashes,
 )
 
 FUZZY = "Glute bridge"  # name, row 1

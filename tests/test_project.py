@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.codes import CODES
+from pipeline.core.codes import CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 

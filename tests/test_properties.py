@@ -33,14 +33,18 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 
-from pipeline.catalogs import init_catalog, merge
 from pipeline.cli import main
-from pipeline.fields import Title
-from pipeline.memory import Memory
-from pipeline.pofiles import (
-    EntryKey, key_of, read_catalog, render_catalog, write_catalog,
+from pipeline.content.fields import Title
+from pipeline.content.textunits import hidden_characters
+from pipeline.gettext.catalogs import init_catalog, merge
+from pipeline.gettext.memory import Memory
+from pipeline.gettext.pofiles import (
+    EntryKey,
+    key_of,
+    read_catalog,
+    render_catalog,
+    write_catalog,
 )
-from pipeline.textunits import hidden_characters
 
 from build_helpers import TINY, configure
 from catalog_helpers import assert_msgfmt_ok

@@ -15,15 +15,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import markup
-from pipeline.config import load_config
-from pipeline.export import BUNDLE_MODELS
-from pipeline.pseudo import pseudo_text
-from pipeline.textunits import iter_texts
-from pipeline.validate import validate_project
+from pipeline.content import markup
+from pipeline.content.textunits import iter_texts
+from pipeline.core.config import load_config
+from pipeline.gettext.pseudo import pseudo_text
+from pipeline.stages.export import BUNDLE_MODELS
+from pipeline.stages.validate import validate_project
 
 from build_helpers import (
-    built, bundles, cli, clone, configure, get_path, leftovers, real_template, tiny_template,
+    built,
+    bundles,
+    cli,
+    clone,
+    configure,
+    get_path,
+    leftovers,
+    real_template,
+    tiny_template,
     tree_hashes,
 )
 

@@ -24,8 +24,19 @@ from pathlib import Path
 import polib
 import pytest
 
-from build_helpers import (PYTHON, Run, cli, clone, configure, edit_entry, line_of, must,
-                           msgstr_line, po_path, tiny_template)
+from build_helpers import (
+    PYTHON,
+    Run,
+    cli,
+    clone,
+    configure,
+    edit_entry,
+    line_of,
+    msgstr_line,
+    must,
+    po_path,
+    tiny_template,
+)
 
 DOCUMENTS = ("ann-lee", "glossary", "glute-bridge", "hip-pain")
 DE = "locales/de/LC_MESSAGES"

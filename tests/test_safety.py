@@ -16,11 +16,16 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import build as build_module
-from pipeline import cache, outdir
+from pipeline.infra import cache, outdir
+from pipeline.stages import build as build_module
 
 from build_helpers import (
-    PYTHON, cli, configure, edit_entry, po_path, tree_hashes,
+    PYTHON,
+    cli,
+    configure,
+    edit_entry,
+    po_path,
+    tree_hashes,
 )
 
 SCRIPT = "<script>alert(1)</script>"

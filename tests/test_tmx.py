@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
+
 from build_helpers import clone, edit_entry, po_path, tiny_template
 from catalog_helpers import assert_msgfmt_ok, env, run_cli
 

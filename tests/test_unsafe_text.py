@@ -37,14 +37,22 @@ import polib
 import pytest
 from filelock import FileLock
 
-from pipeline.checks import CheckContext, check_catalog
-from pipeline.locales import plural_forms
-from pipeline.markup import analyze
-from pipeline.pofiles import read_catalog
-from pipeline.textunits import hidden_characters
+from pipeline.content.markup import analyze
+from pipeline.content.textunits import hidden_characters
+from pipeline.gettext.checks import CheckContext, check_catalog
+from pipeline.gettext.locales import plural_forms
+from pipeline.gettext.pofiles import read_catalog
 
 from build_helpers import (
-    cli, clone, configure, edit_entry, line_of, msgstr_line, po_path, refresh, tiny_template,
+    cli,
+    clone,
+    configure,
+    edit_entry,
+    line_of,
+    msgstr_line,
+    po_path,
+    refresh,
+    tiny_template,
 )
 from catalog_helpers import run_cli
 

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from pipeline.core.codes import CODES
+
 from conftest import FileContent, Project, where
-from pipeline.codes import CODES
 
 EX = "source/exercises/glute-bridge.yaml"
 WALL = "source/exercises/wall-sit.yaml"

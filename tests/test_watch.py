@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pipeline.config import load_config
-from pipeline.diagnostics import diag
-from pipeline.watch import diff_results, is_relevant, watch
+from pipeline.core.config import load_config
+from pipeline.core.diagnostics import diag
+from pipeline.stages.watch import diff_results, is_relevant, watch
 
 from build_helpers import PYTHON, clone, edit_entry, edit_text, po_path, tiny_template
 

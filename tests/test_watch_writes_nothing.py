@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.report import console
-from pipeline.watch import watch
+from pipeline.stages.watch import watch
 
 from build_helpers import clone, edit_text, tiny_template
 

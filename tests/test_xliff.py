@@ -21,6 +21,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
+
+from pipeline.exchange import inline
+from pipeline.exchange.units import unit_id
+from pipeline.gettext.pofiles import render_catalog
+
 from build_helpers import (
     NBSP,
     clone,
@@ -31,11 +37,6 @@ from build_helpers import (
     tiny_template,
 )
 from catalog_helpers import assert_msgfmt_ok, run_cli
-from lxml import etree
-
-from pipeline.exchange import inline
-from pipeline.exchange.units import unit_id
-from pipeline.pofiles import render_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exchange"
 X12 = "urn:oasis:names:tc:xliff:document:1.2"

@@ -28,19 +28,20 @@ from pathlib import Path
 
 import polib
 
-from .. import catalogs as cat
-from .. import checks, language
-from ..cache import Cache
-from ..config import Config, UsageError
-from ..diagnostics import Diagnostic, apply_severity, count_errors, diag
-from ..gate import UNSAFE_CODES, glossary_terms, unit_index
-from ..library import Library
-from ..pofiles import PoReadError, digest_of, render_catalog
-from ..textunits import printable
-from ..validate import validate_project
-from .units import ReadUnit, locale_of, same_language, unit_id
-from .xliff import ReadFile, read_xliff
-from .xmlsafe import ExchangeFileError, fail
+from pipeline.content import language
+from pipeline.content.library import Library
+from pipeline.content.textunits import printable
+from pipeline.core.config import Config, UsageError
+from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
+from pipeline.exchange.units import ReadUnit, locale_of, same_language, unit_id
+from pipeline.exchange.xliff import ReadFile, read_xliff
+from pipeline.exchange.xmlsafe import ExchangeFileError, fail
+from pipeline.gettext import catalogs as cat
+from pipeline.gettext import checks
+from pipeline.gettext.pofiles import PoReadError, digest_of, render_catalog
+from pipeline.infra.cache import Cache
+from pipeline.stages.gate import UNSAFE_CODES, glossary_terms, unit_index
+from pipeline.stages.validate import validate_project
 
 
 @dataclass

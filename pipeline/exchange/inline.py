@@ -26,7 +26,7 @@ from typing import Literal
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from ..markup import _parser
+from pipeline.content.markup import _parser
 
 Kind = Literal["open", "close", "alone"]
 _ROLES = {"em_open": "em", "strong_open": "strong", "link_open": "link"}

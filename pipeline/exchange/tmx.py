@@ -28,24 +28,22 @@ from pathlib import Path
 import polib
 from lxml import etree
 
-from .. import __version__
-from .. import catalogs as cat
-from ..config import Config
-from ..diagnostics import Diagnostic
-from ..pofiles import (
-    PoReadError,
-    digest_of,
-    entry_status,
-    is_translated,
-    render_catalog,
+from pipeline import __version__
+from pipeline.core.config import Config
+from pipeline.core.diagnostics import Diagnostic
+from pipeline.exchange import inline
+from pipeline.exchange.apply import (
+    Candidate,
+    ImportResult,
+    apply_candidate,
+    checked,
+    shown_path,
+    valid_library,
 )
-from . import inline
-from .apply import (Candidate, ImportResult, apply_candidate, checked, shown_path,
-                    valid_library)
-from .inline import Piece
-from .units import GENERATOR, ReadUnit, bcp47, same_language
-from .xliff import locale_with_catalogs
-from .xmlsafe import (
+from pipeline.exchange.inline import Piece
+from pipeline.exchange.units import GENERATOR, ReadUnit, bcp47, same_language
+from pipeline.exchange.xliff import locale_with_catalogs
+from pipeline.exchange.xmlsafe import (
     MAX_TMX_BYTES,
     XML_LANG,
     ExchangeFileError,
@@ -55,6 +53,14 @@ from .xmlsafe import (
     read_xml,
     serialize,
     xml_text_ok,
+)
+from pipeline.gettext import catalogs as cat
+from pipeline.gettext.pofiles import (
+    PoReadError,
+    digest_of,
+    entry_status,
+    is_translated,
+    render_catalog,
 )
 
 _CONTEXT = "x-context"

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import polib
 
-from ..checks import UnitInfo
-from ..config import UsageError
-from ..locales import normalize
-from ..pofiles import EntryKey, entry_status, key_of
-from . import inline
-from .xmlsafe import xml_text_ok
+from pipeline.core.config import UsageError
+from pipeline.exchange import inline
+from pipeline.exchange.xmlsafe import xml_text_ok
+from pipeline.gettext.checks import UnitInfo
+from pipeline.gettext.locales import normalize
+from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
 
 GENERATOR = "exercise-content-pipeline"
 _MAX_NOTE = re.compile(r"\bMax (\d+) characters\b")

@@ -14,17 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import catalogs as cat
-from ..config import Config, UsageError
-from ..diagnostics import Diagnostic, count_errors
-from ..fsutil import write_if_changed
-from ..gate import unit_index
-from ..locales import normalize, parse
-from ..pofiles import PoReadError
-from ..validate import validate_project
-from . import xliff12, xliff20
-from .units import ReadUnit, bcp47, export_units
-from .xmlsafe import MAX_XLIFF_BYTES, fail, local, namespace, read_xml, serialize
+from pipeline.core.config import Config, UsageError
+from pipeline.core.diagnostics import Diagnostic, count_errors
+from pipeline.exchange import xliff12, xliff20
+from pipeline.exchange.units import ReadUnit, bcp47, export_units
+from pipeline.exchange.xmlsafe import MAX_XLIFF_BYTES, fail, local, namespace, read_xml, serialize
+from pipeline.gettext import catalogs as cat
+from pipeline.gettext.locales import normalize, parse
+from pipeline.gettext.pofiles import PoReadError
+from pipeline.infra.fsutil import write_if_changed
+from pipeline.stages.gate import unit_index
+from pipeline.stages.validate import validate_project
 
 VERSIONS = ("2.0", "1.2")
 

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from .. import __version__
-from ..diagnostics import Diagnostic, diag
-from ..textunits import printable
-from . import inline
-from .inline import Code, Piece
-from .units import (
+from pipeline import __version__
+from pipeline.content.textunits import printable
+from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.exchange import inline
+from pipeline.exchange.inline import Code, Piece
+from pipeline.exchange.units import (
     EXPORT_12,
     GENERATOR,
     STATES_12_OTHER,
@@ -30,7 +30,15 @@ from .units import (
     UnitProblem,
     document_of,
 )
-from .xmlsafe import XML_SPACE, children, fail, indent, local, namespace, xml_text_ok
+from pipeline.exchange.xmlsafe import (
+    XML_SPACE,
+    children,
+    fail,
+    indent,
+    local,
+    namespace,
+    xml_text_ok,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _CTYPE = {"strong": "bold", "em": "italic", "link": "link"}

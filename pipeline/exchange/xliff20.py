@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from ..diagnostics import Diagnostic, diag
-from ..textunits import printable
-from . import inline
-from .inline import Code, Piece
-from .units import (
+from pipeline.content.textunits import printable
+from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.exchange import inline
+from pipeline.exchange.inline import Code, Piece
+from pipeline.exchange.units import (
     EXPORT_20,
     STATES_20,
     STATES_20_TRANSLATED,
@@ -28,7 +28,7 @@ from .units import (
     document_of,
     location_text,
 )
-from .xmlsafe import (
+from pipeline.exchange.xmlsafe import (
     XML_SPACE,
     children,
     fail,

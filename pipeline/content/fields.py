@@ -1,0 +1,129 @@
+"""Reusable field types. The annotation is the one place that says what is translatable.
+
+`Translatable` metadata on a string type marks it for extraction, gives the translator its
+kind and limit, adds `x-translatable` to the JSON Schema, and tells export what to localize.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from pipeline.content import markup
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DOI_PATTERN = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"
+_ID_RE = re.compile(ID_PATTERN)
+_DOI_RE = re.compile(DOI_PATTERN)
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """Marks a text field for translators: what it is, its limit, whether it carries markup."""
+
+    kind: str
+    markup: bool = False
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["x-translatable"] = {"kind": self.kind, "markup": self.markup}
+        return result
+
+
+@dataclass(frozen=True)
+class SchemaPattern:
+    """Shows a validator's pattern in the JSON Schema, so editors flag bad ids as you type."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["pattern"] = self.pattern
+        return result
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise PydanticCustomError(
+            "bad_id",
+            "'{value}' is not a valid id: use lowercase letters, digits and single hyphens "
+            "(e.g. 'hip-thrust')",
+            {"value": value},
+        )
+    return value
+
+
+def _check_doi(value: str) -> str:
+    if not _DOI_RE.match(value):
+        raise PydanticCustomError(
+            "bad_doi",
+            "'{value}' is not a DOI: write it as '10.NNNN/suffix', without 'https://doi.org/'",
+            {"value": value},
+        )
+    return value
+
+
+def _check_https(value: str) -> str:
+    if not re.match(r"^https://[^\s/$.?#][^\s]*$", value):
+        raise PydanticCustomError(
+            "bad_url", "'{value}' is not an https:// URL", {"value": value}
+        )
+    return value
+
+
+def _check_markup(value: str) -> str:
+    problems = markup.analyze(value).problems
+    if problems:
+        first = problems[0]
+        raise PydanticCustomError(
+            "markup_" + first.code, "{detail}", {"detail": first.message, "code": first.code}
+        )
+    return value
+
+
+def _check_plain(value: str) -> str:
+    found = markup.analyze(value)
+    if found.problems or found.has_markup:
+        raise PydanticCustomError(
+            "markup_E311",
+            "'{value}' is shown as plain text: remove Markdown or HTML markup",
+            {"value": value, "code": "E311"},
+        )
+    return value
+
+
+Id = Annotated[
+    str, StringConstraints(max_length=64), AfterValidator(_check_id), SchemaPattern(ID_PATTERN)
+]
+Doi = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(_check_doi), SchemaPattern(DOI_PATTERN)
+]
+HttpsUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_check_https)]
+# Proper names, credentials, citation data: shown as written, never translated.
+Verbatim = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+# Translatable text. StringConstraints enforces the limit on English and on every
+# translation; extraction reads the same constraint to show it to translators.
+_Plain = AfterValidator(_check_plain)
+_Rich = AfterValidator(_check_markup)
+Name = Annotated[str, StringConstraints(min_length=1, max_length=60), _Plain,
+                 Translatable("name")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=100), _Plain,
+                  Translatable("title")]
+Term = Annotated[str, StringConstraints(min_length=1, max_length=50), _Plain,
+                 Translatable("term")]
+Summary = Annotated[str, StringConstraints(min_length=1, max_length=240), _Plain,
+                    Translatable("summary")]
+Sentence = Annotated[str, StringConstraints(min_length=1, max_length=320), _Rich,
+                     Translatable("sentence", markup=True)]
+Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=1200), _Rich,
+                      Translatable("paragraph", markup=True)]

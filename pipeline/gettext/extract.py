@@ -1,0 +1,192 @@
+"""Extraction: one gettext template per source document, with context for translators.
+
+What is translatable, its kind and its limit come from the model (via `textunits`); this
+module only decides how an entry reads in a `.pot` file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from pipeline import __version__
+from pipeline.content import markup
+from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.textunits import TextUnit, format_path, iter_texts
+from pipeline.core.config import Config
+from pipeline.gettext.pofiles import (
+    MAX_CATALOG_BYTES,
+    EntryKey,
+    PoReadError,
+    meaning,
+    parse_catalog,
+    render_catalog,
+)
+from pipeline.infra import parallel
+from pipeline.infra.cache import Cache, sha
+from pipeline.infra.fsutil import read_regular
+
+
+@dataclass
+class Message:
+    key: EntryKey
+    occurrences: list[tuple[str, str]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+def describe(doc: LoadedDocument, unit: TextUnit) -> str:
+    """Where a text is used, in words: `steps[1] (2 of 4) of exercise 'Hip thrust'`."""
+    where = format_path(unit.path)
+    if unit.position:
+        index, count = unit.position
+        where += f" ({index + 1} of {count})"
+    label = getattr(doc.model, "name", None) or getattr(doc.model, "title", None)
+    owner = f"{doc.kind} {label!r}" if isinstance(label, str) else doc.kind
+    return f"{where} of {owner}"
+
+
+def _notes(unit: TextUnit) -> list[str]:
+    notes = []
+    if unit.description:
+        notes.append(unit.description)
+    parts = [f"Kind: {unit.kind}."]
+    if unit.max_length:
+        parts.append(f"Max {unit.max_length} characters.")
+    notes.append(" ".join(parts))
+    if unit.markup and markup.analyze(unit.text).has_markup:
+        notes.append("Keep the Markdown markup: **strong**, *emphasis*, and link targets "
+                     "in [text](target) unchanged.")
+    return notes
+
+
+def collect_messages(doc: LoadedDocument) -> list[Message]:
+    """The document's translatable texts; identical text (and context) is one message."""
+    messages: dict[EntryKey, Message] = {}
+    for unit in iter_texts(doc.model):
+        key = EntryKey(unit.context, unit.text)
+        message = messages.setdefault(key, Message(key))
+        line, _ = doc.source.where(unit.path)
+        occurrence = (doc.source.display, str(line))
+        if occurrence not in message.occurrences:
+            message.occurrences.append(occurrence)
+        for note in [describe(doc, unit), *_notes(unit)]:
+            if note not in message.comments:
+                message.comments.append(note)
+    return list(messages.values())
+
+
+def template_header(config: Config, document_id: str, created: str) -> dict[str, str]:
+    return {
+        "Project-Id-Version": f"{config.project_name} {document_id}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": f"exercise-content-pipeline {__version__}",
+    }
+
+
+def build_template(config: Config, doc: LoadedDocument, created: str) -> polib.POFile:
+    template = polib.POFile()
+    template.header = (f"Translation template for {doc.source.display}.\n"
+                       "Written by 'pipeline extract' from the English source: change the "
+                       "English in the YAML, not here.")
+    template.metadata = template_header(config, doc.id, created)
+    for message in collect_messages(doc):
+        template.append(polib.POEntry(
+            msgctxt=message.key.context,
+            msgid=message.key.msgid,
+            msgstr="",
+            occurrences=message.occurrences,
+            comment="\n".join(message.comments),
+        ))
+    return template
+
+
+def now_stamp() -> str:
+    """One timestamp per run; SOURCE_DATE_EPOCH makes builds reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+              else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def template_path(config: Config, document_id: str) -> Path:
+    return config.templates_dir / f"{document_id}.pot"
+
+
+# A template's creation date is when its English last changed, not part of what it says.
+_DATED = frozenset({"POT-Creation-Date"})
+
+
+def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None], stamp: str
+                      ) -> str | None:
+    """The text `extract` writes for a document's template, or None when the template's
+    bytes on disk (as read once, for the cache key too) already say the same
+    (`pofiles.meaning`, creation date aside): re-wrapped or re-headered by a gettext tool,
+    it is the same template and is left as it is."""
+    doc, data = item
+    template = build_template(config, doc, stamp)
+    try:
+        old = None if data is None else parse_catalog(data.decode("utf-8"),
+                                                      config.rel(template_path(config, doc.id)))
+    except (UnicodeDecodeError, PoReadError):
+        old = None  # unreadable: written anew
+    if old is not None and meaning(old, ignore=_DATED) == meaning(template, ignore=_DATED):
+        return None
+    return render_catalog(template, like=old)
+
+
+def stale_templates(config: Config, library: Library, cache: Cache | None = None
+                    ) -> tuple[dict[Path, str], list[Path]]:
+    """Templates that differ from the source (to write) and templates of deleted documents.
+
+    A template is the same as last time when both its document's source file and the
+    template file are (a template depends on its own document alone): that verdict is
+    cached, so only edited documents are rendered again."""
+    cache = cache if cache is not None else Cache(config, enabled=False)
+    todo: list[tuple[LoadedDocument, bytes | None]] = []
+    keys: dict[str, str] = {}
+    for doc in library:
+        digest = library.digests.get(doc.id)
+        try:
+            old = read_regular(template_path(config, doc.id), MAX_CATALOG_BYTES)
+        except OSError:
+            old = None  # missing or unreadable: written anew
+        if digest is not None and old is not None:
+            keys[doc.id] = sha(digest, old)
+            if cache.get(_NAMESPACE, doc.id, keys[doc.id]) is True:
+                continue
+        todo.append((doc, old))
+    cache.prune(_NAMESPACE)
+    stamp = now_stamp()
+    texts = parallel.run(functools.partial(_changed_template, config, stamp=stamp), todo,
+                         description="comparing templates")
+    changed: dict[Path, str] = {}
+    for (doc, _), text in zip(todo, texts):
+        if text is not None:
+            changed[template_path(config, doc.id)] = text
+        elif doc.id in keys:
+            cache.put(_NAMESPACE, doc.id, keys[doc.id], True)
+    names = {template_path(config, doc_id) for doc_id in library.documents}
+    orphans = sorted(p for p in existing_templates(config) if p not in names)
+    return changed, orphans
+
+
+_NAMESPACE = "templates"
+
+
+def existing_templates(config: Config) -> Iterable[Path]:
+    if not config.templates_dir.is_dir():
+        return []
+    return sorted(config.templates_dir.glob("*.pot"))

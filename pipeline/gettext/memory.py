@@ -1,0 +1,208 @@
+"""Translation memory of one locale: every translation in every catalog, obsolete included.
+
+`update` asks it for new or changed English, so a sentence moved to another document or a
+standard step reused in a new exercise keeps its translation. Exact matches come back as they
+were (like `msgmerge --compendium`); close matches are always offered as fuzzy, so a changed
+number ("hold 10 seconds" → "hold 30 seconds") is never carried over silently.
+
+Close matches are found the way GNU msgmerge finds them, only faster: an index of 4-character
+n-grams picks the candidates sharing the most n-grams with the new English, and rapidfuzz
+scores just those (msgmerge's similarity: 2 × common bytes / total length, over UTF-8 bytes
+as msgmerge compares them, so "é" and "è" share their first byte).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polib
+from rapidfuzz import fuzz
+
+from pipeline.gettext.pofiles import EntryKey, key_of
+
+# GNU msgmerge's threshold: similarity above 0.6 makes a fuzzy match.
+FUZZY_THRESHOLD = 60.0
+# msgmerge's small bonus for a candidate with the same msgctxt or none (0.00001 of 1.0).
+CONTEXT_BONUS = 0.001
+# Any two texts more similar than the threshold differ in length by less than this factor.
+_LENGTH_FACTOR = 200.0 / FUZZY_THRESHOLD - 1.0
+# Texts too short to have an n-gram are compared with every short text of a fitting length
+# (in UTF-8 bytes, at most 3 characters of 4 bytes each, as in msgmerge).
+GRAM = 4
+_SHORT_MAX = int((GRAM - 1) * 4 * _LENGTH_FACTOR)
+# How many n-gram occurrences a search counts at most (beyond half the query's n-grams).
+COUNT_BUDGET = 10_000
+
+
+@dataclass(frozen=True)
+class Match:
+    msgid: str
+    msgctxt: str | None
+    msgstr: str
+    fuzzy: bool
+    score: float
+    # What the translation was made for, when it is itself fuzzy (msgmerge's `#|` lines).
+    previous_msgid: str | None = None
+    previous_msgctxt: str | None = None
+    tcomment: str = ""
+
+
+@dataclass(frozen=True)
+class _Translation:
+    msgstr: str
+    fuzzy: bool
+    previous_msgid: str | None
+    previous_msgctxt: str | None
+    tcomment: str
+
+
+def _grams(text: str) -> list[str]:
+    """The text's 4-character n-grams in order, repeats included (msgmerge's index)."""
+    return [text[i:i + GRAM] for i in range(len(text) - GRAM + 1)]
+
+
+class Memory:
+    """Translations by (msgctxt, msgid), and an n-gram index over them for close matches.
+
+    `exhaustive=True` scores every candidate sharing an n-gram (msgmerge's search in the old
+    catalog itself); otherwise only the few that share the most (its compendium search)."""
+
+    def __init__(self, exhaustive: bool = False) -> None:
+        self.exhaustive = exhaustive
+        self._found: dict[EntryKey, Counter[_Translation]] = defaultdict(Counter)
+        self._order: dict[EntryKey, int] = {}
+        self._entries = 0
+        self._best: dict[EntryKey, _Translation] | None = None
+        self._keys: list[EntryKey] = []
+        self._bytes: list[bytes] = []
+        self._index: dict[str, list[int]] | None = None
+        self._short: dict[int, list[int]] = {}
+
+    def add(self, entries: Iterable[polib.POEntry]) -> None:
+        for entry in entries:
+            if not entry.msgid:
+                continue
+            self._entries += 1
+            if not entry.msgstr:
+                continue
+            key = key_of(entry)
+            fuzzy = "fuzzy" in entry.flags
+            self._found[key][_Translation(
+                entry.msgstr, fuzzy, entry.previous_msgid if fuzzy else None,
+                entry.previous_msgctxt if fuzzy else None, entry.tcomment or "")] += 1
+            self._order.setdefault(key, len(self._order))
+        self._best = None
+        self._index = None
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def _translations(self) -> dict[EntryKey, _Translation]:
+        if self._best is None:
+            self._best = {}
+            for key, counts in self._found.items():
+                # Reviewed first, then the most frequent, then a stable order.
+                self._best[key] = min(counts, key=lambda t: (t.fuzzy, -counts[t], t.msgstr,
+                                                             t.tcomment))
+        return self._best
+
+    def _match(self, key: EntryKey, score: float) -> Match:
+        found = self._translations()[key]
+        return Match(key.msgid, key.context, found.msgstr, found.fuzzy, score,
+                     found.previous_msgid, found.previous_msgctxt, found.tcomment)
+
+    def exact(self, key: EntryKey, reviewed: bool = False) -> Match | None:
+        """The translation of the same English, if any (with `reviewed`, only one that is
+        not fuzzy)."""
+        if key not in self._found:
+            return None
+        found = self._match(key, 100.0)
+        return None if reviewed and found.fuzzy else found
+
+    def _build_index(self) -> dict[str, list[int]]:
+        if self._index is None:
+            # In the order first seen (catalogs are read in a fixed order), so that among
+            # equally close matches the earlier one wins, as in msgmerge.
+            self._keys = sorted(self._found, key=self._order.__getitem__)
+            self._bytes = [key.msgid.encode() for key in self._keys]
+            index: dict[str, list[int]] = defaultdict(list)
+            self._short = defaultdict(list)
+            for number, key in enumerate(self._keys):
+                text = key.msgid
+                for gram in dict.fromkeys(_grams(text)):
+                    index[gram].append(number)
+                if len(self._bytes[number]) <= _SHORT_MAX:
+                    self._short[len(self._bytes[number])].append(number)
+            self._index = dict(index)
+        return self._index
+
+    def _candidates(self, query: str, grams: list[str]) -> list[int]:
+        """Candidates in msgmerge's order: most shared n-grams first, then first seen."""
+        index = self._build_index()
+        if not grams:
+            size = len(query.encode())
+            low = math.ceil(size / _LENGTH_FACTOR)
+            high = int(size * _LENGTH_FACTOR)
+            return [n for size in range(low, high + 1) for n in self._short.get(size, [])]
+        shared: Counter[int] = Counter()
+        postings = [p for p in map(index.get, grams) if p is not None]
+        if not self.exhaustive:
+            # The rarest n-grams first, the commonest ones only while within budget: a gram
+            # most texts share barely changes the ranking, and counting it is most of the cost.
+            postings.sort(key=len)
+            spent = 0
+            for cut, posting in enumerate(postings):
+                spent += len(posting)
+                if spent > COUNT_BUDGET and cut >= len(postings) // 2:
+                    del postings[cut:]
+                    break
+        for posting in postings:
+            shared.update(posting)
+        if self.exhaustive:
+            return sorted(shared, key=lambda n: (-shared[n], n))
+        # msgmerge looks at the first few: the square root of the memory's size, at least 10
+        # (among equal counts, the first seen).
+        few = max(10, int(math.sqrt(self._entries)))
+        top, size = shared.most_common(few), few
+        # Widen until every candidate tied with the few-th one is in, then cut by index.
+        while len(top) == size < len(shared) and top[-1][1] == top[few - 1][1]:
+            size *= 2
+            top = shared.most_common(size)
+        return [n for _, n in sorted((-count, n) for n, count in top)[:few]]
+
+    def _before(self, number: int, other: int, grams: list[str]) -> bool:
+        """Whether msgmerge would score candidate `number` before `other` (so keep it on a
+        tie): more of the query's n-grams in it (counted in full here, as the search may have
+        left the commonest n-grams out), or for a query without n-grams the shorter text;
+        then the first seen."""
+        def rank(n: int) -> tuple[int, int]:
+            if not grams:
+                return len(self._bytes[n]), n
+            own = set(_grams(self._keys[n].msgid))
+            return -sum(gram in own for gram in grams), n
+        return rank(number) < rank(other)
+
+    def fuzzy(self, key: EntryKey, lower_bound: float = FUZZY_THRESHOLD) -> Match | None:
+        """The closest translation of similar English, if more similar than `lower_bound`:
+        msgmerge's similarity, plus a tiny bonus for the same or no msgctxt."""
+        if not self._found:
+            return None
+        query = key.msgid
+        encoded, grams = query.encode(), _grams(query)
+        best_score, best = lower_bound, -1
+        for number in self._candidates(query, grams):
+            candidate = self._keys[number]
+            if candidate == key:
+                continue
+            bonus = CONTEXT_BONUS if candidate.context in (None, key.context) else 0.0
+            score = fuzz.ratio(encoded, self._bytes[number],
+                               score_cutoff=max(best_score - bonus * 1.01, 0.0)) + bonus
+            if score - bonus <= 0:
+                continue
+            if score > best_score or (score == best_score and best >= 0
+                                      and self._before(number, best, grams)):
+                best_score, best = score, number
+        return self._match(self._keys[best], best_score) if best >= 0 else None

@@ -1,0 +1,82 @@
+"""Translation progress per locale and document, counted with `pofiles.entry_status`."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from pipeline.gettext.pofiles import entry_status
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+STATES = ("translated", "fuzzy", "untranslated")
+
+
+@dataclass
+class Progress:
+    strings: Counter[str] = field(default_factory=Counter)
+    words: Counter[str] = field(default_factory=Counter)
+    obsolete: int = 0
+
+    def add(self, other: Progress) -> None:
+        self.strings.update(other.strings)
+        self.words.update(other.words)
+        self.obsolete += other.obsolete
+
+    def __reduce__(self) -> tuple[object, tuple[tuple[int, ...], tuple[int, ...], int]]:
+        """Pickled as plain numbers: a run reads thousands of cached summaries, and a
+        Counter rebuilt through its constructor costs more than the rest of one."""
+        return _progress, (tuple(self.strings[s] for s in STATES),
+                           tuple(self.words[s] for s in STATES), self.obsolete)
+
+    @property
+    def total(self) -> int:
+        return sum(self.strings[s] for s in STATES)
+
+    @property
+    def percent(self) -> float:
+        """Share of strings translated; an empty catalog counts as complete."""
+        return 100.0 if not self.total else 100.0 * self.strings["translated"] / self.total
+
+
+def _progress(strings: tuple[int, ...], words: tuple[int, ...], obsolete: int) -> Progress:
+    result = Progress(obsolete=obsolete)
+    for state, count, word_count in zip(STATES, strings, words):
+        if count:
+            result.strings[state] = count
+        if word_count:
+            result.words[state] = word_count
+    return result
+
+
+def progress(catalog: polib.POFile) -> Progress:
+    result = Progress()
+    for entry in catalog:
+        state = entry_status(entry)
+        if state == "obsolete":
+            result.obsolete += 1
+            continue
+        result.strings[state] += 1
+        result.words[state] += len(_WORD.findall(entry.msgid))
+    return result
+
+
+def as_dict(p: Progress) -> dict[str, object]:
+    return {
+        "strings": {s: p.strings[s] for s in STATES},
+        "words": {s: p.words[s] for s in STATES},
+        "obsolete": p.obsolete,
+        "total": p.total,
+        "percent": round(p.percent, 1),
+    }
+
+
+def locale_progress(catalogs: dict[Path, polib.POFile]) -> tuple[dict[str, Progress], Progress]:
+    per_document = {path.stem: progress(c) for path, c in sorted(catalogs.items())}
+    total = Progress()
+    for p in per_document.values():
+        total.add(p)
+    return per_document, total

@@ -1,0 +1,363 @@
+"""A keyed on-disk store of per-file results, so a run redoes only the work whose inputs changed.
+
+Entries live in `.pipeline-cache/<fingerprint>/<namespace>/` at the project root, one file
+per file the result belongs to, holding the file's name, the hash of its inputs and the result.
+The fingerprint covers the pipeline's own code, the libraries it uses and the configuration,
+so a result made by other code or settings is never read. A missing, unreadable or foreign
+entry is a miss, never an error, and deleting the folder is always safe.
+
+The folder sits inside a project that others can write to (a commit, a pull request, a copied
+checkout), so nothing in it is trusted: every entry is signed with a key that lives outside
+the project, in the user's own cache folder (`secret_key`), and an entry whose signature does
+not match is a miss; a signed entry is then decoded by an unpickler that builds only the
+pipeline's own data classes and a few plain types, never a function or another module's
+class (`_DataUnpickler`). `PIPELINE_NO_CACHE=1` turns the store off.
+
+The same folder holds the locks of the commands that write (`run_lock`), so a content
+repository gets no file it has to ignore; they are taken whether or not the store is on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import functools
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import secrets
+import shutil
+import stat
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.core.config import Config
+from pipeline.infra.fsutil import FileSystemError, exclusive
+
+FOLDER = ".pipeline-cache"
+ENV_OFF = "PIPELINE_NO_CACHE"
+KEY_BYTES = 32
+# Tells git (and backup tools, by the CACHEDIR.TAG convention) that the folder is not content.
+_IGNORE = {".gitignore": "# Local results of exercise-content-pipeline: never commit.\n*\n",
+           "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+                           "# Local results of exercise-content-pipeline; safe to delete.\n"}
+LIBRARIES = ("pydantic", "pydantic-core", "polib", "babel", "lingua-language-detector",
+             "markdown-it-py", "ruamel.yaml", "rapidfuzz")
+
+
+def sha(*parts: bytes | str) -> str:
+    """One hash of several inputs (each length-prefixed, so no two lists collide)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The pipeline's own code: a result made by different code is never reused, even when
+    the version number was not bumped."""
+    package = Path(__file__).parents[1]
+    files = sorted([*package.rglob("*.py"), *package.glob("templates/*")])
+    return sha(*(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes()
+                 for p in files if p.is_file()))
+
+
+@functools.cache
+def library_versions() -> str:
+    versions = [sys.version, __version__]
+    for package in LIBRARIES:
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(package)
+    return "\0".join(versions)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomic (a temporary file renamed over the entry) but not synced to disk like
+    `fsutil.write_atomic`: thousands of entries would each wait for the disk, and an entry a
+    crash leaves incomplete only reads as a miss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def settings(config: Config) -> str:
+    """The configuration results depend on, with folders relative to the project: a project
+    moved or cloned elsewhere keeps its store (entries still name the files they are for)."""
+    values = []
+    for item in dataclasses.fields(config):
+        if item.repr:
+            value = getattr(config, item.name)
+            if isinstance(value, Path):
+                value = os.path.relpath(value, config.root)
+            values.append((item.name, value))
+    return repr(values)
+
+
+def disabled() -> bool:
+    return os.environ.get(ENV_OFF, "").strip() not in ("", "0")
+
+
+def key_path() -> Path:
+    """Where the signing key lives: the user's cache folder, outside every project."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    folder = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return folder / "exercise-content-pipeline" / "signing-key"
+
+
+@functools.cache
+def secret_key() -> bytes | None:
+    """The user's signing key, made on first use (mode 0600). None when it cannot be read or
+    made: nothing is then stored or read back, and runs simply redo their work. A key file
+    that is a link, not a regular file, not the user's own or readable by others is not
+    used."""
+    path = key_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(KEY_BYTES))
+                fh.flush()
+                os.fsync(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid()
+                    or info.st_mode & 0o077):
+                return None
+            key = fh.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+def sign(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def signed(key: bytes, data: bytes) -> bytes:
+    """The bytes to store: signature, then data."""
+    return sign(key, data) + data
+
+
+def verified(key: bytes, stored: bytes) -> bytes | None:
+    """The data of stored bytes whose signature is this key's, else None."""
+    mac, data = stored[:32], stored[32:]
+    return data if len(mac) == 32 and hmac.compare_digest(mac, sign(key, data)) else None
+
+
+_PLAIN = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+          ("datetime", "timezone"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
+          ("collections", "Counter"), ("builtins", "set"), ("builtins", "frozenset"),
+          # Rebuilds a Progress from plain numbers (its compact pickled form).
+          ("pipeline.gettext.stats", "_progress")}
+
+
+def _data_class(obj: Any) -> bool:
+    """A class whose construction only stores values: a dataclass, a pydantic model (which
+    validates what it is given) or a named tuple."""
+    from pydantic import BaseModel
+
+    return isinstance(obj, type) and (
+        dataclasses.is_dataclass(obj) or issubclass(obj, BaseModel)
+        or (issubclass(obj, tuple) and hasattr(obj, "_fields")))
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """Builds plain values and the pipeline's own data classes only. A pickle names the
+    callables it runs; refusing every other name means a forged entry can build data, never
+    call a function (`os.system`, a pipeline writer) or construct another module's class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _PLAIN:
+            return super().find_class(module, name)
+        if module.startswith("pipeline.") and "." not in name:
+            found = super().find_class(module, name)
+            if _data_class(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+
+def loads(data: bytes) -> Any:
+    """Decode bytes made by `dumps`, building only data (see `_DataUnpickler`)."""
+    return _DataUnpickler(io.BytesIO(data)).load()
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass
+class Stats:
+    """Hits and misses by namespace: what a run reused and what it redid."""
+
+    hits: Counter[str] = field(default_factory=Counter)
+    misses: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        names = sorted(set(self.hits) | set(self.misses))
+        return ", ".join(f"{n} {self.hits[n]} hit/{self.misses[n]} miss" for n in names)
+
+
+class Cache:
+    """Per-file results of one project, for one version of the code and configuration."""
+
+    def __init__(self, config: Config, *, enabled: bool | None = None) -> None:
+        self.enabled = not disabled() if enabled is None else enabled
+        self.key = secret_key() if self.enabled else None
+        self.enabled = self.key is not None
+        self.base = config.root / FOLDER
+        self.folder = self.base / sha(code_fingerprint(), library_versions(),
+                                      settings(config))[:32]
+        self._root = os.fspath(self.folder)
+        self.stats = Stats()
+        self._used: dict[str, set[str]] = {}
+        self._cleaned = False
+
+    def _entry(self, namespace: str, name: str) -> tuple[str, str]:
+        """(file name, full path) of a result: plain strings, as a run asks for thousands."""
+        file = hashlib.sha256(name.encode("utf-8")).hexdigest()[:40] + ".pkl"
+        return file, os.path.join(self._root, namespace, file)
+
+    def get(self, namespace: str, name: str, key: str) -> Any | None:
+        """The stored result for `name` if it was made from inputs hashing to `key`."""
+        file, path = self._entry(namespace, name)
+        self._used.setdefault(namespace, set()).add(file)
+        if self.key is None:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise OSError("not a regular file")
+                data = verified(self.key, fh.read())
+            stored = loads(data) if data is not None else None
+        except Exception:  # missing, truncated, unsigned or foreign: recomputed, never trusted
+            stored = None
+        if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == name
+                and stored[1] == key and stored[2] is not None):
+            self.stats.hits[namespace] += 1
+            return stored[2]
+        self.stats.misses[namespace] += 1
+        return None
+
+    def put(self, namespace: str, name: str, key: str, value: Any) -> None:
+        """Store a result (None is not stored: it reads back as a miss)."""
+        file, path = self._entry(namespace, name)
+        self._used.setdefault(namespace, set()).add(file)
+        if self.key is None or value is None:
+            return
+        self._drop_other_versions()
+        try:
+            data = signed(self.key, dumps((name, key, value)))
+            _write(Path(path), data)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            pass  # an unwritable cache only makes the next run slower
+
+    def prune(self, namespace: str, keep: Iterable[str] = ()) -> None:
+        """Drop the entries of a namespace not asked for in this run (files that are gone)."""
+        if not self.enabled:
+            return
+        used = self._used.get(namespace, set()) | {self._entry(namespace, n)[0] for n in keep}
+        folder = self.folder / namespace
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name not in used:
+                entry.unlink(missing_ok=True)
+
+    def _drop_other_versions(self) -> None:
+        """Results of other code or settings are never read again: remove them (bounded).
+        The files that keep the folder out of version control are written here too."""
+        if self._cleaned:
+            return
+        self._cleaned = True
+        mark_local(self.base)
+        try:
+            others = [p for p in self.base.iterdir()
+                      if p != self.folder and p.name not in _IGNORE and p.name not in KEEP]
+        except OSError:
+            return
+        for other in others:
+            if other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)
+            else:
+                other.unlink(missing_ok=True)
+
+
+# The locks of `build`/`preview` and of `extract`/`init`/`update` (`run_lock`).
+BUILD_LOCK = "build.lock"
+CATALOGS_LOCK = "catalogs.lock"
+# Files of the folder that are not results of one code version (the locks, the update
+# journal). A lock is never removed: another run may hold it, and a run that found the file
+# gone would lock a new one and go ahead beside the holder.
+KEEP: set[str] = {BUILD_LOCK, CATALOGS_LOCK}
+# A lock that cannot be made in the folder for these reasons is taken where older versions
+# kept it, if that place can be written (see `run_lock`).
+_UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def mark_local(base: Path) -> None:
+    """Make the folder and its `.gitignore`/`CACHEDIR.TAG` (never fails a run)."""
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for name, text in _IGNORE.items():
+            target = base / name
+            if not target.is_file():
+                _write(target, text.encode("utf-8"))
+    except OSError:
+        pass
+
+
+@contextmanager
+def run_lock(config: Config, name: str, doing: str, beside: Path) -> Iterator[None]:
+    """Hold the project's lock `name` (`fsutil.exclusive`: E411 at once when another run
+    holds it, E011 for a link, E013 for a file-system fault) in `.pipeline-cache/`, which
+    ignores itself, so no lock file shows in `git status`. It is made whether or not the
+    store is on (`PIPELINE_NO_CACHE` skips results, not locks).
+
+    `beside` is where older versions kept this lock (next to the build folder, in the
+    locales folder). It is used only when `.pipeline-cache/` cannot be written (a read-only
+    file system, permission denied): a project mounted read-only that builds into a folder
+    elsewhere still gets the lock it always got there. When neither place can be written,
+    the E013 names the lock in `.pipeline-cache/`. (The one case this leaves open: two runs
+    that disagree on whether the project can be written, such as two users of one checkout
+    with different rights writing the same build folder, take different locks.)"""
+    lock = config.root / FOLDER / name
+    mark_local(lock.parent)
+    with ExitStack() as held:
+        try:
+            held.enter_context(exclusive(lock, doing, config.rel(lock)))
+        except FileSystemError as exc:
+            if exc.errno not in _UNWRITABLE:
+                raise
+            try:
+                held.enter_context(exclusive(beside, doing, config.rel(beside)))
+            except FileSystemError:
+                raise exc from None
+        yield

@@ -1,0 +1,3 @@
+"""What the commands run, from source/ to build/: validate, extract, update, the gate of
+`check`, export, build, preview and watch.
+"""

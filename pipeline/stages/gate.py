@@ -1,0 +1,553 @@
+"""The CI gate behind `check`: source validation, freshness of generated files, and the
+translation checks of every catalog under each locale's policy (required or optional).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polib
+
+from pipeline.content import language
+from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.schema import schema_files
+from pipeline.content.textunits import iter_texts
+from pipeline.core.config import Config
+from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
+from pipeline.gettext import checks
+from pipeline.gettext.catalogs import (
+    catalog_path,
+    catalog_paths,
+    planned_text,
+    read_or_error,
+    wrong_language,
+)
+from pipeline.gettext.extract import existing_templates, stale_templates
+from pipeline.gettext.locales import normalize
+from pipeline.gettext.memory import Memory
+from pipeline.gettext.pofiles import (
+    MAX_CATALOG_BYTES,
+    EntryKey,
+    PoReadError,
+    is_translated,
+    key_of,
+    read_catalog,
+    read_catalog_bytes,
+    translation_line,
+)
+from pipeline.gettext.stats import Progress, progress
+from pipeline.infra import parallel
+from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
+from pipeline.infra.fsutil import read_regular, read_text_or_none
+from pipeline.stages.validate import validate_project
+
+
+@dataclass
+class GateResult:
+    library: Library
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked_files: int = 0
+    # The catalogs this run had to parse, by locale: one whose results all came from the
+    # cache is not among them.
+    reread: dict[str, list[Path]] = field(default_factory=dict)
+    # Translation progress by locale and document (for the build's manifest).
+    progress: dict[str, dict[str, Progress]] = field(default_factory=dict)
+    # Optional locales: per document, (msgid, warning) of each translation a bundle must not
+    # carry (UNSAFE_CODES).
+    unsafe: dict[str, dict[str, list[tuple[str, Diagnostic]]]] = field(default_factory=dict)
+    # What the per-file cache reused and what it redid.
+    cache: Stats = field(default_factory=Stats)
+    # The sha256 of each readable catalog's bytes as this run checked them, by locale: the
+    # build exports those bytes and no others (`read_catalog(expect=...)`).
+    snapshot: dict[str, dict[Path, str]] = field(default_factory=dict)
+    # What `checked_files` counts, as shown in diagnostics: the source documents and the
+    # catalogs this run checked (a `check PATH` counts those under PATH).
+    checked: list[str] = field(default_factory=list)
+
+    def errors(self, locale: str | None = None) -> int:
+        return sum(1 for d in self._of(locale) if d.severity == "error")
+
+    def warnings(self, locale: str | None = None) -> int:
+        return sum(1 for d in self._of(locale) if d.severity == "warning")
+
+    def _of(self, locale: str | None) -> list[Diagnostic]:
+        if locale is None:
+            return self.diagnostics
+        prefix = f"/{locale}/"
+        return [d for d in self.diagnostics if prefix in f"/{d.path}"]
+
+
+def unit_index(library: Library) -> dict[str, dict[EntryKey, checks.UnitInfo]]:
+    """document id → what the model says about each of its English texts."""
+    return {doc.id: _unit_info(doc) for doc in library}
+
+
+def glossary_terms(library: Library, catalogs: dict[Path, polib.POFile]) -> dict[str, str]:
+    """English glossary term (lowercase) → its reviewed translation in this locale."""
+    glossary = library.glossary
+    if glossary is None:
+        return {}
+    # Positions are descriptive phrases ("Lying on your back") that running text rightly
+    # rephrases; muscles and equipment are nouns a translation must render consistently.
+    names = {term.name for vocabulary in (glossary.muscles, glossary.equipment)
+             for term in vocabulary.values()}
+    terms: dict[str, str] = {}
+    for path, catalog in catalogs.items():
+        if path.stem == "glossary":
+            for entry in catalog:
+                if entry.msgid in names and is_translated(entry):
+                    terms[entry.msgid.lower()] = entry.msgstr
+    return terms
+
+
+def _schema_problems(config: Config) -> list[Diagnostic]:
+    return [diag(config.rel(path), 0, 0, "E410",
+                 "editor schema differs from the models; run 'pipeline schema'")
+            for path, text in schema_files(config.schema_dir).items()
+            if read_text_or_none(path) != text]
+
+
+def _template_problems(config: Config, changed: dict[Path, str], orphans: list[Path]
+                       ) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for path in changed:
+        if os.path.lexists(path):
+            try:  # one that cannot be read says why, not just that it differs
+                read_catalog_bytes(path, config.rel(path))
+            except PoReadError as exc:
+                problems.append(exc.diagnostic)
+                continue
+        what = "is missing" if not os.path.lexists(path) else "differs from the source"
+        problems.append(diag(config.rel(path), 0, 0, "E406",
+                             f"template {what}; run 'pipeline extract'"))
+    for path in orphans:
+        problems.append(diag(config.rel(path), 0, 0, "E406",
+                             "template of a deleted document; run 'pipeline extract'"))
+    return problems
+
+
+def _catalog_problems(config: Config, writes: Iterable[Path]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for path in sorted(writes):
+        code, what = ("E407", "is not merged with its template") if path.exists() else (
+            "E408", "is missing")
+        problems.append(diag(config.rel(path), 0, 0, code,
+                             f"catalog {what}; run 'pipeline update'"))
+    return problems
+
+
+# One translation as the locale's memory counts it: msgstr, fuzzy, previous msgid and
+# msgctxt (when fuzzy), translator comment.
+_Offer = tuple[str, bool, str | None, str | None, str]
+
+
+@dataclass(frozen=True)
+class _Po:
+    """What the gate needs of one catalog, kept between runs by the catalog's bytes: its
+    parse error, or its Language header, entry keys, what it adds to the translation memory
+    and its progress. With it, an unchanged catalog is never parsed again."""
+
+    error: Diagnostic | None
+    language: str = ""
+    keys: frozenset[EntryKey] = frozenset()
+    # Keys of entries without a translation: `update` may fill them from the memory.
+    empty: frozenset[EntryKey] = frozenset()
+    # What it adds to the memory, pickled on its own: most runs never need it, and
+    # unpickling every catalog's translations would cost more than the rest of the summary.
+    packed_offers: bytes = b""
+    live: bool = False
+    progress: Progress = field(default_factory=Progress)
+
+    def offers(self) -> tuple[tuple[EntryKey, _Offer], ...]:
+        found = loads(self.packed_offers) if self.packed_offers else ()
+        return found if isinstance(found, tuple) else ()
+
+
+def _summary(catalog: polib.POFile) -> _Po:
+    offers: list[tuple[EntryKey, _Offer]] = []
+    for entry in catalog:
+        if entry.msgid and entry.msgstr:
+            fuzzy = "fuzzy" in entry.flags
+            offers.append((key_of(entry), (entry.msgstr, fuzzy,
+                                           entry.previous_msgid if fuzzy else None,
+                                           entry.previous_msgctxt if fuzzy else None,
+                                           entry.tcomment or "")))
+    return _Po(None, catalog.metadata.get("Language", ""),
+               frozenset(key_of(e) for e in catalog),
+               frozenset(key_of(e) for e in catalog if not e.msgstr),
+               dumps(tuple(offers)),
+               any(not e.obsolete for e in catalog), progress(catalog))
+
+
+def _summarize(config: Config, digests: dict[Path, str], path: Path) -> _Po:
+    """One catalog read and reduced to its summary (in a worker for large locales: only the
+    summary travels back, so no run holds every parsed catalog of a locale at once)."""
+    found = read_or_error(config, path, expect=digests.get(path))
+    return _Po(found) if isinstance(found, Diagnostic) else _summary(found)
+
+
+@dataclass
+class _Locale:
+    """One locale's catalogs in this run: summaries (cached or made now), the hash each is
+    cached by, and which catalogs had to be parsed because something about them changed."""
+
+    config: Config
+    summaries: dict[Path, _Po] = field(default_factory=dict)
+    keys: dict[Path, str | None] = field(default_factory=dict)
+    # The sha256 of each catalog's bytes as this run first read them.
+    digests: dict[Path, str] = field(default_factory=dict)
+    read: list[Path] = field(default_factory=list)
+    error: Diagnostic | None = None
+
+    def catalog(self, path: Path) -> polib.POFile | Diagnostic:
+        """A catalog parsed again when a check needs its entries (the same bytes, or E413);
+        not kept, so memory stays bounded by what one worker handles at a time."""
+        return read_or_error(self.config, path, expect=self.digests.get(path))
+
+    @property
+    def readable(self) -> dict[Path, _Po]:
+        """The catalogs that parsed: each is checked, whatever is wrong with the others."""
+        return {path: po for path, po in self.summaries.items() if po.error is None}
+
+
+def _po_key(config: Config, path: Path, folder: Path, locales: Path
+            ) -> tuple[str | None, str | None]:
+    """What a catalog's summary and checks depend on (its place and its bytes), and the
+    sha256 of those bytes. (None, None) for a file that is not read whole (a link leading
+    out, too large): judged every time. `folder` and `locales` are the catalog's folder and
+    locales/, already resolved."""
+    try:
+        target = path.resolve() if path.is_symlink() else folder / path.name
+        if not target.is_relative_to(locales):
+            return None, None
+        if path.stat().st_size > MAX_CATALOG_BYTES:
+            return None, None
+        data = read_regular(path, MAX_CATALOG_BYTES)
+    except (OSError, RuntimeError):
+        return None, None
+    return sha(str(path), str(target), config.rel(path), data), hashlib.sha256(data).hexdigest()
+
+
+def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
+    """Every catalog of a locale, as summaries; the first broken one (in path order) makes
+    the locale unreadable, as `read_catalogs` does."""
+    state = _Locale(config)
+    namespace = f"po-{locale}"
+    folder = config.catalog_dir(locale)
+    paths = catalog_paths(config, locale)
+    real_folder, real_locales = folder.resolve(), config.locales_dir.resolve()
+    todo: list[Path] = []
+    for path in paths:
+        key, digest = _po_key(config, path, real_folder, real_locales)
+        state.keys[path] = key
+        if digest is not None:
+            state.digests[path] = digest
+        found = cache.get(namespace, config.rel(path), key) if key is not None else None
+        if isinstance(found, _Po):
+            state.summaries[path] = found
+        else:
+            todo.append(path)
+    if todo:
+        # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
+        language.warm_up(locale)
+    summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
+                             description=f"reading {locale}")
+    state.read = todo
+    for path, summary in zip(todo, summaries):
+        state.summaries[path] = summary
+        changed = summary.error is not None and summary.error.code == "E413"
+        if (key := state.keys[path]) is not None and not changed:
+            cache.put(namespace, config.rel(path), key, state.summaries[path])
+    cache.prune(namespace)
+    state.summaries = dict(sorted(state.summaries.items()))
+    state.error = next((po.error for po in state.summaries.values() if po.error), None)
+    return state
+
+
+def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]) -> Memory:
+    """The part of the locale's translation memory that merging a catalog whose entries
+    are all present asks for: the translations of its untranslated English (`exact` looks at
+    the translations of one key alone, so this part answers as the whole memory would).
+    `offers` lists each key's translations in catalog order, as the whole memory sees them."""
+    memory = Memory()
+    memory.add(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=offer[0],
+                             flags=["fuzzy"] if offer[1] else [], previous_msgid=offer[2],
+                             previous_msgctxt=offer[3], tcomment=offer[4])
+               for key in sorted(set(wanted)) for offer in offers.get(key, []))
+    return memory
+
+
+def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _Locale],
+                    cache: Cache) -> list[Diagnostic]:
+    """Which catalogs `update` would change, judged catalog by catalog with the text
+    `catalogs.planned_text` gives: a catalog lacking an entry of its template is stale
+    whatever the memory holds; one that has them all is merged with the memory's
+    translations of its untranslated English. A verdict is cached by the template, the
+    catalog and those translations; the rest are judged on every core."""
+    problems: list[Diagnostic] = []
+    templates = {p.stem: p for p in existing_templates(config)}
+    template_bytes = {stem: p.read_bytes() for stem, p in templates.items()}
+    writes: list[Path] = []
+    for locale in locales:
+        state = states[locale]
+        if state.error is not None:
+            continue  # the memory needs every catalog; the parse errors are reported
+        problems += [found for path, po in state.summaries.items()
+                     if (found := wrong_language(config, path, po.language, locale))]
+        offers: dict[EntryKey, list[_Offer]] = {}
+        wanted = {k for po in state.summaries.values() for k in po.empty}
+        for po in state.summaries.values():
+            # Only a catalog holding some wanted English other than its own untranslated
+            # entries can offer a translation of it (a catalog never holds the same English
+            # twice, live or obsolete: E403).
+            if (po.keys & wanted) - po.empty:
+                for entry_key, offer in po.offers():
+                    if entry_key in wanted:
+                        offers.setdefault(entry_key, []).append(offer)
+        namespace = f"stale-{locale}"
+        judge: list[tuple[str, Path, str | None]] = []
+        for stem in templates:
+            path = catalog_path(config, locale, stem)
+            po_entry = state.summaries.get(path)
+            if po_entry is None:
+                writes.append(path)
+                continue
+            own = sorted((repr(k), offers.get(k, [])) for k in po_entry.empty)
+            po_key = state.keys.get(path)
+            key = (sha(template_bytes[stem], po_key, repr(own))
+                   if po_key is not None else None)
+            stale = cache.get(namespace, stem, key) if key is not None else None
+            if not isinstance(stale, bool):
+                judge.append((stem, path, key))
+            elif stale:
+                writes.append(path)
+
+        def is_stale(item: tuple[str, Path, str | None]) -> bool | Diagnostic:
+            stem, path, _ = item
+            po_entry = state.summaries[path]
+            try:
+                template = read_catalog(templates[stem], config.rel(templates[stem]))
+            except PoReadError as exc:
+                return exc.diagnostic
+            if any(key_of(e) not in po_entry.keys for e in template):
+                return True
+            catalog = state.catalog(path)
+            if isinstance(catalog, Diagnostic):
+                return catalog
+            memory = _memory_for(offers, po_entry.empty)
+            return planned_text(template, catalog, memory, locale) is not None
+
+        verdicts = parallel.run(is_stale, judge, description=f"comparing {locale}")
+        for (stem, path, key), verdict in zip(judge, verdicts):
+            if isinstance(verdict, Diagnostic):
+                return [*problems, verdict]
+            if key is not None:
+                cache.put(namespace, stem, key, verdict)
+            if verdict:
+                writes.append(path)
+        cache.prune(namespace)
+        writes += [path for path, po in state.summaries.items()
+                   if path.stem not in templates and po.live]
+    return problems + _catalog_problems(config, set(writes))
+
+
+def _cached_freshness(config: Config, library: Library, locales: Sequence[str],
+                      states: dict[str, _Locale], cache: Cache) -> list[Diagnostic]:
+    problems = _schema_problems(config)
+    changed, orphans = stale_templates(config, library, cache)
+    problems += _template_problems(config, changed, orphans)
+    if changed or orphans:
+        return problems  # catalogs are judged against current templates only
+    return problems + _stale_catalogs(config, locales, states, cache)
+
+
+def _unit_info(doc: LoadedDocument) -> dict[EntryKey, checks.UnitInfo]:
+    """What the model says about each English text of one document (limit, markup, line)."""
+    units: dict[EntryKey, checks.UnitInfo] = {}
+    for unit in iter_texts(doc.model):
+        key = EntryKey(unit.context, unit.text)
+        if key not in units:
+            line, _ = doc.source.where(unit.path)
+            units[key] = checks.UnitInfo(unit.max_length, unit.markup,
+                                         f"{doc.source.display}:{line}")
+    return units
+
+
+# Checks that find content a bundle must not carry: in an optional locale (where they are
+# only warnings) such a translation is left out of the build and the English used instead.
+UNSAFE_CODES = ("E515", "E516")
+
+
+def run_gate(config: Config, locales: Sequence[str] | None = None, *,
+             before_checks: Callable[[Library], None] | None = None,
+             cache: Cache | None = None) -> GateResult:
+    """Validation, freshness, then the translation checks of each locale. `before_checks`
+    is given the library when nothing so far is an error: the build links its unchanged
+    outputs then, while the checks may still be waiting for the language models. `cache`
+    is the project's store unless another is given (watch runs with it switched off)."""
+    cache = cache if cache is not None else Cache(config)
+    library, problems = validate_project(config, cache)
+    result = GateResult(library, list(problems), cache=cache.stats)
+    result.checked_files = len(library)
+    result.checked = [doc.source.display for doc in library]
+    chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
+    # Each locale's catalogs are read once, for freshness and for the checks; an unchanged
+    # catalog only as a cached summary.
+    states = {locale: _read_locale(config, locale, cache) for locale in chosen}
+    if not any(d.severity == "error" for d in problems):
+        result.diagnostics += apply_severity(
+            _cached_freshness(config, library, chosen, states, cache), config.severity)
+    if before_checks is not None and not result.errors():
+        before_checks(library)
+    allow = frozenset(config.same_as_source_allow)
+    for locale in chosen:
+        state = states[locale]
+        result.diagnostics += [po.error for po in state.summaries.values() if po.error]
+        result.progress[locale] = {p.stem: po.progress for p, po in state.readable.items()}
+        result.snapshot[locale] = {p: state.digests[p] for p in state.readable
+                                   if p in state.digests}
+        found, unsafe = _check_locale(config, library, locale, state, allow, cache)
+        result.checked_files += len(state.summaries)
+        result.checked += [config.rel(path) for path in state.summaries]
+        overrides = config.severity_for(locale)
+        found = apply_severity(found, overrides)
+        if locale not in config.required_locales:
+            found = [replace(d, severity="warning") for d in found]
+            kept = {(d.path, d.line, d.code, d.message) for d in found}
+            result.unsafe[locale] = {
+                stem: [(msgid, replace(d, severity="warning"))
+                       for d, msgid in pairs if (d.path, d.line, d.code, d.message) in kept]
+                for stem, pairs in unsafe.items()}
+        result.diagnostics += found
+        result.reread[locale] = list(state.read)
+    result.diagnostics = sorted(set(_optional_never_fail(config, result.diagnostics)))
+    return result
+
+
+def _optional_never_fail(config: Config, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Whatever is wrong in an optional locale's folder (a catalog that does not parse, a
+    stale or missing one, its translations) is a warning: such a locale never fails a run,
+    and the build leaves out what it cannot use. A file that changed during the run (E413)
+    stays an error: the run must be repeated."""
+    folders = tuple(config.rel(config.catalog_dir(loc)) + "/" for loc in config.locales
+                    if loc not in config.required_locales)
+    return [replace(d, severity="warning") if d.severity == "error" and d.code != "E413"
+            and d.path.startswith(folders) else d for d in found] if folders else found
+
+
+# What an optional locale may leave for later, counted per catalog rather than listed:
+# code → (what the entries are, what readers see meanwhile).
+PENDING = {"E501": ("untranslated", "English is shown"),
+           "E502": ("fuzzy", "English is shown until reviewed")}
+
+
+def summarize_pending(config: Config, result: GateResult,
+                      diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The reviewer's view of the optional locales: their untranslated (E501) and fuzzy
+    (E502) entries become one warning per catalog and code, at the first such entry's line,
+    counting them against the catalog's entries; a locale at 0 % is then one line (or one
+    GitHub annotation) per document. `check --verbose` shows every entry instead. Required
+    locales, and every other finding, are kept as they are."""
+    folders = {config.rel(config.catalog_dir(loc)) + "/": loc for loc in config.locales
+               if loc not in config.required_locales}
+    kept: list[Diagnostic] = []
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    for d in diagnostics:
+        locale = next((loc for prefix, loc in folders.items() if d.path.startswith(prefix)),
+                      None)
+        if locale is not None and d.code in PENDING and d.severity == "warning":
+            groups.setdefault((d.path, d.code, locale), []).append(d)
+        else:
+            kept.append(d)
+    for (path, code, locale), entries in groups.items():
+        what, meanwhile = PENDING[code]
+        counted = result.progress.get(locale, {}).get(Path(path).stem)
+        total = counted.total if counted is not None else 0
+        count = (f"{len(entries)} of {total} entr{'y' if total == 1 else 'ies'}"
+                 if total >= len(entries)
+                 else f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+        first = min(entries)
+        kept.append(replace(diag(path, first.line, 0, code,
+                                 f"{count} {what} ({meanwhile}); run with --verbose for each"),
+                            severity="warning"))
+    return sorted(kept)
+
+
+def locale_of(config: Config, path: str, locales: Iterable[str]) -> str | None:
+    """Which of `locales` has `path` (as diagnostics show it) in its folder, if any."""
+    return next((loc for loc in locales
+                 if path.startswith(config.rel(config.locales_dir / loc) + "/")), None)
+
+
+def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
+                  allow: frozenset[str], cache: Cache
+                  ) -> tuple[list[Diagnostic], dict[str, list[tuple[Diagnostic, str]]]]:
+    """The translation checks of every catalog of a locale (severities not applied yet),
+    and per document the unsafe findings with the msgid they are about. A catalog's findings
+    are cached by its bytes, its document's source, the locale's glossary terms and the
+    allowed same-as-source texts."""
+    glossary_path = catalog_path(config, locale, "glossary")
+    glossary_po = state.keys.get(glossary_path) if glossary_path in state.summaries else "none"
+    glossary_doc = library.digests.get("glossary") if "glossary" in library.documents else "none"
+    glossary_key = (sha(glossary_po, glossary_doc)
+                    if glossary_po is not None and glossary_doc is not None else None)
+    terms: dict[str, str] | None = (cache.get("terms", locale, glossary_key)
+                                    if glossary_key is not None else None)
+    namespace = f"check-{locale}"
+    results: dict[Path, tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]] = {}
+    keys: dict[Path, str | None] = {}
+    todo: list[Path] = []
+    for path in state.readable:
+        stem = path.stem
+        source = library.digests.get(stem) if stem in library.documents else "none"
+        po_key = state.keys.get(path)
+        if terms is None:
+            parsed = state.catalog(glossary_path) if glossary_path in state.summaries else None
+            terms = glossary_terms(library, {glossary_path: parsed}
+                                   if isinstance(parsed, polib.POFile) else {})
+            if glossary_key is not None:
+                cache.put("terms", locale, glossary_key, terms)
+        keys[path] = key = (sha(po_key, str(source), repr(sorted(terms.items())),
+                                repr(sorted(allow)), locale)
+                            if po_key is not None and source is not None else None)
+        found = cache.get(namespace, config.rel(path), key) if key is not None else None
+        if isinstance(found, tuple) and len(found) == 2:
+            results[path] = found
+        else:
+            todo.append(path)
+    cache.prune(namespace)
+    if todo:
+        assert terms is not None
+        units = {path: _unit_info(library.documents[path.stem])
+                 if path.stem in library.documents else {} for path in todo}
+        # Every translation's language is judged in one batch before the checks fan out
+        # (a summary's offers hold every translation of its catalog).
+        language.prefetch((offer[0] for path in todo
+                           for _, offer in state.summaries[path].offers()), locale, cache)
+        glossary = terms
+
+        def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
+            catalog = state.catalog(path)
+            if isinstance(catalog, Diagnostic):  # changed since it was summarized
+                return [catalog], []
+            ctx = checks.CheckContext(locale=locale, display=config.rel(path),
+                                      units=units[path], glossary=glossary,
+                                      same_as_source_allow=allow)
+            found = checks.check_catalog(catalog, ctx)
+            lines = {translation_line(e): e.msgid for e in catalog}
+            return found, [(d, lines[d.line]) for d in found
+                           if d.code in UNSAFE_CODES and d.line in lines]
+
+        outcomes = parallel.run(check, todo, description=f"checking {locale}")
+        for path, outcome in zip(todo, outcomes):
+            results[path] = outcome
+            if (key := keys[path]) is not None:
+                cache.put(namespace, config.rel(path), key, outcome)
+    found = [d for path in state.readable for d in results[path][0]]
+    unsafe = {path.stem: results[path][1] for path in state.readable if results[path][1]}
+    return found, unsafe

@@ -1,0 +1,278 @@
+"""Source validation: read every file, validate it against its model, then check references
+and lint the text. Returns every problem at once, with file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import pathlib
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from pipeline.content.crossref import Facts, check_references, reference_facts
+from pipeline.content.language import prefetch, warm_up
+from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.lint import lint_document
+from pipeline.content.loader import SourceFile, iter_source_files, read_source
+from pipeline.content.models import DOCUMENT_MODELS
+from pipeline.content.textunits import Path, format_path, hidden_characters, iter_texts, printable
+from pipeline.core.config import Config
+from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
+from pipeline.infra import parallel
+from pipeline.infra.cache import Cache, sha
+from pipeline.infra.fsutil import read_regular
+
+_TYPE_CODES = {
+    "missing": "E101",
+    "extra_forbidden": "E102",
+    "string_too_long": "E104",
+    "too_long": "E104",
+    "string_too_short": "E105",
+    "too_short": "E105",
+    "bad_id": "E106",
+    "bad_doi": "E107",
+    "bad_url": "E108",
+    "literal_error": "E109",
+    "greater_than_equal": "E109",
+    "less_than_equal": "E109",
+    "greater_than": "E109",
+    "less_than": "E109",
+    "enum": "E109",
+}
+
+
+def validate_project(config: Config, cache: Cache | None = None
+                     ) -> tuple[Library, list[Diagnostic]]:
+    """Validate everything under the source folder. The library holds the documents that passed
+    their own model; the diagnostics list every problem found, sorted and with severities applied.
+
+    Each file's own outcome (read, model, lint) comes from `cache` when the file's bytes are
+    the same as when it was stored; only the rules across documents run again every time."""
+    cache = cache if cache is not None else Cache(config)
+    library = Library()
+    problems: list[Diagnostic] = []
+    seen: dict[str, SourceFile] = {}
+    # Ids of files that exist but were rejected: references to them are not reported again.
+    rejected: set[str] = set()
+    paths = list(iter_source_files(config.source_dir))
+    keys = [_file_key(config, path) for path in paths]
+    outcomes: list[_Outcome | None] = [
+        _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if todo:
+        # New sentences may need judging: lingua loads meanwhile, in its own process.
+        warm_up(config.source_locale)
+    fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
+                         description="validating")
+    # Lint the new documents: their sentences are judged for language in one batch first.
+    docs = [doc for _, _, doc, _, _ in fresh if doc is not None]
+    prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
+             config.source_locale, cache)
+    for i, (src, unreadable, doc, found, facts) in zip(todo, fresh):
+        lint = lint_document(doc, config) if doc is not None else []
+        outcomes[i] = (src, unreadable, doc, found, lint, facts)
+        if keys[i] is not None:
+            cache.put(_NAMESPACE, src.display, keys[i] or "", outcomes[i])
+    cache.prune(_NAMESPACE)
+    linted: list[Diagnostic] = []
+    known: dict[str, Facts] = {}
+    for path, key, outcome in zip(paths, keys, outcomes):
+        assert outcome is not None
+        src, unreadable, doc, found, lint, facts = outcome
+        display = src.display
+        problems += found
+        if unreadable:  # a null document reads fine and is reported by validate_data
+            rejected.add(path.stem)
+            continue
+        if doc is None:
+            rejected.add(path.stem)
+            if isinstance(src.data, dict) and isinstance(src.data.get("id"), str):
+                rejected.add(src.data["id"])
+            continue
+        if doc.id in seen:
+            other = seen[doc.id]
+            line, col = src.where(("id",))
+            problems.append(diag(display, line, col, "E201",
+                                 f"id {doc.id!r} is already used by {other.display}"))
+            continue
+        seen[doc.id] = src
+        library.documents[doc.id] = doc
+        if key is not None:
+            library.digests[doc.id] = key
+        linted += lint
+        if facts is not None:
+            known[doc.id] = facts
+    problems += check_references(library, config, rejected=rejected, facts=known)
+    problems += linted
+    return library, apply_severity(problems, config.severity)
+
+
+# (file, whether it was unreadable, the document if valid, its problems, its lint problems,
+# what the rules across documents look at in it)
+_Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list[Diagnostic],
+                 Facts | None]
+_NAMESPACE = "source"
+
+
+def _file_key(config: Config, path: pathlib.Path) -> str | None:
+    """What a file's outcome depends on: where it is, where it leads, and its bytes. None
+    when it is not read whole (too large, unreadable, not a regular file): such a file is
+    judged every time."""
+    try:
+        return sha(str(path), str(path.resolve()), read_regular(path, config.max_file_bytes))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
+    found = cache.get(_NAMESPACE, display, key) if key is not None else None
+    return found if isinstance(found, tuple) and len(found) == 6 else None
+
+
+def _read_one(config: Config, path: pathlib.Path
+              ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None]:
+    """Read and validate one file on its own (in a worker process for large libraries):
+    (file, whether it was unreadable, the document if valid, problems, what the rules
+    across documents look at in it)."""
+    src, found = read_source(path, _display(path, config), max_bytes=config.max_file_bytes,
+                             root=config.source_dir)
+    if found:
+        return src, True, None, found, None
+    doc, found = validate_data(src)
+    if doc is None:
+        return src, False, None, found, None
+    # The model holds the content now; later stages only ask where values are.
+    src.data = None
+    src.keys.clear()
+    return src, False, doc, found, reference_facts(doc)
+
+
+def _display(path: pathlib.Path, config: Config) -> str:
+    """The file as found (a link's own name, not its target), relative to the project root."""
+    try:
+        return printable(path.relative_to(config.root).as_posix())
+    except ValueError:
+        return printable(str(path))
+
+
+def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Validate one file's data against the model its `kind` names."""
+    data = src.data
+    if not isinstance(data, dict):
+        line, col = src.where(())
+        return None, [diag(src.display, line, col, "E010",
+                           f"the document must be a mapping of fields, not {_kind_of(data)}")]
+    kind = data.get("kind")
+    model = DOCUMENT_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        line, col = src.where(("kind",))
+        hint = _did_you_mean(str(kind), DOCUMENT_MODELS)
+        what = "missing" if kind is None else f"{kind!r} is not a document kind"
+        return None, [diag(src.display, line, col, "E008",
+                           f"kind {what}; use one of {', '.join(DOCUMENT_MODELS)}{hint}")]
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as exc:
+        return None, [_from_pydantic(src, model, err) for err in exc.errors()]
+    problems = _hidden_characters(src, data)
+    stem = src.path.stem
+    if doc.id != stem:
+        line, col = src.where(("id",))
+        problems.append(diag(src.display, line, col, "E009",
+                             f"id {doc.id!r} differs from the file name {stem!r}; "
+                             f"rename the file to {doc.id}.yaml or fix the id"))
+    return LoadedDocument(src, doc), problems
+
+
+def _hidden_characters(src: SourceFile, data: Any, path: Path = ()) -> list[Diagnostic]:
+    """E110 for every text holding characters a reader cannot see (or that reorder what they
+    see, or that break gettext catalogs): refused before anything is extracted."""
+    if isinstance(data, str):
+        found = hidden_characters(data)
+        if not found:
+            return []
+        line, col = src.where(path)
+        return [diag(src.display, line, col, "E110",
+                     f"{format_path(path)}: {', '.join(found)}; remove it")]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(
+        data, list) else []
+    return [d for key, value in items for d in _hidden_characters(src, value, path + (key,))]
+
+
+def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -> Diagnostic:
+    loc = tuple(err["loc"])
+    is_key = "[key]" in loc
+    path: Path = tuple(p for p in loc if p != "[key]")
+    kind = err["type"]
+    code = _TYPE_CODES.get(kind)
+    ctx = err.get("ctx") or {}
+    if kind.startswith("markup_"):
+        code = str(ctx.get("code", "E310"))
+    elif code is None:
+        code = "E103" if kind.endswith(("_type", "_parsing")) or "type" in kind else "E110"
+    if kind == "string_too_short" and isinstance(err.get("input"), str) and not err["input"].strip():
+        code = "E302"
+    message = err["msg"]
+    if kind == "missing":
+        message = f"required field {str(path[-1])!r} is missing"
+    elif kind == "extra_forbidden":
+        allowed = _fields_at(model, path[:-1])
+        message = f"unknown field {str(path[-1])!r}{_did_you_mean(str(path[-1]), allowed)}"
+    elif kind.endswith(("too_long", "too_short")) and isinstance(err.get("input"), str):
+        message = f"{message} (it has {len(err['input'])})"
+    line, col = src.where(path, key=is_key or kind == "extra_forbidden")
+    return diag(src.display, line, col, code, printable(f"{format_path(path)}: {message}"))
+
+
+def _fields_at(model: type[BaseModel], path: Path) -> list[str]:
+    """Field names of the model found at a data path (for 'did you mean' hints)."""
+    current: Any = model
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    current = _strip(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _strip(annotation: Any) -> Any:
+    """Remove Annotated and Optional wrappers."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            options = [a for a in get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    annotation = _strip(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field else None
+    origin = get_origin(annotation)
+    if origin is list:
+        return get_args(annotation)[0]
+    if origin is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _kind_of(value: Any) -> str:
+    return {list: "a list", str: "text", type(None): "empty"}.get(type(value), type(value).__name__)
