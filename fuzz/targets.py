@@ -15,10 +15,11 @@ import polib
 from pipeline.content.lint import lint_document
 from pipeline.content.loader import read_source
 from pipeline.content.models import DOCUMENT_MODELS
-from pipeline.content.textunits import hidden_characters, iter_texts, localize
+from pipeline.content.textunits import iter_texts, localize
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
+from pipeline.core.text import hidden_characters
 from pipeline.gettext.catalogs import merge
 from pipeline.gettext.checks import CheckContext, check_catalog
 from pipeline.gettext.extract import build_template

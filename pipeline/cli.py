@@ -17,10 +17,11 @@ from pipeline import __version__
 from pipeline.content.library import Library
 from pipeline.content.loader import iter_source_files
 from pipeline.content.schema import schema_files
-from pipeline.content.textunits import printable
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config, UsageError, load_config
 from pipeline.core.diagnostics import Diagnostic, count_errors
+from pipeline.core.files import FileSystemError, fs_error
+from pipeline.core.text import printable
 from pipeline.exchange import apply as exchange_apply
 from pipeline.exchange import tmx as exchange_tmx
 from pipeline.exchange import xliff as exchange_xliff
@@ -30,7 +31,7 @@ from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
 from pipeline.gettext.stats import as_dict, locale_progress
 from pipeline.infra import progress
-from pipeline.infra.fsutil import FileSystemError, fs_error, write_atomic, write_if_changed
+from pipeline.infra.fsutil import write_atomic, write_if_changed
 from pipeline.report import (
     build_table,
     check_table,

@@ -33,7 +33,8 @@ from types import FrameType
 import pytest
 
 from pipeline.core.codes import CODES
-from pipeline.infra.fsutil import read_regular, write_atomic
+from pipeline.core.files import read_regular
+from pipeline.infra.fsutil import write_atomic
 
 from build_helpers import tiny_template
 from catalog_helpers import Run, run_cli

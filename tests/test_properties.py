@@ -35,7 +35,7 @@ from ruamel.yaml import YAML
 
 from pipeline.cli import main
 from pipeline.content.fields import Title
-from pipeline.content.textunits import hidden_characters
+from pipeline.core.text import hidden_characters
 from pipeline.gettext.catalogs import init_catalog, merge
 from pipeline.gettext.memory import Memory
 from pipeline.gettext.pofiles import (

@@ -38,7 +38,7 @@ import pytest
 from filelock import FileLock
 
 from pipeline.content.markup import analyze
-from pipeline.content.textunits import hidden_characters
+from pipeline.core.text import hidden_characters
 from pipeline.gettext.checks import CheckContext, check_catalog
 from pipeline.gettext.locales import plural_forms
 from pipeline.gettext.pofiles import read_catalog

@@ -9,14 +9,13 @@ from typing import NamedTuple
 from pipeline.content import markup
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.loader import iter_source_files
-from pipeline.content.textunits import Path as TextPath
-from pipeline.content.textunits import format_path, iter_refs, iter_texts
+from pipeline.content.textunits import DataPath, format_path, iter_refs, iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 
 
 class _Ref(NamedTuple):
-    path: TextPath
+    path: DataPath
     target: str
     value: str
 
@@ -32,7 +31,7 @@ _CODE_FOR_TARGET = {
 # What the rules look at in one document: its references (data path, target, id) and its
 # relative link targets (data path of the text, target). A function of the document alone,
 # so it is cached with the document's validation.
-Facts = tuple[list[tuple[TextPath, str, str]], list[tuple[TextPath, str]]]
+Facts = tuple[list[tuple[DataPath, str, str]], list[tuple[DataPath, str]]]
 
 
 def reference_facts(doc: LoadedDocument) -> Facts:

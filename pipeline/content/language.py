@@ -14,7 +14,7 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
-from pipeline.content.textunits import without_link_targets
+from pipeline.core.text import without_link_targets
 from pipeline.infra import parallel
 
 if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does

@@ -26,10 +26,10 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from pipeline.content.textunits import Path as DataPath
-from pipeline.content.textunits import printable
+from pipeline.content.textunits import DataPath
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.infra.fsutil import FileTooLarge, read_regular
+from pipeline.core.files import FileTooLarge, read_regular
+from pipeline.core.text import printable
 
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from pipeline.content.textunits import printable
 from pipeline.core.codes import BY_NAME, CODES, Severity
+from pipeline.core.text import printable
 
 
 class UsageError(Exception):

@@ -30,9 +30,9 @@ import polib
 
 from pipeline.content import language
 from pipeline.content.library import Library
-from pipeline.content.textunits import printable
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
+from pipeline.core.text import printable
 from pipeline.exchange.units import ReadUnit, locale_of, same_language, unit_id
 from pipeline.exchange.xliff import ReadFile, read_xliff
 from pipeline.exchange.xmlsafe import ExchangeFileError, fail

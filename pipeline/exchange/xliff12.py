@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.content.textunits import printable
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.text import printable
 from pipeline.exchange import inline
 from pipeline.exchange.inline import Code, Piece
 from pipeline.exchange.units import (

@@ -24,9 +24,9 @@ from lxml import etree
 if TYPE_CHECKING:
     from lxml.etree import _parser as _parser_module
 
-from pipeline.content.textunits import printable
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.infra.fsutil import FileTooLarge, read_regular
+from pipeline.core.files import FileTooLarge, read_regular
+from pipeline.core.text import printable
 
 # An XLIFF file for one document is a few hundred kilobytes; a whole library's TMX a few
 # megabytes per ten thousand strings. Far above both, parsed in about a second.

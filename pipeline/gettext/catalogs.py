@@ -24,6 +24,7 @@ import polib
 from pipeline import __version__
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.files import FileSystemError, fs_error
 from pipeline.gettext.extract import existing_templates, now_stamp
 from pipeline.gettext.locales import normalize, plural_forms, team
 from pipeline.gettext.memory import FUZZY_THRESHOLD, Match, Memory
@@ -39,7 +40,7 @@ from pipeline.gettext.pofiles import (
 )
 from pipeline.infra import cache, parallel
 from pipeline.infra.filestate import sha_of
-from pipeline.infra.fsutil import FileSystemError, exclusive, fs_error, write_atomic
+from pipeline.infra.fsutil import write_atomic
 
 
 @dataclass

@@ -26,14 +26,9 @@ import polib
 from babel.numbers import NumberFormatError, parse_decimal
 
 from pipeline.content import language, markup
-from pipeline.content.textunits import (
-    hidden_characters,
-    link_targets,
-    printable,
-    without_link_targets,
-)
 from pipeline.core.config import UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.text import hidden_characters, link_targets, printable, without_link_targets
 from pipeline.gettext.locales import cldr_plural_forms, normalize, plural_forms
 from pipeline.gettext.locales import parse as parse_locale
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line

@@ -20,6 +20,7 @@ from pipeline.content import markup
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
+from pipeline.core.files import read_regular
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     EntryKey,
@@ -30,7 +31,6 @@ from pipeline.gettext.pofiles import (
 )
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, sha
-from pipeline.infra.fsutil import read_regular
 
 
 @dataclass

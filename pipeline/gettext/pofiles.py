@@ -18,10 +18,11 @@ from pathlib import Path
 
 import polib
 
-from pipeline.content.textunits import printable
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.files import FileTooLarge, read_regular
+from pipeline.core.text import printable
 from pipeline.gettext.powriter import DEFAULT_WIDTH, render_po, width_of
-from pipeline.infra.fsutil import FileTooLarge, read_regular, write_if_changed
+from pipeline.infra.fsutil import write_if_changed
 
 # Ten times a source file's default limit: far above any real catalog, parsed in about a second.
 MAX_CATALOG_BYTES = 10_000_000

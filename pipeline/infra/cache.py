@@ -42,7 +42,8 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.core.config import Config
-from pipeline.infra.fsutil import FileSystemError, exclusive
+from pipeline.core.files import FileSystemError
+from pipeline.infra.fsutil import exclusive
 
 FOLDER = ".pipeline-cache"
 ENV_OFF = "PIPELINE_NO_CACHE"

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.infra.fsutil import open_regular
+from pipeline.core.files import open_regular
 
 # Some filesystems keep modification times to the second, or two: a file changed this close
 # to when it was recorded is never trusted by its record.

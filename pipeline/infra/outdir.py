@@ -20,9 +20,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.content.textunits import printable
 from pipeline.core.config import Config, UsageError
-from pipeline.infra.fsutil import fs_error
+from pipeline.core.files import fs_error
+from pipeline.core.text import printable
 
 MARKER = ".pipeline-output"
 GENERATOR = "exercise-content-pipeline"

@@ -27,12 +27,12 @@ from pipeline.content.library import Library
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.files import read_regular
 from pipeline.gettext.catalogs import catalog_path, catalog_paths
 from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
 from pipeline.gettext.stats import Progress, progress
 from pipeline.infra import filestate, outdir, parallel
 from pipeline.infra.cache import BUILD_LOCK, Cache, code_fingerprint, library_versions, run_lock
-from pipeline.infra.fsutil import read_regular
 from pipeline.stages.export import (
     BUNDLE_MODELS,
     Translator,

@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.models import DOCUMENT_MODELS, Exercise, Glossary, Guide, Reviewer
-from pipeline.content.textunits import TextUnit, format_path, iter_refs, localize, printable
+from pipeline.content.textunits import TextUnit, format_path, iter_refs, localize
 from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.text import printable
 from pipeline.gettext.pofiles import EntryKey, is_translated, key_of, translation_line
 from pipeline.gettext.pseudo import pseudo_text
 

@@ -19,6 +19,7 @@ from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
+from pipeline.core.files import read_regular, read_text_or_none
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import (
     catalog_path,
@@ -43,7 +44,6 @@ from pipeline.gettext.pofiles import (
 from pipeline.gettext.stats import Progress, progress
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
-from pipeline.infra.fsutil import read_regular, read_text_or_none
 from pipeline.stages.validate import validate_project
 
 

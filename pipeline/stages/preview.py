@@ -27,15 +27,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.loader import iter_source_files
 from pipeline.content.models import Exercise, Guide, Reviewer
-from pipeline.content.textunits import format_path, iter_texts, printable
+from pipeline.content.textunits import format_path, iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors
+from pipeline.core.files import fs_error
+from pipeline.core.text import printable
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import catalog_path, read_or_error
 from pipeline.gettext.locales import normalize
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line
 from pipeline.infra import outdir
-from pipeline.infra.fsutil import fs_error
 from pipeline.infra.progress import track
 from pipeline.stages.build import build_lock
 from pipeline.stages.export import Translator, bcp47, export_document, localized_glossary

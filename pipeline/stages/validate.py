@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import difflib
 import functools
-import pathlib
 import types
+from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -19,12 +19,13 @@ from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.lint import lint_document
 from pipeline.content.loader import SourceFile, iter_source_files, read_source
 from pipeline.content.models import DOCUMENT_MODELS
-from pipeline.content.textunits import Path, format_path, hidden_characters, iter_texts, printable
+from pipeline.content.textunits import DataPath, format_path, iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
+from pipeline.core.files import read_regular
+from pipeline.core.text import hidden_characters, printable
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, sha
-from pipeline.infra.fsutil import read_regular
 
 _TYPE_CODES = {
     "missing": "E101",
@@ -118,7 +119,7 @@ _Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list
 _NAMESPACE = "source"
 
 
-def _file_key(config: Config, path: pathlib.Path) -> str | None:
+def _file_key(config: Config, path: Path) -> str | None:
     """What a file's outcome depends on: where it is, where it leads, and its bytes. None
     when it is not read whole (too large, unreadable, not a regular file): such a file is
     judged every time."""
@@ -133,7 +134,7 @@ def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
     return found if isinstance(found, tuple) and len(found) == 6 else None
 
 
-def _read_one(config: Config, path: pathlib.Path
+def _read_one(config: Config, path: Path
               ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None]:
     """Read and validate one file on its own (in a worker process for large libraries):
     (file, whether it was unreadable, the document if valid, problems, what the rules
@@ -151,7 +152,7 @@ def _read_one(config: Config, path: pathlib.Path
     return src, False, doc, found, reference_facts(doc)
 
 
-def _display(path: pathlib.Path, config: Config) -> str:
+def _display(path: Path, config: Config) -> str:
     """The file as found (a link's own name, not its target), relative to the project root."""
     try:
         return printable(path.relative_to(config.root).as_posix())
@@ -188,7 +189,7 @@ def validate_data(src: SourceFile) -> tuple[LoadedDocument | None, list[Diagnost
     return LoadedDocument(src, doc), problems
 
 
-def _hidden_characters(src: SourceFile, data: Any, path: Path = ()) -> list[Diagnostic]:
+def _hidden_characters(src: SourceFile, data: Any, path: DataPath = ()) -> list[Diagnostic]:
     """E110 for every text holding characters a reader cannot see (or that reorder what they
     see, or that break gettext catalogs): refused before anything is extracted."""
     if isinstance(data, str):
@@ -206,7 +207,7 @@ def _hidden_characters(src: SourceFile, data: Any, path: Path = ()) -> list[Diag
 def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -> Diagnostic:
     loc = tuple(err["loc"])
     is_key = "[key]" in loc
-    path: Path = tuple(p for p in loc if p != "[key]")
+    path: DataPath = tuple(p for p in loc if p != "[key]")
     kind = err["type"]
     code = _TYPE_CODES.get(kind)
     ctx = err.get("ctx") or {}
@@ -228,7 +229,7 @@ def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -
     return diag(src.display, line, col, code, printable(f"{format_path(path)}: {message}"))
 
 
-def _fields_at(model: type[BaseModel], path: Path) -> list[str]:
+def _fields_at(model: type[BaseModel], path: DataPath) -> list[str]:
     """Field names of the model found at a data path (for 'did you mean' hints)."""
     current: Any = model
     for part in path:
