@@ -22,7 +22,6 @@ from pipeline.core.diagnostics import Diagnostic
 from pipeline.core.text import hidden_characters
 from pipeline.gettext.catalogs import merge
 from pipeline.gettext.checks import CheckContext, check_catalog
-from pipeline.gettext.extract import build_template
 from pipeline.gettext.memory import Memory
 from pipeline.gettext.pofiles import (
     EntryKey,
@@ -33,6 +32,7 @@ from pipeline.gettext.pofiles import (
     read_catalog,
     render_catalog,
 )
+from pipeline.gettext.templates import build_template
 from pipeline.stages.validate import validate_data
 
 YAML_NAME = "source/exercises/doc.yaml"

@@ -26,10 +26,10 @@ from pipeline.exchange import apply as exchange_apply
 from pipeline.exchange import tmx as exchange_tmx
 from pipeline.exchange import xliff as exchange_xliff
 from pipeline.gettext import catalogs as cat
-from pipeline.gettext.extract import existing_templates, stale_templates
 from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
 from pipeline.gettext.stats import as_dict, locale_progress
+from pipeline.gettext.templates import existing_templates
 from pipeline.infra import progress
 from pipeline.infra.fsutil import write_atomic, write_if_changed
 from pipeline.report import (
@@ -41,8 +41,10 @@ from pipeline.report import (
     progress_table,
 )
 from pipeline.stages import preview as site
+from pipeline.stages import update
 from pipeline.stages import watch as watcher
 from pipeline.stages.build import run_build
+from pipeline.stages.extract import stale_templates
 from pipeline.stages.gate import locale_of, run_gate, summarize_pending
 from pipeline.stages.validate import validate_project
 
@@ -96,7 +98,7 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
         return status
     out = console()
     # Under the catalogs' lock, so `update` never merges half-old, half-new templates.
-    with cat.locked(config) as notes:
+    with update.locked(config) as notes:
         if notes:
             print_diagnostics(notes, args.format, checked=1)
         changed, orphans = stale_templates(config, library)
@@ -123,7 +125,7 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
     if not templates:
         raise UsageError("no templates in "
                          f"{config.rel(config.templates_dir)}; run 'pipeline extract' first")
-    with cat.locked(config) as notes:
+    with update.locked(config) as notes:
         if notes:
             print_diagnostics(notes, args.format, checked=1)
         created = 0
@@ -187,12 +189,12 @@ def _locales(args: argparse.Namespace, config: Config) -> list[str]:
 @command("update", "Merge the templates into every locale's catalogs.")
 def cmd_update(args: argparse.Namespace, config: Config) -> int:
     out = console()
-    with cat.locked(config) as notes:
-        writes, counts, problems = cat.plan_update(config, _locales(args, config))
+    with update.locked(config) as notes:
+        writes, counts, problems = update.plan_update(config, _locales(args, config))
         if problems:
             print_diagnostics(notes + problems, args.format, checked=len(problems))
             return 1
-        skipped = cat.apply_writes(config, writes)
+        skipped = update.apply_writes(config, writes)
     if notes or skipped:
         print_diagnostics(notes + skipped, args.format, checked=len(writes) or 1)
     for path in sorted(set(writes) - {config.root / d.path for d in skipped}):
@@ -214,7 +216,7 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
         out.print("No locales yet: start one with 'pipeline init <locale>'.")
     for locale in locales:
         try:
-            catalogs = cat.read_catalogs(config, locale)
+            catalogs = update.read_catalogs(config, locale)
         except PoReadError as exc:
             print_diagnostics([exc.diagnostic], args.format, checked=1)
             return 1

@@ -18,10 +18,10 @@ import polib
 import pytest
 
 from pipeline.core.config import load_config
-from pipeline.gettext import catalogs
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
 from pipeline.infra import cache
 from pipeline.infra.fsutil import write_atomic
+from pipeline.stages import update
 from pipeline.stages.gate import run_gate
 
 from catalog_helpers import (
@@ -293,7 +293,7 @@ def test_check_calls_stale_exactly_what_update_would_write(round_trip: RoundTrip
     edit_po(catalog_dir(root, "fr") / "wall-sit.po",
             lambda catalog: setattr(entry(catalog, REUSED_STEP), "msgstr", ""))
     config = load_config(root)
-    writes, _, _ = catalogs.plan_update(config, ["fr"])
+    writes, _, _ = update.plan_update(config, ["fr"])
     assert stale() == {config.rel(path) for path in writes} == {f"{FR}/wall-sit.po"}
 
 
@@ -620,7 +620,7 @@ def test_stats_on_a_broken_catalog_exits_1(progress: Path) -> None:
 
 def test_update_while_another_run_holds_the_lock_exits_2(translated: Path) -> None:
     before = snapshot(translated)
-    with catalogs.locked(load_config(translated)):
+    with update.locked(load_config(translated)):
         result = run_cli(translated, "update")
         init = run_cli(translated, "init", "de")
     assert result.code == 2 and init.code == 2
@@ -659,7 +659,7 @@ def test_update_removes_temporary_files_a_killed_write_left(translated: Path) ->
 
 
 def _journal(root: Path) -> Path:
-    return catalogs.journal_path(load_config(root))
+    return update.journal_path(load_config(root))
 
 
 def _stop_update_after(root: Path, writes: int, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
@@ -674,7 +674,7 @@ def _stop_update_after(root: Path, writes: int, monkeypatch: pytest.MonkeyPatch)
         write_atomic(path, data)
 
     with monkeypatch.context() as patch:
-        patch.setattr(catalogs, "write_atomic", write)
+        patch.setattr(update, "write_atomic", write)
         assert run_cli(root, "update", "-q").code == 130
     return written
 

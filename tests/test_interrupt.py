@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.gettext import catalogs
 from pipeline.infra.fsutil import write_atomic
+from pipeline.stages import update
 
 from catalog_helpers import env, ok, run_cli
 
@@ -206,7 +206,7 @@ def test_an_update_stopped_after_any_write_is_finished_by_the_next_as_one_run(
             write_atomic(path, data)
 
         with monkeypatch.context() as patch, env(SOURCE_DATE_EPOCH=EPOCH):
-            patch.setattr(catalogs, "write_atomic", write)
+            patch.setattr(update, "write_atomic", write)
             assert run_cli(root, "update", "-q").code == 130
         assert assert_old_or_new(update_case, root) == (len(changed) - stop_at, stop_at)
         with env(SOURCE_DATE_EPOCH=EPOCH):

@@ -40,6 +40,7 @@ from pipeline.gettext import catalogs as cat
 from pipeline.gettext import checks
 from pipeline.gettext.pofiles import PoReadError, digest_of, render_catalog
 from pipeline.infra.cache import Cache
+from pipeline.stages import update
 from pipeline.stages.gate import UNSAFE_CODES, glossary_terms, unit_index
 from pipeline.stages.validate import validate_project
 
@@ -133,13 +134,13 @@ def import_xliff(config: Config, paths: Sequence[Path]) -> ImportResult:
         if read.problems:
             result.counts["skipped"] += len(read.problems)
         units += [(unit, locale) for unit in read.units]
-    with cat.locked(config) as notes:
+    with update.locked(config) as notes:
         result.diagnostics += notes
         writes = _plan(config, library, units, result)
         if writes is None:
             result.stopped = True
             return result
-        skipped = cat.apply_writes(config, writes)
+        skipped = update.apply_writes(config, writes)
     result.diagnostics += skipped
     refused = {config.root / d.path for d in skipped}
     result.written = sorted(set(writes) - refused)
@@ -148,13 +149,13 @@ def import_xliff(config: Config, paths: Sequence[Path]) -> ImportResult:
 
 
 def _plan(config: Config, library: Library, units: list[tuple[ReadUnit, str]],
-          result: ImportResult) -> dict[Path, cat.Write] | None:
+          result: ImportResult) -> dict[Path, update.Write] | None:
     """The catalogs that change, as new texts; None when a catalog cannot be read (nothing
     is written then)."""
     catalogs: dict[str, dict[Path, polib.POFile]] = {}
     for locale in sorted({locale for _, locale in units}):
         try:
-            catalogs[locale] = cat.read_catalogs(config, locale)
+            catalogs[locale] = update.read_catalogs(config, locale)
         except PoReadError as exc:
             result.diagnostics.append(exc.diagnostic)
             return None
@@ -168,7 +169,7 @@ def _plan(config: Config, library: Library, units: list[tuple[ReadUnit, str]],
                 result.counts["fuzzy" if candidate.fuzzy else "translated"] += 1
             else:
                 result.counts["unchanged"] += 1
-    return {path: cat.Write(render_catalog(catalogs[locale][path]),
+    return {path: update.Write(render_catalog(catalogs[locale][path]),
                             digest_of(catalogs[locale][path]))
             for locale in catalogs for path in sorted(changed) if path in catalogs[locale]}
 

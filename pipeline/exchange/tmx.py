@@ -54,7 +54,6 @@ from pipeline.exchange.xmlsafe import (
     serialize,
     xml_text_ok,
 )
-from pipeline.gettext import catalogs as cat
 from pipeline.gettext.pofiles import (
     PoReadError,
     digest_of,
@@ -62,6 +61,7 @@ from pipeline.gettext.pofiles import (
     is_translated,
     render_catalog,
 )
+from pipeline.stages import update
 
 _CONTEXT = "x-context"
 _DOCUMENT = "x-document"
@@ -165,7 +165,7 @@ def export_tmx(config: Config, locale_code: str) -> TmxExport:
     """The locale's memory as TMX bytes (problems when a catalog cannot be read)."""
     locale = locale_with_catalogs(config, locale_code)
     try:
-        catalogs = cat.read_catalogs(config, locale)
+        catalogs = update.read_catalogs(config, locale)
     except PoReadError as exc:
         return TmxExport(problems=[exc.diagnostic])
     pairs, left_out = memory_pairs(catalogs)
@@ -249,10 +249,10 @@ def import_tmx(config: Config, path: Path, locale_code: str) -> ImportResult:
     library = valid_library(config, result)
     if library is None:
         return result
-    with cat.locked(config) as notes:
+    with update.locked(config) as notes:
         result.diagnostics += notes
         try:
-            catalogs = cat.read_catalogs(config, locale)
+            catalogs = update.read_catalogs(config, locale)
         except PoReadError as exc:
             result.diagnostics.append(exc.diagnostic)
             result.stopped = True
@@ -263,9 +263,9 @@ def import_tmx(config: Config, path: Path, locale_code: str) -> ImportResult:
             if apply_candidate(candidate):
                 changed.add(candidate.path)
                 result.counts["fuzzy"] += 1
-        writes = {path: cat.Write(render_catalog(catalogs[path]), digest_of(catalogs[path]))
+        writes = {path: update.Write(render_catalog(catalogs[path]), digest_of(catalogs[path]))
                   for path in sorted(changed)}
-        skipped = cat.apply_writes(config, writes)
+        skipped = update.apply_writes(config, writes)
     result.diagnostics += skipped
     refused = {config.root / d.path for d in skipped}
     result.written = sorted(set(writes) - refused)

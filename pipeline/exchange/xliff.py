@@ -19,10 +19,10 @@ from pipeline.core.diagnostics import Diagnostic, count_errors
 from pipeline.exchange import xliff12, xliff20
 from pipeline.exchange.units import ReadUnit, bcp47, export_units
 from pipeline.exchange.xmlsafe import MAX_XLIFF_BYTES, fail, local, namespace, read_xml, serialize
-from pipeline.gettext import catalogs as cat
 from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.pofiles import PoReadError
 from pipeline.infra.fsutil import write_if_changed
+from pipeline.stages import update
 from pipeline.stages.gate import unit_index
 from pipeline.stages.validate import validate_project
 
@@ -77,7 +77,7 @@ def export_xliff(config: Config, locale_code: str, out: Path, *, everything: boo
         result.problems = problems
         return result
     try:
-        catalogs = cat.read_catalogs(config, locale)
+        catalogs = update.read_catalogs(config, locale)
     except PoReadError as exc:
         result.problems = [exc.diagnostic]
         return result

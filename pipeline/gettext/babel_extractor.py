@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.content.loader import read_source
-from pipeline.gettext.extract import collect_messages
+from pipeline.gettext.templates import collect_messages
 from pipeline.stages.validate import validate_data
 
 MAX_BYTES = 10_000_000

@@ -314,10 +314,12 @@ class Cache:
 # The locks of `build`/`preview` and of `extract`/`init`/`update` (`run_lock`).
 BUILD_LOCK = "build.lock"
 CATALOGS_LOCK = "catalogs.lock"
+# The catalogs an `update` is writing, saved before the first of them (`stages.update`).
+JOURNAL = "update-journal"
 # Files of the folder that are not results of one code version (the locks, the update
 # journal). A lock is never removed: another run may hold it, and a run that found the file
 # gone would lock a new one and go ahead beside the holder.
-KEEP: set[str] = {BUILD_LOCK, CATALOGS_LOCK}
+KEEP = frozenset({BUILD_LOCK, CATALOGS_LOCK, JOURNAL})
 # A lock that cannot be made in the folder for these reasons is taken where older versions
 # kept it, if that place can be written (see `run_lock`).
 _UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})

@@ -21,14 +21,7 @@ from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
 from pipeline.core.files import read_regular, read_text_or_none
 from pipeline.gettext import checks
-from pipeline.gettext.catalogs import (
-    catalog_path,
-    catalog_paths,
-    planned_text,
-    read_or_error,
-    wrong_language,
-)
-from pipeline.gettext.extract import existing_templates, stale_templates
+from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text, wrong_language
 from pipeline.gettext.locales import normalize
 from pipeline.gettext.memory import Memory
 from pipeline.gettext.pofiles import (
@@ -42,8 +35,11 @@ from pipeline.gettext.pofiles import (
     translation_line,
 )
 from pipeline.gettext.stats import Progress, progress
+from pipeline.gettext.templates import existing_templates
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
+from pipeline.stages.extract import stale_templates
+from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_project
 
 

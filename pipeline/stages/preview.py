@@ -33,7 +33,7 @@ from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors
 from pipeline.core.files import fs_error
 from pipeline.core.text import printable
 from pipeline.gettext import checks
-from pipeline.gettext.catalogs import catalog_path, read_or_error
+from pipeline.gettext.catalogs import catalog_path
 from pipeline.gettext.locales import normalize
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line
 from pipeline.infra import outdir
@@ -41,6 +41,7 @@ from pipeline.infra.progress import track
 from pipeline.stages.build import build_lock
 from pipeline.stages.export import Translator, bcp47, export_document, localized_glossary
 from pipeline.stages.gate import glossary_terms, unit_index
+from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_project
 
 TEMPLATES = Path(__file__).parents[1] / "templates"

@@ -7,7 +7,6 @@ module only decides how an entry reads in a `.pot` file.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,20 +16,12 @@ import polib
 
 from pipeline import __version__
 from pipeline.content import markup
-from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.library import LoadedDocument
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
-from pipeline.core.files import read_regular
 from pipeline.gettext.pofiles import (
-    MAX_CATALOG_BYTES,
     EntryKey,
-    PoReadError,
-    meaning,
-    parse_catalog,
-    render_catalog,
 )
-from pipeline.infra import parallel
-from pipeline.infra.cache import Cache, sha
 
 
 @dataclass
@@ -123,67 +114,6 @@ def now_stamp() -> str:
 
 def template_path(config: Config, document_id: str) -> Path:
     return config.templates_dir / f"{document_id}.pot"
-
-
-# A template's creation date is when its English last changed, not part of what it says.
-_DATED = frozenset({"POT-Creation-Date"})
-
-
-def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None], stamp: str
-                      ) -> str | None:
-    """The text `extract` writes for a document's template, or None when the template's
-    bytes on disk (as read once, for the cache key too) already say the same
-    (`pofiles.meaning`, creation date aside): re-wrapped or re-headered by a gettext tool,
-    it is the same template and is left as it is."""
-    doc, data = item
-    template = build_template(config, doc, stamp)
-    try:
-        old = None if data is None else parse_catalog(data.decode("utf-8"),
-                                                      config.rel(template_path(config, doc.id)))
-    except (UnicodeDecodeError, PoReadError):
-        old = None  # unreadable: written anew
-    if old is not None and meaning(old, ignore=_DATED) == meaning(template, ignore=_DATED):
-        return None
-    return render_catalog(template, like=old)
-
-
-def stale_templates(config: Config, library: Library, cache: Cache | None = None
-                    ) -> tuple[dict[Path, str], list[Path]]:
-    """Templates that differ from the source (to write) and templates of deleted documents.
-
-    A template is the same as last time when both its document's source file and the
-    template file are (a template depends on its own document alone): that verdict is
-    cached, so only edited documents are rendered again."""
-    cache = cache if cache is not None else Cache(config, enabled=False)
-    todo: list[tuple[LoadedDocument, bytes | None]] = []
-    keys: dict[str, str] = {}
-    for doc in library:
-        digest = library.digests.get(doc.id)
-        try:
-            old = read_regular(template_path(config, doc.id), MAX_CATALOG_BYTES)
-        except OSError:
-            old = None  # missing or unreadable: written anew
-        if digest is not None and old is not None:
-            keys[doc.id] = sha(digest, old)
-            if cache.get(_NAMESPACE, doc.id, keys[doc.id]) is True:
-                continue
-        todo.append((doc, old))
-    cache.prune(_NAMESPACE)
-    stamp = now_stamp()
-    texts = parallel.run(functools.partial(_changed_template, config, stamp=stamp), todo,
-                         description="comparing templates")
-    changed: dict[Path, str] = {}
-    for (doc, _), text in zip(todo, texts):
-        if text is not None:
-            changed[template_path(config, doc.id)] = text
-        elif doc.id in keys:
-            cache.put(_NAMESPACE, doc.id, keys[doc.id], True)
-    names = {template_path(config, doc_id) for doc_id in library.documents}
-    orphans = sorted(p for p in existing_templates(config) if p not in names)
-    return changed, orphans
-
-
-_NAMESPACE = "templates"
 
 
 def existing_templates(config: Config) -> Iterable[Path]:
