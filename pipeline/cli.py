@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, report
 from pipeline.content.library import Library
 from pipeline.content.loader import iter_source_files
 from pipeline.content.schema import schema_files
@@ -360,8 +360,9 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     out = console()
     changes = watcher.file_changes(config)
     try:
-        result = watcher.watch(config, changes, out, locales=args.locale,
-                               max_runs=args.max_runs, quiet=args.quiet)
+        result = report.watch(watcher.runs(config, changes, locales=args.locale,
+                                           max_runs=args.max_runs),
+                              out, watcher.folders_shown(config), quiet=args.quiet)
     except KeyboardInterrupt:
         out.print("Stopped watching.")
         return 0

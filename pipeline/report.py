@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any, Literal, TextIO
 
@@ -23,6 +24,7 @@ from rich.text import Text
 
 from pipeline.core.diagnostics import Diagnostic
 from pipeline.gettext.stats import Progress
+from pipeline.stages.watch import WatchResult, WatchRun
 
 Format = Literal["text", "json", "github"]
 JSON_VERSION = 1
@@ -224,3 +226,25 @@ def build_table(locales: Mapping[str, Mapping[str, Any]]) -> Table:
                       "" if complete is None else f"{complete:.1f} %",
                       "" if fallback is None else f"{fallback:.1f} %")
     return table
+
+
+def watch(runs: Iterable[WatchRun], out: Console, folders: str, *,
+          quiet: bool = False) -> WatchResult:
+    """`watch`: the first run's problems, then after each save what appeared and what was
+    fixed, with a one-line summary (errors only with `quiet`)."""
+    last: WatchRun | None = None
+    count = -1
+    for run in runs:
+        if run.delta is None:
+            print_diagnostics(run.result.diagnostics, "text", checked=run.result.checked_files,
+                              out=out, quiet=quiet)
+            out.print(Text(f"Watching {folders} for changes; press Ctrl-C to stop.",
+                           style="dim"))
+        else:
+            print_delta(run.delta.appeared, run.delta.fixed, out=out, quiet=quiet)
+            out.print(watch_summary(time.strftime("%H:%M:%S"), run.changed, run.delta.appeared,
+                                    run.delta.fixed, run.result.errors(),
+                                    run.result.warnings()))
+        last, count = run, count + 1
+    assert last is not None, "the first run always comes"
+    return WatchResult(count, last.result)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.content.loader import read_source
+from pipeline.content.validation import validate_data
 from pipeline.gettext.pofiles import PoReadError, read_catalog
-from pipeline.stages.validate import validate_data
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the fuzz package sits next to pipeline/ and is not installed

@@ -8,6 +8,7 @@ import multiprocessing
 import pytest
 
 from pipeline.content import language
+from pipeline.infra import judge
 
 FRENCH = "Gardez le dos bien droit et respirez calmement pendant tout l'exercice."
 ENGLISH = "Keep your back straight and breathe calmly during the whole exercise."
@@ -18,7 +19,7 @@ def judges() -> list[multiprocessing.process.BaseProcess]:
 
 
 def test_the_judge_process_finds_english_left_in_french() -> None:
-    language.prefetch([FRENCH, ENGLISH], "fr")
+    judge.prefetch([FRENCH, ENGLISH], "fr")
     assert judges(), "prefetch starts the judge"
     assert language.foreign_sentence(FRENCH, "fr") is None
     assert language.foreign_sentence(ENGLISH, "fr") == (ENGLISH, "en")
@@ -27,20 +28,20 @@ def test_the_judge_process_finds_english_left_in_french() -> None:
 
 
 def test_one_judge_serves_every_language() -> None:
-    language.warm_up("en")
-    language.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
-    language.prefetch(["This is an English sentence long enough to be judged."], "en")
+    judge.warm_up("en")
+    judge.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
+    judge.prefetch(["This is an English sentence long enough to be judged."], "en")
     assert len(judges()) == 1
 
 
 def test_a_run_whose_judge_died_judges_on_its_own() -> None:
-    language.warm_up("fr")
-    for judge in judges():
-        judge.kill()
-        judge.join(timeout=10)
+    judge.warm_up("fr")
+    for process in judges():
+        process.kill()
+        process.join(timeout=10)
     assert not judges()
     fresh = "Please keep both of your shoulders relaxed while you lift the band."
-    language.prefetch([fresh], "fr")
+    judge.prefetch([fresh], "fr")
     assert language.foreign_sentence(fresh, "fr") == (fresh, "en")
 
 
@@ -48,7 +49,7 @@ def test_a_run_held_to_one_cpu_starts_no_judge(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("PIPELINE_WORKERS", "1")
     before = {p.pid for p in judges()}
     sentence = "Hold the band with both hands and pull it slowly towards your chest."
-    language.warm_up("fr")
-    language.prefetch([sentence], "fr")
+    judge.warm_up("fr")
+    judge.prefetch([sentence], "fr")
     assert {p.pid for p in judges()} <= before
     assert language.foreign_sentence(sentence, "fr") == (sentence, "en")

@@ -15,10 +15,10 @@ import pytest
 
 from pipeline.core.config import load_config
 from pipeline.report import console
-from pipeline.stages.watch import watch
 
 from build_helpers import cli, clone, po_path, tiny_template
 from conftest import Project
+from watch_helpers import watch_and_print
 
 # A path holding each kind of markup; `[/]` spans a folder boundary, as only a path can.
 HOSTILE = "[bold red]x[/]:x:[link=mailto:a@b.c]y[/link]"
@@ -92,7 +92,7 @@ def test_watch_lines_show_hostile_folders_and_files_literally(
         yield {str(bad)}
 
     buffer = io.StringIO()
-    watch(load_config(tiny), saves(), console(buffer))
+    watch_and_print(load_config(tiny), saves(), console(buffer))
     out = buffer.getvalue()
     rel = f"{source}/exercises/{HOSTILE}.yaml"
     assert f"Watching {source}/ and locales/ for changes" in out

@@ -43,8 +43,8 @@ from pipeline.gettext.pofiles import (
     key_of,
     read_catalog,
     render_catalog,
-    write_catalog,
 )
+from pipeline.infra.fsutil import write_if_changed
 
 from build_helpers import TINY, configure
 from catalog_helpers import assert_msgfmt_ok
@@ -182,7 +182,7 @@ def test_any_text_survives_extract_update_and_build(tiny: Path, text: str) -> No
         catalog = read_catalog(po)
         (entry,) = [e for e in catalog if e.msgid == text and not e.obsolete]
         entry.msgstr, entry.flags = text, []
-        write_catalog(po, catalog)
+        write_if_changed(po, render_catalog(catalog))
         assert read_catalog(po).find(text).msgstr == text
         ok(root, "build")
         for locale in ("en", "fr"):
@@ -228,7 +228,7 @@ def test_any_text_survives_a_catalog_written_read_and_merged(
         for context, text in texts:
             template.append(polib.POEntry(msgctxt=context, msgid=text, msgstr=""))
         pot = locales / "templates" / "doc.pot"
-        write_catalog(pot, template)
+        write_if_changed(pot, render_catalog(template))
         read_template = read_catalog(pot)
         assert [key_of(e) for e in read_template] == [EntryKey(c, t) for c, t in texts]
 
@@ -236,7 +236,7 @@ def test_any_text_survives_a_catalog_written_read_and_merged(
         for entry in catalog:
             entry.msgstr = entry.msgid
         po = locales / "fr" / "LC_MESSAGES" / "doc.po"
-        write_catalog(po, catalog)
+        write_if_changed(po, render_catalog(catalog))
         back = read_catalog(po)
         assert [(key_of(e), e.msgstr) for e in back] == [(EntryKey(c, t), t) for c, t in texts]
         assert_msgfmt_ok(pot, po)  # GNU gettext reads the same files

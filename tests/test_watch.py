@@ -22,9 +22,10 @@ from rich.console import Console
 
 from pipeline.core.config import load_config
 from pipeline.core.diagnostics import diag
-from pipeline.stages.watch import diff_results, is_relevant, watch
+from pipeline.stages.watch import diff_results, is_relevant
 
 from build_helpers import PYTHON, clone, edit_entry, edit_text, po_path, tiny_template
+from watch_helpers import watch_and_print
 
 EXERCISE = "source/exercises/glute-bridge.yaml"
 
@@ -77,7 +78,8 @@ def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> No
         yield {str(tiny / EXERCISE)}
 
     buffer = io.StringIO()
-    result = watch(config, saves(), Console(file=buffer, width=200, color_system=None))
+    out = Console(file=buffer, width=200, color_system=None)
+    result = watch_and_print(config, saves(), out)
     out = buffer.getvalue().splitlines()
     assert result.runs == 3  # one per batch with content in it
     assert result.last.diagnostics == []
@@ -102,7 +104,7 @@ def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> No
 def test_max_runs_stops_after_that_many_runs(tiny: Path) -> None:
     config = load_config(tiny)
     batches = iter([{str(tiny / EXERCISE)}] * 5)
-    result = watch(config, batches, Console(file=io.StringIO()), max_runs=2)
+    result = watch_and_print(config, batches, Console(file=io.StringIO()), max_runs=2)
     assert result.runs == 2
     assert len(list(batches)) == 3  # the rest was never waited for
 

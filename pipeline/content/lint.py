@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 
-from pipeline.content.language import foreign_sentence, prefetch
+from pipeline.content.language import foreign_sentence
 from pipeline.content.library import LoadedDocument
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
@@ -17,13 +16,6 @@ from pipeline.core.diagnostics import Diagnostic, diag
 _SENTENCE_KINDS = {"sentence", "paragraph"}
 _ENDS_SENTENCE = re.compile(r"""[.!?…](\*{1,3}|_{1,3}|["'”»)\]])*$""")
 _NUMBERED = re.compile(r"^\s*(step\s+)?\d+\s*[.):-]\s+", re.IGNORECASE)
-
-
-def lint_documents(docs: Iterable[LoadedDocument], config: Config) -> list[Diagnostic]:
-    """Lint many documents: their sentences are judged for language in one batch first."""
-    units = [(doc, list(iter_texts(doc.model))) for doc in docs]
-    prefetch((unit.text for _, found in units for unit in found), config.source_locale)
-    return [problem for doc, found in units for problem in lint_document(doc, config, found)]
 
 
 def lint_document(doc: LoadedDocument, config: Config,

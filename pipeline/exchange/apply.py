@@ -28,7 +28,6 @@ from pathlib import Path
 
 import polib
 
-from pipeline.content import language
 from pipeline.content.library import Library
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
@@ -39,6 +38,7 @@ from pipeline.exchange.xmlsafe import ExchangeFileError, fail
 from pipeline.gettext import catalogs as cat
 from pipeline.gettext import checks
 from pipeline.gettext.pofiles import PoReadError, digest_of, render_catalog
+from pipeline.infra import judge
 from pipeline.infra.cache import Cache
 from pipeline.stages import update
 from pipeline.stages.gate import UNSAFE_CODES, glossary_terms, unit_index
@@ -265,7 +265,7 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
         return []
     index = unit_index(library)
     terms = _glossary(library, locale_catalogs, candidates)
-    language.prefetch((c.text for c in candidates), locale, Cache(config))
+    judge.prefetch((c.text for c in candidates), locale, Cache(config))
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     allow = frozenset(config.same_as_source_allow)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.content.loader import read_source
+from pipeline.content.validation import validate_data
 from pipeline.gettext.templates import collect_messages
-from pipeline.stages.validate import validate_data
 
 MAX_BYTES = 10_000_000
 

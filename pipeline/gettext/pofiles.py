@@ -22,7 +22,6 @@ from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.files import FileTooLarge, read_regular
 from pipeline.core.text import printable
 from pipeline.gettext.powriter import DEFAULT_WIDTH, render_po, width_of
-from pipeline.infra.fsutil import write_if_changed
 
 # Ten times a source file's default limit: far above any real catalog, parsed in about a second.
 MAX_CATALOG_BYTES = 10_000_000
@@ -448,11 +447,6 @@ def own_width(catalog: polib.POFile) -> int | None:
     catalog is written, which is rare: most runs read catalogs and write none."""
     text = getattr(catalog, "source_text", None)
     return width_of(text) if isinstance(text, str) else DEFAULT_WIDTH
-
-
-def write_catalog(path: Path, catalog: polib.POFile) -> bool:
-    """Atomically write a catalog when its text changed. Returns whether it was written."""
-    return write_if_changed(path, render_catalog(catalog))
 
 
 def entry_status(entry: polib.POEntry) -> str:

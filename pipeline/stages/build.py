@@ -22,7 +22,6 @@ from typing import Any
 import polib
 
 from pipeline import __version__
-from pipeline.content import language
 from pipeline.content.library import Library
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
@@ -31,7 +30,7 @@ from pipeline.core.files import read_regular
 from pipeline.gettext.catalogs import catalog_path, catalog_paths
 from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
 from pipeline.gettext.stats import Progress, progress
-from pipeline.infra import filestate, outdir, parallel
+from pipeline.infra import filestate, judge, outdir, parallel
 from pipeline.infra.cache import BUILD_LOCK, Cache, code_fingerprint, library_versions, run_lock
 from pipeline.stages.export import (
     BUNDLE_MODELS,
@@ -188,7 +187,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
             store.put(*_STATE, {**state, "files": files, "recorded_ns": recorded_ns})
         return same
     # Something changed: if a new sentence needs judging, lingua loads meanwhile.
-    language.warm_up(config.source_locale)
+    judge.warm_up(config.source_locale)
     stage = outdir.stage(real, "build")
     try:
         plan: list[_Plan] = []

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import polib
 
-from pipeline.content import language
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
@@ -36,7 +35,7 @@ from pipeline.gettext.pofiles import (
 )
 from pipeline.gettext.stats import Progress, progress
 from pipeline.gettext.templates import existing_templates
-from pipeline.infra import parallel
+from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
 from pipeline.stages.extract import stale_templates
 from pipeline.stages.update import read_or_error
@@ -250,7 +249,7 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             todo.append(path)
     if todo:
         # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
-        language.warm_up(locale)
+        judge.warm_up(locale)
     summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
                              description=f"reading {locale}")
     state.read = todo
@@ -523,7 +522,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
                  if path.stem in library.documents else {} for path in todo}
         # Every translation's language is judged in one batch before the checks fan out
         # (a summary's offers hold every translation of its catalog).
-        language.prefetch((offer[0] for path in todo
+        judge.prefetch((offer[0] for path in todo
                            for _, offer in state.summaries[path].offers()), locale, cache)
         glossary = terms
 

@@ -8,20 +8,15 @@ list a test hands it.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic
 from pipeline.infra.cache import Cache
-from pipeline.report import print_delta, print_diagnostics, watch_summary
 from pipeline.stages.gate import GateResult, run_gate
 
 # Files whose saving changes what the gate says; everything else (editor swap and backup
@@ -98,6 +93,11 @@ def watched_folders(config: Config) -> list[Path]:
     return folders
 
 
+def folders_shown(config: Config) -> str:
+    """The watched folders as `watch` names them."""
+    return " and ".join(f"{config.rel(f)}/" for f in (config.source_dir, config.locales_dir))
+
+
 def file_changes(config: Config, **options: Any) -> Iterator[set[str]]:
     """Batches of changed paths from the file system (watchfiles), noise filtered out."""
     from watchfiles import watch as watch_files
@@ -115,32 +115,34 @@ def _gate(config: Config, locales: Sequence[str] | None) -> GateResult:
     return run_gate(config, locales or None, cache=Cache(config, enabled=False))
 
 
-def watch(config: Config, changes: Iterable[Collection[str]], out: Console, *,
-          locales: Sequence[str] | None = None, max_runs: int | None = None,
-          quiet: bool = False) -> WatchResult:
-    """Run the gate once, then once per batch of relevant changes, printing the difference
-    (errors only with `quiet`).
+@dataclass
+class WatchRun:
+    """One run of the gate: the first (nothing `changed`, no `delta`), or one after saves."""
+
+    result: GateResult
+    changed: list[str] = field(default_factory=list)
+    delta: Delta | None = None
+
+
+def runs(config: Config, changes: Iterable[Collection[str]], *,
+         locales: Sequence[str] | None = None, max_runs: int | None = None
+         ) -> Iterator[WatchRun]:
+    """Run the gate once, then once per batch of relevant changes, each with what appeared
+    and what was fixed since the run before (`report.watch` prints them).
 
     Stops when `changes` ends or after `max_runs` runs that followed a change. Only the
     latest result is kept, so a session left open all day does not grow. Nothing is
     written: not even the gate's cache."""
     result = _gate(config, locales)
-    print_diagnostics(result.diagnostics, "text", checked=result.checked_files, out=out,
-                      quiet=quiet)
-    folders = " and ".join(f"{config.rel(f)}/" for f in (config.source_dir, config.locales_dir))
-    out.print(Text(f"Watching {folders} for changes; press Ctrl-C to stop.", style="dim"))
-    runs = 0
+    yield WatchRun(result)
+    count = 0
     for batch in changes:
         changed = sorted(config.rel(Path(p)) for p in batch if is_relevant(config, p))
         if not changed:
             continue
         new = _gate(config, locales)
-        delta = diff_results(result.diagnostics, new.diagnostics)
-        print_delta(delta.appeared, delta.fixed, out=out, quiet=quiet)
-        out.print(watch_summary(time.strftime("%H:%M:%S"), changed, delta.appeared,
-                                delta.fixed, new.errors(), new.warnings()))
+        yield WatchRun(new, changed, diff_results(result.diagnostics, new.diagnostics))
         result = new
-        runs += 1
-        if max_runs is not None and runs >= max_runs:
+        count += 1
+        if max_runs is not None and count >= max_runs:
             break
-    return WatchResult(runs, result)

@@ -1,0 +1,130 @@
+"""The language judge: lingua's models in a process of their own, and its verdicts kept
+between runs in the per-file cache.
+
+The rules of what reads as another language are `content.language`'s; this module only
+decides where they run. A run that has just found a changed file starts the judge
+(`warm_up`) and reads on while the models load; `prefetch` then judges every new sentence
+in one batch there, and stores the verdicts so that an edit never pays for loading the
+models again for sentences it did not change.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+
+from pipeline.content import language
+from pipeline.infra import parallel
+from pipeline.infra.cache import Cache
+
+_NAMESPACE = "language"
+
+
+# Loads the models every candidate language needs for a sentence of ordinary length.
+_WARM_UP_TEXT = "Gardez le dos droit et respirez calmement pendant tout le mouvement."
+
+
+def _serve(conn: Connection, base: str) -> None:
+    """The judge process: load the models, then answer batches until the run ends."""
+    language.judge_here([_WARM_UP_TEXT], base)
+    while True:
+        try:
+            sentences, wanted = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(language.judge_here(sentences, wanted))
+
+
+class _Judge:
+    """A process of its own that holds lingua's models and judges sentences on request.
+
+    Loading the models takes about a second and lingua holds the GIL while it loads, so a
+    run that has just found a changed file starts the judge and reads on while the models
+    arrive in the other process. The models (about 200 MB) also stay out of the run itself
+    and so out of every worker it forks."""
+
+    def __init__(self, base: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self.conn, theirs = context.Pipe()
+        self.owner = os.getpid()
+        self.process = context.Process(target=self._main, args=(theirs, base, self.owner),
+                                       name="language-judge", daemon=True)
+        with parallel.interrupts_held():
+            self.process.start()
+        theirs.close()
+
+    @staticmethod
+    def _main(conn: Connection, base: str, parent: int) -> None:
+        # Ctrl-C is the run's to report: the judge ends with it, without a traceback.
+        parallel.ignore_interrupts()
+        parallel.die_with_parent(parent)
+        # Inherited descriptors (the run's lock among them) are not the judge's to hold.
+        keep = conn.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        _serve(conn, base)
+
+    def ask(self, sentences: list[str], base: str) -> list[str | None] | None:
+        """Verdicts, or None when the judge cannot answer (gone, or asked from a worker
+        that inherited it: only the process that started it may use the pipe)."""
+        if os.getpid() != self.owner or not self.process.is_alive():
+            return None
+        try:
+            self.conn.send((sentences, base))
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        return answer if isinstance(answer, list) and len(answer) == len(sentences) else None
+
+
+# One judge serves every language: the candidates, and so the models, are the same.
+_judges: list[_Judge] = []
+
+
+def warm_up(expected: str) -> None:
+    """Start the judge now, so its models load while the run goes on."""
+    if (base := language.base_of(expected)) is not None:
+        _judge_for(base)
+
+
+def _judge_for(base: str) -> _Judge | None:
+    """The judge this process started, starting it if need be; None to judge here. A worker
+    process judges on its own (judges started from every worker would load the models once
+    per core), and so does a run held to one CPU (`PIPELINE_WORKERS=1`) or unable to fork."""
+    if parallel.workers() < 2:
+        return None
+    if _judges and _judges[0].owner == os.getpid():
+        return _judges[0]
+    if (multiprocessing.parent_process() is not None
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    try:
+        _judges[:] = [_Judge(base)]
+    except OSError:  # no process to spare: the models load here instead
+        return None
+    return _judges[0]
+
+
+def verdicts(sentences: list[str], base: str) -> list[str | None]:
+    """Verdicts from the judge process, or judged here when there is none (a
+    `language.Judge`)."""
+    judge = _judge_for(base)
+    answer = judge.ask(sentences, base) if judge is not None else None
+    return answer if answer is not None else language.judge_here(sentences, base)
+
+
+def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) -> None:
+    """`language.prefetch` through the judge process, with the verdicts an earlier run kept
+    in the cache (and the new ones kept for the next)."""
+    base = language.base_of(expected)
+    if base is None:
+        return
+    known = language.known_verdicts(base)
+    if cache is not None and not known:
+        stored = cache.get(_NAMESPACE, base, _NAMESPACE)
+        if isinstance(stored, dict):
+            known.update(stored)
+    if language.prefetch(texts, expected, verdicts) and cache is not None:
+        cache.put(_NAMESPACE, base, _NAMESPACE, known)
