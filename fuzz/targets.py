@@ -16,6 +16,7 @@ from pipeline.content.lint import lint_document
 from pipeline.content.loader import read_source
 from pipeline.content.models import DOCUMENT_MODELS
 from pipeline.content.textunits import iter_texts, localize
+from pipeline.content.validation import validate_data
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
@@ -33,7 +34,6 @@ from pipeline.gettext.pofiles import (
     render_catalog,
 )
 from pipeline.gettext.templates import build_template
-from pipeline.stages.validate import validate_data
 
 YAML_NAME = "source/exercises/doc.yaml"
 PO_NAME = "locales/fr/LC_MESSAGES/doc.po"
