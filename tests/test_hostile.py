@@ -234,6 +234,8 @@ def test_a_language_header_that_is_a_path_is_reported(
                                                     '"Language: ../../etc\\n"'), "utf-8")
     check = cli(capsys, tiny, "check", "--format", "json")
     assert check.code == 1 and codes_at(check, FR_PO, 1) == {"E404"}
+    # One rule, reported once: not by the freshness check and by the header check both.
+    assert [d for d in diagnostics(check) if d[0] == FR_PO] == [(FR_PO, 1, "E404")]
     update = cli(capsys, tiny, "update", "--format", "json")
     assert update.code == 1 and diagnostics(update) == [(FR_PO, 1, "E404")]
 

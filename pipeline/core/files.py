@@ -5,6 +5,7 @@ full, read-only, permission denied) is a located E013, never a traceback."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -108,3 +109,8 @@ def fs_error(shown: str, exc: OSError, doing: str) -> FileSystemError:
     reason = exc.strerror or type(exc).__name__
     return FileSystemError(diag(shown, 0, 0, "E013", printable(f"cannot {doing}: {reason}")),
                            exc.errno)
+
+
+def digest(data: bytes) -> str:
+    """The sha256 of bytes, in hex: how every file, output and catalog snapshot is known."""
+    return hashlib.sha256(data).hexdigest()

@@ -17,7 +17,7 @@ import polib
 from pipeline import __version__
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.gettext.locales import normalize, plural_forms, team
+from pipeline.gettext.locales import header_mismatch, normalize, plural_forms, team
 from pipeline.gettext.memory import FUZZY_THRESHOLD, Match, Memory
 from pipeline.gettext.pofiles import (
     EntryKey,
@@ -193,11 +193,11 @@ def memory_of(catalogs: dict[Path, polib.POFile]) -> Memory:
 
 
 def wrong_language(config: Config, path: Path, language: str, locale: str) -> Diagnostic | None:
-    """E404 when a catalog's Language header names another locale than its folder."""
-    if language and normalize_or_none(language) != locale:
-        return diag(config.rel(path), 1, 0, "E404",
-                    f"Language header is {language!r} but the catalog is in the {locale!r} folder")
-    return None
+    """E404 when a catalog's Language header names another locale than its folder: `update`
+    would take its translations into the wrong locale's memory. (A missing header is
+    `check`'s to report; the merge writes the right one.)"""
+    problem = header_mismatch(language, locale) if language.strip() else None
+    return diag(config.rel(path), 1, 0, "E404", problem) if problem is not None else None
 
 
 def planned_text(template: polib.POFile, old: polib.POFile | None, memory: Memory,

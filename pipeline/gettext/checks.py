@@ -29,7 +29,7 @@ from pipeline.content import language, markup
 from pipeline.core.config import UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import hidden_characters, link_targets, printable, without_link_targets
-from pipeline.gettext.locales import cldr_plural_forms, normalize, plural_forms
+from pipeline.gettext.locales import cldr_plural_forms, header_mismatch, plural_forms
 from pipeline.gettext.locales import parse as parse_locale
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line
 
@@ -500,16 +500,9 @@ def entry_checks(ctx: CheckContext) -> list[CheckFn]:
 
 def check_language_header(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Finding]:
     """E404: tools (and `build`) trust the Language header; it must match the folder."""
-    found = catalog.metadata.get("Language", "").strip()
-    if not found:
-        yield Finding("E404", f"Language header is missing; expected {ctx.locale!r}")
-        return
-    try:
-        same = normalize(found) == normalize(ctx.locale)
-    except UsageError:
-        same = False
-    if not same:
-        yield Finding("E404", f"Language header is {found!r}; expected {ctx.locale!r}")
+    problem = header_mismatch(catalog.metadata.get("Language", ""), ctx.locale)
+    if problem is not None:
+        yield Finding("E404", problem)
 
 
 def _squash(value: str) -> str:
@@ -529,16 +522,8 @@ def check_plural_forms(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Fin
         yield Finding("E405", f"Plural-Forms is {found!r}; expected {expected!r}")
 
 
-def check_charset(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Finding]:
-    """E402: every catalog is UTF-8, declared as such."""
-    content_type = catalog.metadata.get("Content-Type", "")
-    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
-    if match is None or match.group(1).lower().replace("-", "") != "utf8":
-        found = match.group(1) if match else "none"
-        yield Finding("E402", f"Content-Type charset is {found!r}; use 'charset=UTF-8'")
-
-
-HEADER_CHECKS: list[HeaderCheckFn] = [check_language_header, check_plural_forms, check_charset]
+# The charset is the parser's (`pofiles`, E402): a catalog not in UTF-8 is never read.
+HEADER_CHECKS: list[HeaderCheckFn] = [check_language_header, check_plural_forms]
 
 # ---------------------------------------------------------------------------------------------
 # Running everything

@@ -73,3 +73,16 @@ def cldr_plural_forms(code: str) -> str:
 
 def team(code: str) -> str:
     return f"{parse(code).get_display_name('en')} <{normalize(code)}@li.org>"
+
+
+def header_mismatch(language: str, locale: str) -> str | None:
+    """E404's message when a catalog's Language header does not name the locale of its
+    folder (or is missing), or None: tools, and `build`, trust the header."""
+    found = language.strip()
+    if not found:
+        return f"Language header is missing; expected {locale!r}"
+    try:
+        same = normalize(found) == normalize(locale)
+    except UsageError:
+        same = False
+    return None if same else f"Language header is {found!r}; expected {locale!r}"

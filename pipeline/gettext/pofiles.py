@@ -9,7 +9,6 @@ no plural entries (no text of the content is plural), a sane Plural-Forms header
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -19,7 +18,7 @@ from pathlib import Path
 import polib
 
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.files import FileTooLarge, read_regular
+from pipeline.core.files import FileTooLarge, digest, read_regular
 from pipeline.core.text import printable
 from pipeline.gettext.powriter import DEFAULT_WIDTH, render_po, width_of
 
@@ -126,11 +125,11 @@ def read_catalog_bytes(path: Path, shown: str, *, root: Path | None = None,
 def _snapshot(catalog: polib.POFile, raw: bytes, shown: str, expect: str | None
               ) -> polib.POFile:
     """Tag a parsed catalog with the digest of its bytes; refuse bytes other than expected."""
-    digest = hashlib.sha256(raw).hexdigest()
-    if expect is not None and digest != expect:
+    found = digest(raw)
+    if expect is not None and found != expect:
         raise PoReadError(diag(shown, 0, 0, "E413", "the catalog changed while this run was "
                                                     "reading it; run the command again"))
-    catalog.digest = digest
+    catalog.digest = found
     return catalog
 
 

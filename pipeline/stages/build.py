@@ -26,7 +26,7 @@ from pipeline.content.library import Library
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.files import read_regular
+from pipeline.core.files import digest, read_regular
 from pipeline.gettext.catalogs import catalog_path, catalog_paths
 from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
 from pipeline.gettext.stats import Progress, progress
@@ -63,15 +63,12 @@ class BuildResult:
     carried: set[str] = field(default_factory=set, repr=False)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
 
 def _digest_of_file(path: Path) -> str:
     """The hash of a catalog the fingerprint did not take; one that cannot be read (a named
     pipe, a fault) keys its bundle on the failure: the gate reports it and ships nothing."""
     try:
-        return _sha(read_regular(path, MAX_CATALOG_BYTES))
+        return digest(read_regular(path, MAX_CATALOG_BYTES))
     except OSError as exc:
         return f"unreadable:{exc.errno}"
 
@@ -130,13 +127,13 @@ def inputs_fingerprint(config: Config, known: dict[str, Any] | None = None,
 
     Also returns each file's record (`filestate.digests`): with the previous build's record
     as `known`, only the files that changed since are read."""
-    digest = hashlib.sha256()
+    combined = hashlib.sha256()
     versions = [library_versions(), code_fingerprint(), str(source_revision(config.root))]
-    digest.update("\0".join(versions).encode())
+    combined.update("\0".join(versions).encode())
     files = filestate.digests(_input_files(config), known or {}, recorded_ns)
     for rel, record in files.items():
-        digest.update(rel.encode() + b"\0" + str(record[-1]).encode())
-    return digest.hexdigest(), files
+        combined.update(rel.encode() + b"\0" + str(record[-1]).encode())
+    return combined.hexdigest(), files
 
 
 def _outputs(build_dir: Path) -> list[str]:
@@ -273,7 +270,7 @@ class _Output:
 def _write(path: str | Path, data: bytes) -> _Output:
     with open(path, "wb") as fh:
         fh.write(data)
-    return _Output(_sha(data), len(data), filestate.stamp(path, changes=False))
+    return _Output(digest(data), len(data), filestate.stamp(path, changes=False))
 
 
 def _carry(old: str, target: str, entry: dict[str, Any], stamp: Any) -> _Output | None:
@@ -290,7 +287,7 @@ def _carry(old: str, target: str, entry: dict[str, Any], stamp: Any) -> _Output 
                 data = fh.read()
         except OSError:
             return None
-        return _write(target, data) if _sha(data) == entry.get("output") else None
+        return _write(target, data) if digest(data) == entry.get("output") else None
     found = filestate.stamp(target, changes=False)
     return _Output(str(entry.get("output")), found[0], found)
 
@@ -360,7 +357,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
     locales += [(loc, "optional") for loc in config.optional_locales]
     if config.pseudo_locale:
         locales.append((config.pseudo_locale, "pseudo"))
-    models = {doc.id: _sha(doc.model.model_dump_json().encode()) for doc in library}
+    models = {doc.id: digest(doc.model.model_dump_json().encode()) for doc in library}
     glossary_model = models.get("glossary", "")
     catalogs: dict[str, _Catalogs] = {}
     jobs: list[_Job] = []
@@ -377,14 +374,14 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
         for doc in library:
             inputs = "\0".join([
                 __version__, code_fingerprint(), tag, policy, severities, models[doc.id],
-                raw.get(doc.id, _sha(b"")), raw.get("glossary", _sha(b"")), glossary_model,
+                raw.get(doc.id, digest(b"")), raw.get("glossary", digest(b"")), glossary_model,
             ])
             jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
-                             _sha(inputs.encode())))
+                             digest(inputs.encode())))
             if translated and config.compile_mo and doc.id in raw:
                 # Compiled from the translations the bundle accepted, so it is keyed alike.
                 jobs.append(_Job(f"mo/{locale}/LC_MESSAGES/{doc.id}.mo", locale, policy,
-                                 doc.id, _sha(f"{inputs}\0mo".encode()), mo=True))
+                                 doc.id, digest(f"{inputs}\0mo".encode()), mo=True))
     for folder in sorted({os.path.dirname(job.rel) for job in jobs}):
         (stage / folder).mkdir(parents=True, exist_ok=True)
     # Plain strings: pathlib would cost more than the links themselves.
@@ -453,10 +450,10 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             return _Done(job.rel, None, None, [] if job.mo else problems, [])
         if job.mo:
             data = compiled(catalog, translate)
-            return made(job, data, {"input": job.key, "output": _sha(data)}, [])
+            return made(job, data, {"input": job.key, "output": digest(data)}, [])
         data = text.encode("utf-8")
         count = sum(1 for _ in iter_texts(doc.model))
-        return made(job, data, {"input": job.key, "output": _sha(data), "texts": str(count),
+        return made(job, data, {"input": job.key, "output": digest(data), "texts": str(count),
                                 "fallbacks": str(len(translate.fallbacks))}, problems)
 
     done.update((d.rel, d) for d in parallel.run(run, plan.todo, description="exporting"))
@@ -510,9 +507,9 @@ def _changed_since_read(config: Config, plan: _Plan, files: dict[str, list[Any]]
     problems: list[Diagnostic] = []
     for locale, catalogs in plan.catalogs.items():
         catalogs.expect = gate.snapshot.get(locale, {})
-        for path, digest in sorted(catalogs.expect.items()):
+        for path, expected in sorted(catalogs.expect.items()):
             record = files.get(config.rel(path))
-            if record is not None and record[-1] != digest:
+            if record is not None and record[-1] != expected:
                 problems.append(diag(config.rel(path), 0, 0, "E413",
                                      "the catalog changed while the build was reading it; "
                                      "run the build again"))

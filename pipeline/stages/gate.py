@@ -5,7 +5,6 @@ translation checks of every catalog under each locale's policy (required or opti
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,9 +17,9 @@ from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
-from pipeline.core.files import read_regular, read_text_or_none
+from pipeline.core.files import digest, read_regular, read_text_or_none
 from pipeline.gettext import checks
-from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text, wrong_language
+from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text
 from pipeline.gettext.locales import normalize
 from pipeline.gettext.memory import Memory
 from pipeline.gettext.pofiles import (
@@ -225,7 +224,7 @@ def _po_key(config: Config, path: Path, folder: Path, locales: Path
         data = read_regular(path, MAX_CATALOG_BYTES)
     except (OSError, RuntimeError):
         return None, None
-    return sha(str(path), str(target), config.rel(path), data), hashlib.sha256(data).hexdigest()
+    return sha(str(path), str(target), config.rel(path), data), digest(data)
 
 
 def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
@@ -238,10 +237,10 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
     real_folder, real_locales = folder.resolve(), config.locales_dir.resolve()
     todo: list[Path] = []
     for path in paths:
-        key, digest = _po_key(config, path, real_folder, real_locales)
+        key, sha256 = _po_key(config, path, real_folder, real_locales)
         state.keys[path] = key
-        if digest is not None:
-            state.digests[path] = digest
+        if sha256 is not None:
+            state.digests[path] = sha256
         found = cache.get(namespace, config.rel(path), key) if key is not None else None
         if isinstance(found, _Po):
             state.summaries[path] = found
@@ -292,8 +291,6 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
         state = states[locale]
         if state.error is not None:
             continue  # the memory needs every catalog; the parse errors are reported
-        problems += [found for path, po in state.summaries.items()
-                     if (found := wrong_language(config, path, po.language, locale))]
         offers: dict[EntryKey, list[_Offer]] = {}
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():

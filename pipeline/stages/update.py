@@ -9,7 +9,6 @@ promise that no translation is lost, is `gettext.catalogs`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import stat
@@ -23,7 +22,7 @@ import polib
 
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.files import FileSystemError, fs_error
+from pipeline.core.files import FileSystemError, digest, fs_error
 from pipeline.gettext.catalogs import (
     MergeResult,
     catalog_path,
@@ -244,7 +243,7 @@ def finish_journal(config: Config) -> list[Diagnostic]:
                 raise ValueError(rel)
             path = catalog_path(config, locale, name[:-len(".po")])
             now = _digest(path)
-            if now == sha_bytes(after.encode("utf-8")):
+            if now == digest(after.encode("utf-8")):
                 continue  # written before the run was stopped
             if now != before:
                 changed.append(config.rel(path))
@@ -266,6 +265,3 @@ def finish_journal(config: Config) -> list[Diagnostic]:
     journal.unlink(missing_ok=True)
     return []
 
-
-def sha_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
