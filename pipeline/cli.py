@@ -20,6 +20,7 @@ from pipeline.content.schema import schema_files
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config, UsageError, load_config
 from pipeline.core.diagnostics import Diagnostic, count_errors
+from pipeline.core.environment import Environment
 from pipeline.core.files import FileSystemError, fs_error
 from pipeline.core.text import printable
 from pipeline.exchange import apply as exchange_apply
@@ -590,7 +591,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config: Config | None = None
     try:
-        config = load_config(args.root)
+        config = load_config(args.root, Environment.read(os.environ))
         progress.configure(enabled=not args.quiet and getattr(args, "format", "text") == "text")
         func, _ = COMMANDS[args.command]
         return func(args, config)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import sys
@@ -31,7 +32,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.core.codes import CODES
-from pipeline.core.config import load_config
+from pipeline.core.config import Config, load_config
+from pipeline.core.environment import Environment
 from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import run_gate
@@ -45,6 +47,12 @@ NBSP = "\u00a0"
 # --------------------------------------------------------------------------------------------
 # Configuration
 
+
+
+def cli_config(root: Path) -> Config:
+    """The configuration as the command line loads it: with what the environment says
+    (the test's SOURCE_DATE_EPOCH, PIPELINE_NO_CACHE, XDG_CACHE_HOME...)."""
+    return load_config(root, Environment.read(os.environ))
 
 def _toml(value: Any) -> str:
     if isinstance(value, (list, tuple)):
@@ -152,7 +160,7 @@ def _make_real(root: Path) -> None:
         except PoReadError:
             path.unlink()
     refresh(root)
-    config = load_config(root)
+    config = cli_config(root)
     rejected: dict[str, set[int]] = {}
     for d in run_gate(config).diagnostics:
         if "/fr/" in f"/{d.path}" and d.line and CODES[d.code].default_severity == "error":
@@ -209,7 +217,7 @@ def built(factory: pytest.TempPathFactory, name: str, template: Path) -> Path:
     """A template project with a finished build/ in it (clone it before changing anything)."""
     def make(root: Path) -> None:
         shutil.copytree(template, root, dirs_exist_ok=True, symlinks=True)
-        result = run_build(load_config(root))
+        result = run_build(cli_config(root))
         assert result.ok, [d.format() for d in [*result.gate.diagnostics, *result.problems]]
     return _cached(f"{name}-built", factory, make)
 

@@ -96,3 +96,20 @@ def test_the_rule_is_not_vacuous(tmp_path: Path) -> None:
     bad.write_text("from pipeline.infra.cache import Cache\n", encoding="utf-8")
     (line, target), = imported(bad, "pipeline.content.rule")
     assert layer_of(target) == "infra" and "infra" not in ALLOWED[layer_of("pipeline.content.rule")]
+
+
+# The modules that may read the environment: the command line reads it once into
+# `core.environment.Environment`; the terminal report honours NO_COLOR.
+READS_ENVIRONMENT = {"pipeline.cli", "pipeline.report", "pipeline.core.environment"}
+
+
+@pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
+def test_only_the_edge_reads_the_environment(module: str, path: Path) -> None:
+    """A stage called from a test, a script or another tool does what its arguments say."""
+    if module in READS_ENVIRONMENT:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    reads = [node.lineno for node in ast.walk(tree)
+             if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"))
+             or (isinstance(node, ast.Name) and node.id in ("environ", "getenv"))]
+    assert not reads, f"{module} reads the environment at lines {reads}"

@@ -23,9 +23,9 @@ from bench.generate import (
     generate,
     translate,
 )
-from pipeline.core.config import load_config
 from pipeline.stages.validate import validate_project
 
+from build_helpers import cli_config
 from catalog_helpers import ok, read_po
 
 DOCUMENTS = 24
@@ -59,7 +59,7 @@ def test_same_seed_same_library_other_seed_other_library(tmp_path: Path) -> None
 def test_generated_documents_are_valid_with_the_promised_mix(prepared: tuple[Library, Path]
                                                               ) -> None:
     lib, root = prepared
-    library, problems = validate_project(load_config(root))
+    library, problems = validate_project(cli_config(root))
     assert problems == []
     kinds = Counter(doc.kind for doc in library)
     assert kinds["glossary"] == 1 and kinds["reviewer"] >= 2 and kinds["guide"] >= 2
@@ -109,7 +109,7 @@ def test_edit_set_changes_the_promised_shares(prepared: tuple[Library, Path],
     moved = {m for _, m in gone} & {m for _, m in new}
     assert len(moved) >= counts.moved
     # The edited library is still valid, and `update` brings the French along.
-    assert validate_project(load_config(root))[1] == []
+    assert validate_project(cli_config(root))[1] == []
     ok(root, "update", "-q")
     ok(root, "check", "-q")
     doc_id = edit_one_document(lib)

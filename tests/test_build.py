@@ -29,7 +29,6 @@ import pipeline
 from pipeline.content.library import Library
 from pipeline.content.models import Exercise, Guide
 from pipeline.content.textunits import format_path, iter_texts
-from pipeline.core.config import load_config
 from pipeline.gettext.stats import progress
 from pipeline.infra import outdir
 from pipeline.stages.build import run_build
@@ -44,6 +43,7 @@ from build_helpers import (
     built,
     bundles,
     cli,
+    cli_config,
     clone,
     configure,
     edit_entry,
@@ -68,7 +68,7 @@ def real_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def library_of(root: Path) -> Library:
-    library, problems = validate_project(load_config(root))
+    library, problems = validate_project(cli_config(root))
     assert not [d for d in problems if d.severity == "error"]
     return library
 
@@ -384,7 +384,7 @@ def test_optional_locale_falls_back_to_english_for_a_translation_breaking_the_mo
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About a hundred documents, built once: a build long enough to interrupt."""
     root = clone(big_template(tmp_path_factory), tmp_path_factory.mktemp("kill") / "big")
-    assert run_build(load_config(root)).ok
+    assert run_build(cli_config(root)).ok
     return root
 
 
@@ -586,7 +586,7 @@ def test_incremental_build_reexports_only_what_changed(
     edit_text(root / "source" / "exercises" / f"{doc_id}.yaml", step,
               step.rstrip(".") + ", slowly.")
     refresh(root)  # new template; the French entry becomes fuzzy (French is optional here)
-    result = run_build(load_config(root))
+    result = run_build(cli_config(root))
     assert result.ok
     assert (result.exported, result.reused) == (len(LOCALES), total - len(LOCALES))
     after = tree_hashes(root / "build")
@@ -610,14 +610,14 @@ def test_incremental_build_reexports_only_what_changed(
 def test_incremental_build_follows_catalog_edits_and_repairs_tampering(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit_entry(po_path(tiny, "glute-bridge"), "Half bridge", msgstr="Pont à mi-hauteur")
-    result = run_build(load_config(tiny))
+    result = run_build(cli_config(tiny))
     assert result.ok and (result.exported, result.reused) == (1, 11)
     fr = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
     assert fr["document"]["easier"][0]["name"] == "Pont à mi-hauteur"
     good = tree_hashes(tiny / "build")
     tampered = tiny / "build" / "en" / "hip-pain.json"
     tampered.write_text(tampered.read_text("utf-8").replace("hip pain", "hip gain"), "utf-8")
-    result = run_build(load_config(tiny))
+    result = run_build(cli_config(tiny))
     assert result.ok and (result.exported, result.reused) == (1, 11)
     assert tree_hashes(tiny / "build") == good
 
@@ -673,7 +673,7 @@ def test_second_build_while_one_runs_is_refused_with_e411(
     from pipeline.stages.build import build_lock
 
     before = tree_hashes(tiny / "build")
-    with build_lock(load_config(tiny)):
+    with build_lock(cli_config(tiny)):
         run = cli(capsys, tiny, "build", "--clean")
     assert run.code == 2, run.text
     assert "E411" in run.err and "(.pipeline-cache/build.lock)" in run.err

@@ -17,13 +17,14 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.core.config import load_config
+from pipeline.core.environment import Environment
 from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
 from pipeline.infra import cache
 from pipeline.infra.fsutil import write_atomic
 from pipeline.stages import update
 from pipeline.stages.gate import run_gate
 
+from build_helpers import cli_config
 from catalog_helpers import (
     EPOCH,
     LOCK_SHOWN,
@@ -286,13 +287,13 @@ def test_check_calls_stale_exactly_what_update_would_write(round_trip: RoundTrip
     root = clone(round_trip.root, tmp_path / "project")
 
     def stale() -> set[str]:
-        found = run_gate(load_config(root)).diagnostics
+        found = run_gate(cli_config(root)).diagnostics
         return {d.path for d in found if d.code in ("E407", "E408")}
 
     assert stale() == set()
     edit_po(catalog_dir(root, "fr") / "wall-sit.po",
             lambda catalog: setattr(entry(catalog, REUSED_STEP), "msgstr", ""))
-    config = load_config(root)
+    config = cli_config(root)
     writes, _, _ = update.plan_update(config, ["fr"])
     assert stale() == {config.rel(path) for path in writes} == {f"{FR}/wall-sit.po"}
 
@@ -393,7 +394,7 @@ def test_deleted_and_new_documents(translated: Path) -> None:
 
 def test_update_creates_catalogs_for_a_required_locale_without_folder(content: Path) -> None:
     # pyproject.toml requires fr; update alone brings it to life.
-    assert "fr" in load_config(content).required_locales
+    assert "fr" in cli_config(content).required_locales
     ok(content, "update", "-q")
     assert sorted(p.stem for p in catalog_dir(content, "fr").glob("*.po")) == \
         sorted(template_keys(content))
@@ -620,7 +621,7 @@ def test_stats_on_a_broken_catalog_exits_1(progress: Path) -> None:
 
 def test_update_while_another_run_holds_the_lock_exits_2(translated: Path) -> None:
     before = snapshot(translated)
-    with update.locked(load_config(translated)):
+    with update.locked(cli_config(translated)):
         result = run_cli(translated, "update")
         init = run_cli(translated, "init", "de")
     assert result.code == 2 and init.code == 2
@@ -659,7 +660,7 @@ def test_update_removes_temporary_files_a_killed_write_left(translated: Path) ->
 
 
 def _journal(root: Path) -> Path:
-    return update.journal_path(load_config(root))
+    return update.journal_path(cli_config(root))
 
 
 def _stop_update_after(root: Path, writes: int, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
@@ -680,7 +681,7 @@ def _stop_update_after(root: Path, writes: int, monkeypatch: pytest.MonkeyPatch)
 
 
 def _sign(data: object) -> bytes:
-    key = cache.secret_key()
+    key = cache.secret_key(Environment.read(os.environ))
     assert key is not None
     return cache.signed(key, json.dumps(data).encode("utf-8"))
 

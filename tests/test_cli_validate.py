@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.core.config import load_config
 from pipeline.report import to_json
 from pipeline.stages.validate import validate_project
 
+from build_helpers import cli_config
 from conftest import FIXTURES, REPO_ROOT, Project, where
 
 EX = "source/exercises/glute-bridge.yaml"
@@ -113,7 +113,7 @@ def test_json_format(project: Project) -> None:
         "message": "nmae: unknown field 'nmae'; did you mean 'name'?", "source": None,
     }
     # Exactly what report.to_json gives for the same run.
-    _, problems = validate_project(load_config(project.root))
+    _, problems = validate_project(cli_config(project.root))
     assert result.out == to_json(problems, 5) + "\n"
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.content.textunits import iter_texts
-from pipeline.core.config import load_config
 from pipeline.gettext.pofiles import EntryKey
 from pipeline.stages.validate import validate_project
 
+from build_helpers import cli_config
 from catalog_helpers import (
     EPOCH,
     EPOCH_STAMP,
@@ -54,7 +54,7 @@ def _line_of(path: Path, text: str) -> list[int]:
 def test_one_template_per_document_with_the_english_as_msgid(fresh: Path) -> None:
     with env(SOURCE_DATE_EPOCH=EPOCH):
         result = ok(fresh, "extract")
-    library, _ = validate_project(load_config(fresh))
+    library, _ = validate_project(cli_config(fresh))
     ids = {doc.id for doc in library}
     assert len(ids) == 21
     assert {p.stem for p in templates_dir(fresh).glob("*.pot")} == ids

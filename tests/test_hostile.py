@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.content.loader import read_source
-from pipeline.core.config import UsageError, load_config
+from pipeline.core.config import UsageError
 
-from build_helpers import Run, cli, clone, edit_entry, po_path, tiny_template
+from build_helpers import Run, cli, cli_config, clone, edit_entry, po_path, tiny_template
 
 EXERCISE = "glute-bridge"
 NAME = "Glute bridge"  # msgid of a plain-text field (the exercise's name)
@@ -209,7 +209,7 @@ def test_a_locale_folder_whose_name_is_no_locale_is_refused(
 
 @pytest.mark.parametrize("folder", ["..", ".", "", "a/b", "../x"])
 def test_catalog_folders_are_always_under_locales(tiny: Path, folder: str) -> None:
-    config = load_config(tiny)
+    config = cli_config(tiny)
     with pytest.raises(UsageError) as caught:
         config.catalog_dir(folder)
     assert caught.value.code == "E409"

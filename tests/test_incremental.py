@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core.config import load_config
+from pipeline.core.environment import NO_CACHE as ENV_OFF
 from pipeline.gettext.stats import Progress
-from pipeline.infra.cache import ENV_OFF, FOLDER
+from pipeline.infra.cache import FOLDER
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import GateResult, run_gate
 
@@ -28,6 +28,7 @@ from build_helpers import (
     PYTHON,
     REPO_ROOT,
     cli,
+    cli_config,
     clone,
     configure,
     edit_entry,
@@ -60,7 +61,7 @@ def gate(root: Path, monkeypatch: pytest.MonkeyPatch, *, cached: bool = True) ->
             patch.delenv(ENV_OFF, raising=False)
         else:
             patch.setenv(ENV_OFF, "1")
-        return run_gate(load_config(root))
+        return run_gate(cli_config(root))
 
 
 def shown(result: GateResult) -> list[tuple[str, str]]:
@@ -91,9 +92,9 @@ def test_cached_build_is_byte_identical_to_an_uncached_build_of_a_fresh_clone(
     gate(project, monkeypatch)  # every result in the cache
     fresh = clone(project, tmp_path / "fresh")
     shutil.rmtree(fresh / FOLDER)
-    assert run_build(load_config(project), clean=True).ok
+    assert run_build(cli_config(project), clean=True).ok
     monkeypatch.setenv(ENV_OFF, "1")
-    assert run_build(load_config(fresh), clean=True).ok
+    assert run_build(cli_config(fresh), clean=True).ok
     assert tree_hashes(project / "build") == tree_hashes(fresh / "build")
 
 

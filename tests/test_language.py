@@ -46,10 +46,9 @@ def test_a_run_whose_judge_died_judges_on_its_own() -> None:
 
 
 def test_a_run_held_to_one_cpu_starts_no_judge(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PIPELINE_WORKERS", "1")
     before = {p.pid for p in judges()}
     sentence = "Hold the band with both hands and pull it slowly towards your chest."
-    judge.warm_up("fr")
-    judge.prefetch([sentence], "fr")
+    judge.warm_up("fr", workers=1)
+    judge.prefetch([sentence], "fr", workers=1)
     assert {p.pid for p in judges()} <= before
     assert language.foreign_sentence(sentence, "fr") == (sentence, "en")

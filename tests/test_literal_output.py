@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core.config import load_config
 from pipeline.report import console
 
-from build_helpers import cli, clone, po_path, tiny_template
+from build_helpers import cli, cli_config, clone, po_path, tiny_template
 from conftest import Project
 from watch_helpers import watch_and_print
 
@@ -92,7 +91,7 @@ def test_watch_lines_show_hostile_folders_and_files_literally(
         yield {str(bad)}
 
     buffer = io.StringIO()
-    watch_and_print(load_config(tiny), saves(), console(buffer))
+    watch_and_print(cli_config(tiny), saves(), console(buffer))
     out = buffer.getvalue()
     rel = f"{source}/exercises/{HOSTILE}.yaml"
     assert f"Watching {source}/ and locales/ for changes" in out

@@ -21,12 +21,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline.core.config import load_config
 from pipeline.infra import outdir
 from pipeline.stages.preview import STATUSES, build_preview
 
 from build_helpers import (
     cli,
+    cli_config,
     clone,
     configure,
     edit_entry,
@@ -128,7 +128,7 @@ def wip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]
     """The tiny project in progress, with its preview written once (tests only read it)."""
     root = clone(tiny_template(tmp_path_factory), tmp_path_factory.mktemp("wip") / "tiny")
     lines = make_wip(root)
-    result = build_preview(load_config(root))
+    result = build_preview(cli_config(root))
     assert result.problems == [] and result.out == root / "build" / "preview"
     return root, lines
 

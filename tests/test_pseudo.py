@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from pipeline.content import markup
 from pipeline.content.textunits import iter_texts
-from pipeline.core.config import load_config
 from pipeline.gettext.pseudo import pseudo_text
 from pipeline.stages.export import BUNDLE_MODELS
 from pipeline.stages.validate import validate_project
@@ -26,6 +25,7 @@ from build_helpers import (
     built,
     bundles,
     cli,
+    cli_config,
     clone,
     configure,
     get_path,
@@ -137,7 +137,7 @@ def real_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_pseudo_bundles_of_the_real_project(real_built: Path) -> None:
-    config = load_config(real_built)
+    config = cli_config(real_built)
     library, _ = validate_project(config)
     build = real_built / "build"
     found = bundles(build)

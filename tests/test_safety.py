@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from pipeline.core.environment import Environment
 from pipeline.infra import cache, outdir
 from pipeline.stages import build as build_module
 
@@ -213,7 +214,7 @@ def test_a_planted_cache_entry_never_runs(tiny: Path, tmp_path: Path, signed: bo
     assert entries
     marker = tmp_path / "ran"
     payload = pickle.dumps(("x", "y", _Payload(marker)))
-    key = cache.secret_key()
+    key = cache.secret_key(Environment.read(os.environ))
     assert key is not None
     for entry in entries:
         entry.write_bytes(cache.signed(key, payload) if signed else payload)

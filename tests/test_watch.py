@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pipeline.core.config import load_config
 from pipeline.core.diagnostics import diag
 from pipeline.stages.watch import diff_results, is_relevant
 
-from build_helpers import PYTHON, clone, edit_entry, edit_text, po_path, tiny_template
+from build_helpers import PYTHON, cli_config, clone, edit_entry, edit_text, po_path, tiny_template
 from watch_helpers import watch_and_print
 
 EXERCISE = "source/exercises/glute-bridge.yaml"
@@ -50,7 +49,7 @@ def test_diff_reports_what_appeared_and_what_went_away() -> None:
 
 
 def test_only_content_files_under_source_and_locales_trigger_a_run(tiny: Path) -> None:
-    config = load_config(tiny)
+    config = cli_config(tiny)
     assert is_relevant(config, tiny / EXERCISE)
     assert is_relevant(config, po_path(tiny, "glute-bridge"))
     assert is_relevant(config, tiny / "locales/templates/glute-bridge.pot")
@@ -62,7 +61,7 @@ def test_only_content_files_under_source_and_locales_trigger_a_run(tiny: Path) -
 
 
 def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> None:
-    config = load_config(tiny)
+    config = cli_config(tiny)
     po = po_path(tiny, "glute-bridge")
 
     lines: list[int] = []
@@ -102,7 +101,7 @@ def test_each_save_prints_new_and_fixed_problems_and_a_summary(tiny: Path) -> No
 
 
 def test_max_runs_stops_after_that_many_runs(tiny: Path) -> None:
-    config = load_config(tiny)
+    config = cli_config(tiny)
     batches = iter([{str(tiny / EXERCISE)}] * 5)
     result = watch_and_print(config, batches, Console(file=io.StringIO()), max_runs=2)
     assert result.runs == 2

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core.config import load_config
 from pipeline.report import console
 
-from build_helpers import clone, edit_text, tiny_template
+from build_helpers import cli_config, clone, edit_text, tiny_template
 from watch_helpers import watch_and_print
 
 EXERCISE = "source/exercises/glute-bridge.yaml"
@@ -42,7 +41,7 @@ def test_watch_leaves_the_project_exactly_as_it_was(
         yield {str(exercise)}
 
     buffer = io.StringIO()
-    result = watch_and_print(load_config(tiny), saves(), console(buffer))
+    result = watch_and_print(cli_config(tiny), saves(), console(buffer))
     assert result.runs == 2 and result.last.diagnostics == []
     assert "E102 unknown-field" in buffer.getvalue()  # it did check the broken save
     after = tree(tiny)

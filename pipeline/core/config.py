@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from pipeline.core.codes import BY_NAME, CODES, Severity
+from pipeline.core.environment import Environment
 from pipeline.core.text import printable
 
 
@@ -37,6 +38,8 @@ class Config:
     same_as_source_allow: tuple[str, ...] = ()
     project_name: str = "content"
     compile_mo: bool = True
+    # What the environment says (read by the command line); not a setting results depend on.
+    environment: Environment = field(default_factory=Environment, compare=False, repr=False)
     # Folders already found inside locales/ in this run (resolving is a system call per level).
     _checked: dict[Path, Path] = field(default_factory=dict, init=False, compare=False,
                                        repr=False)
@@ -106,7 +109,7 @@ def find_root(start: Path) -> Path:
     )
 
 
-def load_config(root: Path | None = None) -> Config:
+def load_config(root: Path | None = None, environment: Environment | None = None) -> Config:
     root = (root or find_root(Path.cwd())).resolve()
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
@@ -146,6 +149,7 @@ def load_config(root: Path | None = None) -> Config:
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),
         project_name=_project_name(table, document),
         compile_mo=bool(table.get("compile_mo", True)),
+        environment=environment or Environment(),
     )
 
 

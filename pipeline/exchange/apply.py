@@ -265,7 +265,8 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
         return []
     index = unit_index(library)
     terms = _glossary(library, locale_catalogs, candidates)
-    judge.prefetch((c.text for c in candidates), locale, Cache(config))
+    judge.prefetch((c.text for c in candidates), locale, Cache(config),
+                   config.environment.workers)
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     allow = frozenset(config.same_as_source_allow)

@@ -17,10 +17,8 @@ XLIFF import first. Translated and fuzzy entries are never touched.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from lxml import etree
 from pipeline import __version__
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
+from pipeline.core.environment import Environment
 from pipeline.exchange import inline
 from pipeline.exchange.apply import (
     Candidate,
@@ -98,12 +97,12 @@ def memory_pairs(catalogs: dict[Path, polib.POFile]) -> tuple[list[_Pair], int]:
     return ordered, left_out
 
 
-def _creation_date() -> str | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not epoch.isdigit():
+def _creation_date(environment: Environment) -> str | None:
+    """SOURCE_DATE_EPOCH as TMX writes dates; without it, no date (a TMX export of the same
+    catalogs is then the same file)."""
+    if environment.source_date_epoch is None:
         return None
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    return environment.now().strftime("%Y%m%dT%H%M%SZ")
 
 
 def _seg(parent: etree._Element, pieces: Sequence[Piece]) -> None:
@@ -125,13 +124,14 @@ def _seg(parent: etree._Element, pieces: Sequence[Piece]) -> None:
         code.text = piece.markup
 
 
-def tmx_document(pairs: Sequence[_Pair], source_lang: str, target_lang: str) -> etree._Element:
+def tmx_document(pairs: Sequence[_Pair], source_lang: str, target_lang: str,
+                 environment: Environment) -> etree._Element:
     root = etree.Element("tmx", version="1.4")
     header = etree.SubElement(root, "header", {
         "creationtool": GENERATOR, "creationtoolversion": __version__, "segtype": "block",
         "o-tmf": "gettext PO", "adminlang": "en", "srclang": source_lang,
         "datatype": "plaintext"})
-    if (date := _creation_date()) is not None:
+    if (date := _creation_date(environment)) is not None:
         header.set("creationdate", date)
     body = etree.SubElement(root, "body")
     for pair in pairs:
@@ -169,7 +169,7 @@ def export_tmx(config: Config, locale_code: str) -> TmxExport:
     except PoReadError as exc:
         return TmxExport(problems=[exc.diagnostic])
     pairs, left_out = memory_pairs(catalogs)
-    root = tmx_document(pairs, bcp47(config.source_locale), bcp47(locale))
+    root = tmx_document(pairs, bcp47(config.source_locale), bcp47(locale), config.environment)
     return TmxExport(serialize(root), len(pairs), left_out)
 
 

@@ -25,7 +25,6 @@ from pipeline.gettext.pofiles import (
     meaning,
     render_catalog,
 )
-from pipeline.gettext.templates import now_stamp
 
 
 @dataclass
@@ -49,7 +48,8 @@ def new_header(template: polib.POFile, locale: str) -> dict[str, str]:
         "Project-Id-Version": meta.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": meta.get("Report-Msgid-Bugs-To", ""),
         "POT-Creation-Date": meta.get("POT-Creation-Date", ""),
-        "PO-Revision-Date": now_stamp(),
+        # A new catalog is as new as its template: the merge reads no clock.
+        "PO-Revision-Date": meta.get("POT-Creation-Date", ""),
         "Last-Translator": "",
         "Language-Team": team(locale),
         "Language": locale,

@@ -7,7 +7,6 @@ module only decides how an entry reads in a `.pot` file.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,11 +103,8 @@ def build_template(config: Config, doc: LoadedDocument, created: str) -> polib.P
     return template
 
 
-def now_stamp() -> str:
-    """One timestamp per run; SOURCE_DATE_EPOCH makes builds reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
-              else dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+def stamp(moment: dt.datetime) -> str:
+    """A moment as gettext headers write it (`POT-Creation-Date`, `PO-Revision-Date`)."""
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 

@@ -42,11 +42,11 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.core.config import Config
+from pipeline.core.environment import Environment
 from pipeline.core.files import FileSystemError
 from pipeline.infra.fsutil import exclusive
 
 FOLDER = ".pipeline-cache"
-ENV_OFF = "PIPELINE_NO_CACHE"
 KEY_BYTES = 32
 # Tells git (and backup tools, by the CACHEDIR.TAG convention) that the folder is not content.
 _IGNORE = {".gitignore": "# Local results of exercise-content-pipeline: never commit.\n*\n",
@@ -114,24 +114,18 @@ def settings(config: Config) -> str:
     return repr(values)
 
 
-def disabled() -> bool:
-    return os.environ.get(ENV_OFF, "").strip() not in ("", "0")
-
-
-def key_path() -> Path:
+def key_path(environment: Environment) -> Path:
     """Where the signing key lives: the user's cache folder, outside every project."""
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    folder = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return folder / "exercise-content-pipeline" / "signing-key"
+    return environment.key_folder() / "signing-key"
 
 
 @functools.cache
-def secret_key() -> bytes | None:
+def secret_key(environment: Environment) -> bytes | None:
     """The user's signing key, made on first use (mode 0600). None when it cannot be read or
     made: nothing is then stored or read back, and runs simply redo their work. A key file
     that is a link, not a regular file, not the user's own or readable by others is not
     used."""
-    path = key_path()
+    path = key_path(environment)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
@@ -227,8 +221,9 @@ class Cache:
     """Per-file results of one project, for one version of the code and configuration."""
 
     def __init__(self, config: Config, *, enabled: bool | None = None) -> None:
-        self.enabled = not disabled() if enabled is None else enabled
-        self.key = secret_key() if self.enabled else None
+        environment = config.environment
+        self.enabled = not environment.cache_off if enabled is None else enabled
+        self.key = secret_key(environment) if self.enabled else None
         self.enabled = self.key is not None
         self.base = config.root / FOLDER
         self.folder = self.base / sha(code_fingerprint(), library_versions(),

@@ -83,17 +83,18 @@ class _Judge:
 _judges: list[_Judge] = []
 
 
-def warm_up(expected: str) -> None:
+def warm_up(expected: str, workers: int | None = None) -> None:
     """Start the judge now, so its models load while the run goes on."""
     if (base := language.base_of(expected)) is not None:
-        _judge_for(base)
+        _judge_for(base, workers)
 
 
-def _judge_for(base: str) -> _Judge | None:
+def _judge_for(base: str, workers: int | None) -> _Judge | None:
     """The judge this process started, starting it if need be; None to judge here. A worker
     process judges on its own (judges started from every worker would load the models once
-    per core), and so does a run held to one CPU (`PIPELINE_WORKERS=1`) or unable to fork."""
-    if parallel.workers() < 2:
+    per core), and so does a run held to one CPU (`workers`, `Environment.workers`) or
+    unable to fork."""
+    if parallel.workers(workers) < 2:
         return None
     if _judges and _judges[0].owner == os.getpid():
         return _judges[0]
@@ -107,15 +108,16 @@ def _judge_for(base: str) -> _Judge | None:
     return _judges[0]
 
 
-def verdicts(sentences: list[str], base: str) -> list[str | None]:
-    """Verdicts from the judge process, or judged here when there is none (a
-    `language.Judge`)."""
-    judge = _judge_for(base)
+def verdicts(sentences: list[str], base: str, workers: int | None = None
+             ) -> list[str | None]:
+    """Verdicts from the judge process, or judged here when there is none."""
+    judge = _judge_for(base, workers)
     answer = judge.ask(sentences, base) if judge is not None else None
     return answer if answer is not None else language.judge_here(sentences, base)
 
 
-def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) -> None:
+def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
+             workers: int | None = None) -> None:
     """`language.prefetch` through the judge process, with the verdicts an earlier run kept
     in the cache (and the new ones kept for the next)."""
     base = language.base_of(expected)
@@ -126,5 +128,7 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None) ->
         stored = cache.get(_NAMESPACE, base, _NAMESPACE)
         if isinstance(stored, dict):
             known.update(stored)
-    if language.prefetch(texts, expected, verdicts) and cache is not None:
+    judged = language.prefetch(texts, expected,
+                               lambda todo, wanted: verdicts(todo, wanted, workers))
+    if judged and cache is not None:
         cache.put(_NAMESPACE, base, _NAMESPACE, known)

@@ -29,10 +29,11 @@ _PR_SET_PDEATHSIG = 1
 _TASK: Callable[[Any], Any] | None = None
 
 
-def workers() -> int:
-    """The CPUs this process may use (a container's limit, not the machine's count)."""
-    if os.environ.get("PIPELINE_WORKERS", "").isdigit():
-        return max(1, int(os.environ["PIPELINE_WORKERS"]))
+def workers(limit: int | None = None) -> int:
+    """The CPUs this process may use (a container's limit, not the machine's count), or
+    `limit` (`Environment.workers`)."""
+    if limit is not None:
+        return max(1, limit)
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -88,13 +89,14 @@ def _call(item: Any) -> Any:
     return _TASK(item)
 
 
-def run(task: Callable[[T], R], items: Sequence[T], *, min_items: int = MIN_ITEMS,
-        description: str | None = None) -> list[R]:
-    """`[task(item) for item in items]`, in a pool of forked workers when it pays.
+def run(task: Callable[[T], R], items: Sequence[T], *, limit: int | None = None,
+        min_items: int = MIN_ITEMS, description: str | None = None) -> list[R]:
+    """`[task(item) for item in items]`, in a pool of forked workers when it pays (at most
+    `limit` of them, or one per CPU).
 
     With a description, a person at a terminal sees a progress bar for long runs."""
     global _TASK
-    count = min(workers(), len(items) // max(min_items // 2, 1))
+    count = min(workers(limit), len(items) // max(min_items // 2, 1))
     if count < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [task(item) for item in _shown(items, description, len(items))]
     _TASK = task

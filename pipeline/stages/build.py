@@ -184,7 +184,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
             store.put(*_STATE, {**state, "files": files, "recorded_ns": recorded_ns})
         return same
     # Something changed: if a new sentence needs judging, lingua loads meanwhile.
-    judge.warm_up(config.source_locale)
+    judge.warm_up(config.source_locale, config.environment.workers)
     stage = outdir.stage(real, "build")
     try:
         plan: list[_Plan] = []
@@ -456,7 +456,8 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         return made(job, data, {"input": job.key, "output": digest(data), "texts": str(count),
                                 "fallbacks": str(len(translate.fallbacks))}, problems)
 
-    done.update((d.rel, d) for d in parallel.run(run, plan.todo, description="exporting"))
+    done.update((d.rel, d) for d in parallel.run(run, plan.todo, limit=config.environment.workers,
+                                                 description="exporting"))
     outputs: dict[str, _Output] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}

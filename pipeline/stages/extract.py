@@ -20,7 +20,7 @@ from pipeline.gettext.pofiles import (
 from pipeline.gettext.templates import (
     build_template,
     existing_templates,
-    now_stamp,
+    stamp,
     template_path,
 )
 from pipeline.infra import parallel
@@ -30,14 +30,14 @@ from pipeline.infra.cache import Cache, sha
 _DATED = frozenset({"POT-Creation-Date"})
 
 
-def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None], stamp: str
+def _changed_template(config: Config, item: tuple[LoadedDocument, bytes | None], created: str
                       ) -> str | None:
     """The text `extract` writes for a document's template, or None when the template's
     bytes on disk (as read once, for the cache key too) already say the same
     (`pofiles.meaning`, creation date aside): re-wrapped or re-headered by a gettext tool,
     it is the same template and is left as it is."""
     doc, data = item
-    template = build_template(config, doc, stamp)
+    template = build_template(config, doc, created)
     try:
         old = None if data is None else parse_catalog(data.decode("utf-8"),
                                                       config.rel(template_path(config, doc.id)))
@@ -70,8 +70,9 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
                 continue
         todo.append((doc, old))
     cache.prune(_NAMESPACE)
-    stamp = now_stamp()
-    texts = parallel.run(functools.partial(_changed_template, config, stamp=stamp), todo,
+    created = stamp(config.environment.now())
+    texts = parallel.run(functools.partial(_changed_template, config, created=created), todo,
+                         limit=config.environment.workers,
                          description="comparing templates")
     changed: dict[Path, str] = {}
     for (doc, _), text in zip(todo, texts):

@@ -248,8 +248,9 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             todo.append(path)
     if todo:
         # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
-        judge.warm_up(locale)
+        judge.warm_up(locale, config.environment.workers)
     summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
+                             limit=config.environment.workers,
                              description=f"reading {locale}")
     state.read = todo
     for path, summary in zip(todo, summaries):
@@ -334,7 +335,8 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
             memory = _memory_for(offers, po_entry.empty)
             return planned_text(template, catalog, memory, locale) is not None
 
-        verdicts = parallel.run(is_stale, judge, description=f"comparing {locale}")
+        verdicts = parallel.run(is_stale, judge, limit=config.environment.workers,
+                                description=f"comparing {locale}")
         for (stem, path, key), verdict in zip(judge, verdicts):
             if isinstance(verdict, Diagnostic):
                 return [*problems, verdict]
@@ -520,7 +522,8 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         # Every translation's language is judged in one batch before the checks fan out
         # (a summary's offers hold every translation of its catalog).
         judge.prefetch((offer[0] for path in todo
-                           for _, offer in state.summaries[path].offers()), locale, cache)
+                        for _, offer in state.summaries[path].offers()), locale, cache,
+                       config.environment.workers)
         glossary = terms
 
         def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
@@ -535,7 +538,8 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
             return found, [(d, lines[d.line]) for d in found
                            if d.code in UNSAFE_CODES and d.line in lines]
 
-        outcomes = parallel.run(check, todo, description=f"checking {locale}")
+        outcomes = parallel.run(check, todo, limit=config.environment.workers,
+                                description=f"checking {locale}")
         for path, outcome in zip(todo, outcomes):
             results[path] = outcome
             if (key := keys[path]) is not None:

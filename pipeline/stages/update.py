@@ -50,6 +50,7 @@ def read_catalogs(config: Config, locale: str) -> dict[Path, polib.POFile]:
     Large locales are parsed on every core."""
     paths = catalog_paths(config, locale)
     parsed = parallel.run(functools.partial(read_or_error, config), paths,
+                          limit=config.environment.workers,
                           description="reading catalogs")
     catalogs: dict[Path, polib.POFile] = {}
     for path, found in zip(paths, parsed):
@@ -177,7 +178,7 @@ def apply_writes(config: Config, writes: dict[Path, Write]) -> list[Diagnostic]:
     if not writes:
         return []
     problems: list[Diagnostic] = []
-    key = cache.secret_key()
+    key = cache.secret_key(config.environment)
     journal = journal_path(config)
     if key is not None:
         entries = [{"path": path.relative_to(config.locales_dir).as_posix(),
@@ -215,7 +216,7 @@ def finish_journal(config: Config) -> list[Diagnostic]:
         return [diag(shown, 0, 0, "W412", f"{why}; it was discarded and nothing in it was "
                                           "written")]
 
-    key = cache.secret_key()
+    key = cache.secret_key(config.environment)
     try:
         fd = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as fh:

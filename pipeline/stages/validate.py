@@ -43,13 +43,14 @@ def validate_project(config: Config, cache: Cache | None = None
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
     if todo:
         # New sentences may need judging: lingua loads meanwhile, in its own process.
-        warm_up(config.source_locale)
+        warm_up(config.source_locale, config.environment.workers)
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
+                         limit=config.environment.workers,
                          description="validating")
     # Lint the new documents: their sentences are judged for language in one batch first.
     docs = [doc for _, _, doc, _, _ in fresh if doc is not None]
     prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
-             config.source_locale, cache)
+             config.source_locale, cache, config.environment.workers)
     for i, (src, unreadable, doc, found, facts) in zip(todo, fresh):
         lint = lint_document(doc, config) if doc is not None else []
         outcomes[i] = (src, unreadable, doc, found, lint, facts)
