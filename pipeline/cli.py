@@ -16,7 +16,6 @@ from pathlib import Path
 from pipeline import __version__, report
 from pipeline.content.library import Library
 from pipeline.content.loader import iter_source_files
-from pipeline.content.schema import schema_files
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config, UsageError, load_config
 from pipeline.core.diagnostics import Diagnostic, count_errors
@@ -26,27 +25,23 @@ from pipeline.core.text import printable
 from pipeline.exchange import apply as exchange_apply
 from pipeline.exchange import tmx as exchange_tmx
 from pipeline.exchange import xliff as exchange_xliff
-from pipeline.gettext import catalogs as cat
 from pipeline.gettext.locales import normalize, parse
-from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
-from pipeline.gettext.stats import as_dict, locale_progress
-from pipeline.gettext.templates import existing_templates
+from pipeline.gettext.pofiles import PoReadError
+from pipeline.gettext.stats import Progress, locale_progress
 from pipeline.infra import progress
-from pipeline.infra.fsutil import write_atomic, write_if_changed
+from pipeline.infra.fsutil import write_if_changed
 from pipeline.report import (
-    build_table,
-    check_table,
     console,
     preview_table,
     print_diagnostics,
-    progress_table,
 )
 from pipeline.stages import preview as site
 from pipeline.stages import update
 from pipeline.stages import watch as watcher
-from pipeline.stages.build import run_build
-from pipeline.stages.extract import stale_templates
-from pipeline.stages.gate import locale_of, run_gate, summarize_pending
+from pipeline.stages.build import manifest_locales, run_build
+from pipeline.stages.extract import run_extract
+from pipeline.stages.gate import check_view, run_gate
+from pipeline.stages.schemas import write_schemas
 from pipeline.stages.validate import validate_project
 
 Command = Callable[[argparse.Namespace, Config], int]
@@ -70,16 +65,8 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
 
 @command("schema", "Write the editor JSON Schemas for each document kind.")
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:
-    out = console()
-    files = schema_files(config.schema_dir)
-    written = 0
-    for path, content in files.items():
-        changed = write_if_changed(path, content)
-        written += changed
-        if (args.verbose or changed) and not args.quiet:
-            out.print(f"{'wrote' if changed else 'unchanged'} {config.rel(path)}")
-    if not args.quiet:
-        out.print(f"{len(files)} schemas in {config.rel(config.schema_dir)}/, {written} written.")
+    report.schemas_written(config, write_schemas(config), verbose=args.verbose,
+                           quiet=args.quiet)
     return 0
 
 
@@ -97,23 +84,8 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
     status, library = _validated(args, config)
     if status:
         return status
-    out = console()
-    # Under the catalogs' lock, so `update` never merges half-old, half-new templates.
-    with update.locked(config) as notes:
-        if notes:
-            print_diagnostics(notes, args.format, checked=1)
-        changed, orphans = stale_templates(config, library)
-        for path, text in sorted(changed.items()):
-            write_atomic(path, text)
-            if not args.quiet:
-                out.print(f"wrote {config.rel(path)}")
-        for path in orphans:
-            path.unlink()
-            if not args.quiet:
-                out.print(f"removed {config.rel(path)} (its document was deleted)")
-    if not args.quiet:
-        out.print(f"{len(library)} templates, {len(changed)} written, "
-                  f"{len(orphans)} removed.")
+    report.extracted(config, run_extract(config, library), len(library), fmt=args.format,
+                     quiet=args.quiet)
     return 0
 
 
@@ -121,60 +93,10 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
     locale = normalize(args.locale)
     parse(locale)
-    out = console()
-    templates = list(existing_templates(config))
-    if not templates:
-        raise UsageError("no templates in "
-                         f"{config.rel(config.templates_dir)}; run 'pipeline extract' first")
-    with update.locked(config) as notes:
-        if notes:
-            print_diagnostics(notes, args.format, checked=1)
-        created = 0
-        for path in templates:
-            target = cat.catalog_path(config, locale, path.stem)
-            if target.exists():
-                if args.verbose:
-                    out.print(f"kept {config.rel(target)} (already exists)")
-                continue
-            try:
-                template = read_catalog(path, config.rel(path))
-            except PoReadError as exc:
-                print_diagnostics([exc.diagnostic], args.format, checked=1)
-                return 1
-            write_atomic(target, render_catalog(cat.init_catalog(template, locale)))
-            created += 1
-            if not args.quiet:
-                out.print(f"created {config.rel(target)}")
-    if not args.quiet:
-        if locale not in _configured(config):
-            out.print(locale_hint(config, [locale]))
-        out.print(f"{locale}: {created} catalogs created, "
-                  f"{len(templates) - created} already there.")
-    return 0
-
-
-def _configured(config: Config) -> set[str]:
-    """The configured locales, as `normalize` writes codes (`pt-BR` → `pt_BR`)."""
-    return {loc.replace("-", "_") for loc in config.locales}
-
-
-def _toml_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(json.dumps(v) for v in values) + "]"  # JSON strings are TOML's
-
-
-def locale_hint(config: Config, locales: Sequence[str]) -> str:
-    """What `init` and `check` say of locales the configuration does not list: where to add
-    them, and the very lines to write there."""
-    names = " and ".join(repr(loc) for loc in locales)
-    lines = [(f"optional_locales = {_toml_list([*config.optional_locales, *locales])}",
-              "reported, never fails a run"),
-             (f"required_locales = {_toml_list([*config.required_locales, *locales])}",
-              "must be complete and pass every check")]
-    width = max(len(line) for line, _ in lines)
-    return (f"Add {names} to required_locales or optional_locales under [tool.pipeline] in "
-            "pyproject.toml: check and build only handle configured locales. Change (or add) "
-            "one of these lines there:\n" + "\n".join(f"    {line.ljust(width)}  # {why}"
-                                               for line, why in lines))
+    result = update.run_init(config, locale)
+    report.initialized(config, locale, result, fmt=args.format, quiet=args.quiet,
+                       verbose=args.verbose)
+    return 1 if result.problems else 0
 
 
 def _locales(args: argparse.Namespace, config: Config) -> list[str]:
@@ -189,45 +111,21 @@ def _locales(args: argparse.Namespace, config: Config) -> list[str]:
 
 @command("update", "Merge the templates into every locale's catalogs.")
 def cmd_update(args: argparse.Namespace, config: Config) -> int:
-    out = console()
-    with update.locked(config) as notes:
-        writes, counts, problems = update.plan_update(config, _locales(args, config))
-        if problems:
-            print_diagnostics(notes + problems, args.format, checked=len(problems))
-            return 1
-        skipped = update.apply_writes(config, writes)
-    if notes or skipped:
-        print_diagnostics(notes + skipped, args.format, checked=len(writes) or 1)
-    for path in sorted(set(writes) - {config.root / d.path for d in skipped}):
-        if not args.quiet:
-            out.print(f"updated {config.rel(path)}")
-    summary = ", ".join(f"{counts[k]} {k}" for k in
-                        ("translated", "fuzzy", "untranslated", "obsolete", "from memory"))
-    if not args.quiet:
-        out.print(f"{len(writes) - len(skipped)} catalogs written; entries: {summary}.")
-    return 1 if skipped else 0
+    result = update.run_update(config, _locales(args, config))
+    report.updated(config, result, fmt=args.format, quiet=args.quiet)
+    return 0 if result.ok else 1
 
 
 @command("stats", "Show translation progress per locale and document.")
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
-    report: dict[str, object] = {}
-    out = console()
-    locales = _locales(args, config)
-    if not locales and args.format == "text":
-        out.print("No locales yet: start one with 'pipeline init <locale>'.")
-    for locale in locales:
+    progress_of: dict[str, tuple[dict[str, Progress], Progress]] = {}
+    for locale in _locales(args, config):
         try:
-            catalogs = update.read_catalogs(config, locale)
+            progress_of[locale] = locale_progress(update.read_catalogs(config, locale))
         except PoReadError as exc:
             print_diagnostics([exc.diagnostic], args.format, checked=1)
             return 1
-        per_doc, total = locale_progress(catalogs)
-        report[locale] = {"documents": {k: as_dict(v) for k, v in per_doc.items()},
-                          "total": as_dict(total)}
-        if args.format == "text":
-            out.print(progress_table(locale, per_doc, total))
-    if args.format == "json":
-        out.file.write(json.dumps({"version": 1, "locales": report}, indent=2) + "\n")
+    report.stats(progress_of, fmt=args.format)
     return 0
 
 
@@ -237,7 +135,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if missing:  # a typo would otherwise report "no problems" about nothing
         raise UsageError(f"no such file or folder: {', '.join(repr(p) for p in missing)}")
     locales = [normalize(loc) for loc in args.locale] if args.locale else list(config.locales)
-    unconfigured = ([loc for loc in locales if loc not in _configured(config)]
+    unconfigured = ([loc for loc in locales if not config.is_configured(loc)]
                     if args.locale else [])
     if unconfigured:  # its catalogs would all read as missing, under no policy at all
         for loc in unconfigured:
@@ -245,76 +143,19 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         what = ("is not a configured locale" if len(unconfigured) == 1
                 else "are not configured locales")
         raise UsageError(f"{' and '.join(repr(loc) for loc in unconfigured)} {what}. "
-                         f"{locale_hint(config, unconfigured)}")
+                         f"{report.locale_hint(config, unconfigured)}")
     result = run_gate(config, args.locale or None)
-    shown, checked = result.diagnostics, result.checked
-    if args.paths:
-        wanted = [config.rel(Path(p).resolve()).rstrip("/") for p in args.paths]
-
-        def inside(path: str) -> bool:
-            return any(w == "." or path == w or path.startswith(w + "/") for w in wanted)
-
-        shown = [d for d in shown if inside(d.path)]
-        checked = [path for path in checked if inside(path)]
-    if not args.verbose:
-        shown = summarize_pending(config, result, shown)
-    # What the count and the table cover: everything, or what is under the paths given. A
-    # file with a problem counts even if it is not a document or a catalog (a template).
-    files = len(set(checked) | {d.path for d in shown})
-    rows: dict[str, tuple[int, int]] = {}
-    for loc in locales:
-        own = [d for d in shown if locale_of(config, d.path, [loc])]
-        if own or not args.paths or any(locale_of(config, p, [loc]) for p in checked):
-            rows[loc] = (count_errors(own), len(own) - count_errors(own))
-    rest = [d for d in shown if locale_of(config, d.path, locales) is None]
-    source = ((count_errors(rest), len(rest) - count_errors(rest))
-              if rest or not args.paths
-              or any(locale_of(config, p, locales) is None for p in checked) else None)
-    if args.format == "json":
-        extra = {"locales": {loc: {"errors": e, "warnings": w, "required":
-                                   loc in config.required_locales}
-                             for loc, (e, w) in rows.items()}}
-        print_diagnostics(shown, "json", checked=files, extra=extra)
-    else:
-        print_diagnostics(shown, args.format, checked=files, quiet=args.quiet)
-        if args.format == "text" and not args.quiet and (source or rows):
-            console().print(check_table(source, rows, config.required_locales))
-    return 1 if any(d.severity == "error" for d in shown) else 0
+    view = check_view(config, result, locales, [Path(p) for p in args.paths],
+                      verbose=args.verbose)
+    report.checked(config, view, fmt=args.format, quiet=args.quiet)
+    return 1 if count_errors(view.shown) else 0
 
 
 @command("build", "Gate, then export localized JSON bundles, manifest and schemas to build/.")
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
     result = run_build(config, clean=args.clean)
-    if result.gate.errors():
-        print_diagnostics(result.gate.diagnostics, args.format,
-                          checked=result.gate.checked_files, quiet=True)
-        console(sys.stderr).print("build stopped by the check above; build/ was not changed",
-                                  style="bold red")
-        return 1
-    if result.problems:
-        print_diagnostics(result.problems, args.format, checked=result.bundles)
-        console(sys.stderr).print("build stopped by the problems above; "
-                                  "build/ was not changed", style="bold red")
-        return 1
-    if result.warnings and not args.quiet:
-        print_diagnostics(result.warnings, args.format, checked=result.bundles)
-    if not args.quiet:
-        out = console()
-        if args.format == "text":
-            out.print(build_table(_manifest_locales(config)))
-        out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
-                  f"({result.exported} exported, {result.reused} unchanged).")
-    return 0
-
-
-def _manifest_locales(config: Config) -> dict[str, dict[str, object]]:
-    """The per-locale summary the build just wrote to its manifest."""
-    try:
-        manifest = json.loads((config.build_dir / "manifest.json").read_text(encoding="utf-8"))
-        locales = manifest.get("locales", {})
-        return locales if isinstance(locales, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    report.built(config, result, manifest_locales(config), fmt=args.format, quiet=args.quiet)
+    return 0 if result.ok else 1
 
 
 @command("preview", "Write a static HTML preview: English beside each translation.")

@@ -16,14 +16,20 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
-from pipeline.gettext.stats import Progress
+from pipeline.gettext.stats import Progress, as_dict
+from pipeline.stages.build import BuildResult
+from pipeline.stages.extract import ExtractResult
+from pipeline.stages.gate import CheckView
+from pipeline.stages.update import InitResult, UpdateResult
 from pipeline.stages.watch import WatchResult, WatchRun
 
 Format = Literal["text", "json", "github"]
@@ -248,3 +254,139 @@ def watch(runs: Iterable[WatchRun], out: Console, folders: str, *,
         last, count = run, count + 1
     assert last is not None, "the first run always comes"
     return WatchResult(count, last.result)
+
+
+# --------------------------------------------------------------------------------------------
+# What each command says when it is done
+
+
+def schemas_written(config: Config, written: Mapping[Path, bool], *, verbose: bool,
+                    quiet: bool) -> None:
+    if quiet:
+        return
+    out = console()
+    for path, changed in written.items():
+        if verbose or changed:
+            out.print(f"{'wrote' if changed else 'unchanged'} {config.rel(path)}")
+    out.print(f"{len(written)} schemas in {config.rel(config.schema_dir)}/, "
+              f"{sum(written.values())} written.")
+
+
+def extracted(config: Config, result: ExtractResult, documents: int, *, fmt: Format,
+              quiet: bool) -> None:
+    if result.notes:
+        print_diagnostics(result.notes, fmt, checked=1)
+    if quiet:
+        return
+    out = console()
+    for path in result.written:
+        out.print(f"wrote {config.rel(path)}")
+    for path in result.removed:
+        out.print(f"removed {config.rel(path)} (its document was deleted)")
+    out.print(f"{documents} templates, {len(result.written)} written, "
+              f"{len(result.removed)} removed.")
+
+
+def locale_hint(config: Config, locales: Sequence[str]) -> str:
+    """What `init` and `check` say of locales the configuration does not list: where to add
+    them, and the very lines to write there."""
+    def toml_list(values: Sequence[str]) -> str:
+        return "[" + ", ".join(json.dumps(v) for v in values) + "]"  # JSON strings are TOML's
+
+    names = " and ".join(repr(loc) for loc in locales)
+    lines = [(f"optional_locales = {toml_list([*config.optional_locales, *locales])}",
+              "reported, never fails a run"),
+             (f"required_locales = {toml_list([*config.required_locales, *locales])}",
+              "must be complete and pass every check")]
+    width = max(len(line) for line, _ in lines)
+    return (f"Add {names} to required_locales or optional_locales under [tool.pipeline] in "
+            "pyproject.toml: check and build only handle configured locales. Change (or add) "
+            "one of these lines there:\n" + "\n".join(f"    {line.ljust(width)}  # {why}"
+                                               for line, why in lines))
+
+
+def initialized(config: Config, locale: str, result: InitResult, *, fmt: Format,
+                quiet: bool, verbose: bool) -> None:
+    if result.notes or result.problems:
+        print_diagnostics(result.notes + result.problems, fmt, checked=1)
+    if result.problems or quiet:
+        return
+    out = console()
+    for path in result.kept if verbose else []:
+        out.print(f"kept {config.rel(path)} (already exists)")
+    for path in result.created:
+        out.print(f"created {config.rel(path)}")
+    if not config.is_configured(locale):
+        out.print(locale_hint(config, [locale]))
+    out.print(f"{locale}: {len(result.created)} catalogs created, "
+              f"{len(result.kept)} already there.")
+
+
+def updated(config: Config, result: UpdateResult, *, fmt: Format, quiet: bool) -> None:
+    if result.problems:
+        print_diagnostics(result.notes + result.problems, fmt, checked=len(result.problems))
+        return
+    if result.notes or result.skipped:
+        print_diagnostics(result.notes + result.skipped, fmt,
+                          checked=len(result.written) + len(result.skipped) or 1)
+    if quiet:
+        return
+    out = console()
+    for path in result.written:
+        out.print(f"updated {config.rel(path)}")
+    summary = ", ".join(f"{result.counts[k]} {k}" for k in
+                        ("translated", "fuzzy", "untranslated", "obsolete", "from memory"))
+    out.print(f"{len(result.written)} catalogs written; entries: {summary}.")
+
+
+def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]], *,
+          fmt: Format) -> None:
+    out = console()
+    if fmt == "json":
+        found = {locale: {"documents": {k: as_dict(v) for k, v in per_doc.items()},
+                          "total": as_dict(total)}
+                 for locale, (per_doc, total) in progress_of.items()}
+        out.file.write(json.dumps({"version": 1, "locales": found}, indent=2) + "\n")
+        return
+    if fmt != "text":
+        return
+    if not progress_of:
+        out.print("No locales yet: start one with 'pipeline init <locale>'.")
+    for locale, (per_doc, total) in progress_of.items():
+        out.print(progress_table(locale, dict(per_doc), total))
+
+
+def checked(config: Config, view: CheckView, *, fmt: Format, quiet: bool) -> None:
+    if fmt == "json":
+        extra = {"locales": {loc: {"errors": e, "warnings": w,
+                                   "required": loc in config.required_locales}
+                             for loc, (e, w) in view.locales.items()}}
+        print_diagnostics(view.shown, "json", checked=view.files, extra=extra)
+        return
+    print_diagnostics(view.shown, fmt, checked=view.files, quiet=quiet)
+    if fmt == "text" and not quiet and (view.source or view.locales):
+        console().print(check_table(view.source, view.locales, config.required_locales))
+
+
+def built(config: Config, result: BuildResult, locales: Mapping[str, Mapping[str, Any]], *,
+          fmt: Format, quiet: bool) -> None:
+    if result.gate.errors():
+        print_diagnostics(result.gate.diagnostics, fmt, checked=result.gate.checked_files,
+                          quiet=True)
+        console(sys.stderr).print("build stopped by the check above; build/ was not changed",
+                                  style="bold red")
+        return
+    if result.problems:
+        print_diagnostics(result.problems, fmt, checked=result.bundles)
+        console(sys.stderr).print("build stopped by the problems above; "
+                                  "build/ was not changed", style="bold red")
+        return
+    if quiet:
+        return
+    if result.warnings:
+        print_diagnostics(result.warnings, fmt, checked=result.bundles)
+    out = console()
+    if fmt == "text":
+        out.print(build_table(locales))
+    out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
+              f"({result.exported} exported, {result.reused} unchanged).")

@@ -54,6 +54,10 @@ class Config:
     def locales(self) -> tuple[str, ...]:
         return self.required_locales + self.optional_locales
 
+    def is_configured(self, locale: str) -> bool:
+        """Whether a locale (as `locales.normalize` writes it, `pt_BR`) is configured."""
+        return locale in {loc.replace("-", "_") for loc in self.locales}
+
     def catalog_dir(self, locale: str) -> Path:
         if locale in ("", ".", "..") or Path(locale).name != locale:
             raise UsageError(f"{locale!r} is not a locale folder name", "E409")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -540,3 +541,14 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def manifest_locales(config: Config) -> dict[str, dict[str, object]]:
+    """The per-locale summary the last build wrote to its manifest (empty when there is
+    none to read)."""
+    try:
+        manifest = json.loads((config.build_dir / "manifest.json").read_text(encoding="utf-8"))
+        locales = manifest.get("locales", {}) if isinstance(manifest, dict) else {}
+        return locales if isinstance(locales, dict) else {}
+    except (OSError, ValueError):
+        return {}

@@ -5,11 +5,13 @@ once, with the per-file cache sparing the unchanged ones."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.core.config import Config
-from pipeline.core.files import read_regular
+from pipeline.core.diagnostics import Diagnostic
+from pipeline.core.files import fs_error, read_regular
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     PoReadError,
@@ -25,6 +27,8 @@ from pipeline.gettext.templates import (
 )
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, sha
+from pipeline.infra.fsutil import write_atomic
+from pipeline.stages import update
 
 # A template's creation date is when its English last changed, not part of what it says.
 _DATED = frozenset({"POT-Creation-Date"})
@@ -86,3 +90,31 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
 
 
 _NAMESPACE = "templates"
+
+
+@dataclass
+class ExtractResult:
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # templates of deleted documents
+    notes: list[Diagnostic] = field(default_factory=list)  # an interrupted update finished
+
+
+def run_extract(config: Config, library: Library) -> ExtractResult:
+    """Write the templates whose meaning changed and remove those of deleted documents,
+    under the catalogs' lock, so `update` never merges half-old, half-new templates."""
+    result = ExtractResult()
+    with update.locked(config) as notes:
+        result.notes = notes
+        changed, orphans = stale_templates(config, library)
+        for path, text in sorted(changed.items()):
+            write_atomic(path, text, config.rel(path))
+            result.written.append(path)
+        for path in orphans:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise fs_error(config.rel(path), exc, "remove the template") from None
+            result.removed.append(path)
+    return result

@@ -16,7 +16,7 @@ from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
-from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
+from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
 from pipeline.core.files import digest, read_regular, read_text_or_none
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text
@@ -547,3 +547,43 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
     found = [d for path in state.readable for d in results[path][0]]
     unsafe = {path.stem: results[path][1] for path in state.readable if results[path][1]}
     return found, unsafe
+
+
+@dataclass
+class CheckView:
+    """What `check` shows of a gate's result: the problems under the paths asked about
+    (pending entries of optional locales summed up per catalog unless verbose), how many
+    files that covers, and errors and warnings of the source and of each locale, counted
+    as printed (None: nothing of theirs was in scope)."""
+
+    shown: list[Diagnostic]
+    files: int
+    source: tuple[int, int] | None
+    locales: dict[str, tuple[int, int]]
+
+
+def check_view(config: Config, result: GateResult, locales: Sequence[str],
+               paths: Sequence[Path] = (), *, verbose: bool = False) -> CheckView:
+    shown, checked = result.diagnostics, result.checked
+    if paths:
+        wanted = [config.rel(path.resolve()).rstrip("/") for path in paths]
+
+        def inside(path: str) -> bool:
+            return any(w == "." or path == w or path.startswith(w + "/") for w in wanted)
+
+        shown = [d for d in shown if inside(d.path)]
+        checked = [path for path in checked if inside(path)]
+    if not verbose:
+        shown = summarize_pending(config, result, shown)
+    # A file with a problem counts even if it is not a document or a catalog (a template).
+    files = len(set(checked) | {d.path for d in shown})
+    rows: dict[str, tuple[int, int]] = {}
+    for loc in locales:
+        own = [d for d in shown if locale_of(config, d.path, [loc])]
+        if own or not paths or any(locale_of(config, p, [loc]) for p in checked):
+            rows[loc] = (count_errors(own), len(own) - count_errors(own))
+    rest = [d for d in shown if locale_of(config, d.path, locales) is None]
+    source = ((count_errors(rest), len(rest) - count_errors(rest))
+              if rest or not paths
+              or any(locale_of(config, p, locales) is None for p in checked) else None)
+    return CheckView(shown, files, source, rows)

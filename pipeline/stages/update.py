@@ -15,7 +15,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -27,6 +27,7 @@ from pipeline.gettext.catalogs import (
     MergeResult,
     catalog_path,
     catalog_paths,
+    init_catalog,
     memory_of,
     planned_text,
     retire_all,
@@ -266,3 +267,63 @@ def finish_journal(config: Config) -> list[Diagnostic]:
     journal.unlink(missing_ok=True)
     return []
 
+
+@dataclass
+class UpdateResult:
+    written: list[Path] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)  # entries by state after the merge
+    problems: list[Diagnostic] = field(default_factory=list)  # nothing written: fix these
+    skipped: list[Diagnostic] = field(default_factory=list)  # catalogs changed meanwhile
+    notes: list[Diagnostic] = field(default_factory=list)  # an interrupted update finished
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.skipped
+
+
+def run_update(config: Config, locales: list[str]) -> UpdateResult:
+    """`update`: plan every locale's writes, then make them (all or nothing on a problem)."""
+    result = UpdateResult()
+    with locked(config) as notes:
+        result.notes = notes
+        writes, result.counts, result.problems = plan_update(config, locales)
+        if result.problems:
+            return result
+        result.skipped = apply_writes(config, writes)
+    refused = {config.root / d.path for d in result.skipped}
+    result.written = sorted(set(writes) - refused)
+    return result
+
+
+@dataclass
+class InitResult:
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # catalogs that were there already
+    problems: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+
+
+def run_init(config: Config, locale: str) -> InitResult:
+    """`init`: a catalog for each template that the locale lacks (a catalog already there is
+    a translator's and is kept), under the catalogs' lock."""
+    templates = list(existing_templates(config))
+    if not templates:
+        raise UsageError("no templates in "
+                         f"{config.rel(config.templates_dir)}; run 'pipeline extract' first")
+    result = InitResult()
+    with locked(config) as notes:
+        result.notes = notes
+        for path in templates:
+            target = catalog_path(config, locale, path.stem)
+            if target.exists():
+                result.kept.append(target)
+                continue
+            try:
+                template = read_catalog(path, config.rel(path))
+            except PoReadError as exc:
+                result.problems.append(exc.diagnostic)
+                return result
+            write_atomic(target, render_catalog(init_catalog(template, locale)),
+                         config.rel(target))
+            result.created.append(target)
+    return result
