@@ -6,10 +6,9 @@ Exit status: 0 clean, 1 content or translation problems, 2 usage errors.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,10 +28,8 @@ from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.pofiles import PoReadError
 from pipeline.gettext.stats import Progress, locale_progress
 from pipeline.infra import progress
-from pipeline.infra.fsutil import write_if_changed
 from pipeline.report import (
     console,
-    preview_table,
     print_diagnostics,
 )
 from pipeline.stages import preview as site
@@ -162,36 +159,8 @@ def cmd_build(args: argparse.Namespace, config: Config) -> int:
 def cmd_preview(args: argparse.Namespace, config: Config) -> int:
     out_dir = args.out.resolve() if args.out else None
     result = site.build_preview(config, args.locale or None, out_dir)
-    if result.problems:
-        print_diagnostics(result.problems, args.format, checked=result.checked, quiet=True)
-        console(sys.stderr).print("preview not written: fix the source first",
-                                  style="bold red")
-        return 1
-    out = console()
-    if args.format == "json":
-        out.file.write(json.dumps({"version": 1, "out": config.rel(result.out), "locales": {
-            loc: {"strings": {s: result.tally(loc).counts[s] for s in site.STATUSES},
-                  "percent": round(result.tally(loc).percent, 1)}
-            for loc in result.locales}}, indent=2) + "\n")
-        return 0
-    if args.quiet:
-        return 0
-    if args.verbose:
-        for page in result.pages:
-            tally = page.tally
-            out.print(f"{config.rel(result.out / page.rel)}: {tally.counts['translated']} of "
-                      f"{tally.total} translated")
-    if args.format == "text":
-        rows = [(loc, "required" if loc in config.required_locales else "optional",
-                 dict(result.tally(loc).counts), result.tally(loc).percent)
-                for loc in result.locales]
-        out.print(preview_table(rows))
-    locales = len(result.locales)
-    out.print(f"Wrote {result.documents} documents in {locales} "
-              f"locale{'' if locales == 1 else 's'} to "
-              f"{config.rel(result.out)}/; open {config.rel(result.out / 'index.html')} "
-              "in a browser.")
-    return 0
+    report.previewed(config, result, fmt=args.format, quiet=args.quiet, verbose=args.verbose)
+    return 1 if result.problems else 0
 
 
 @command("watch", "Check again on every save under source/ and locales/; print what changed.")
@@ -202,40 +171,18 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     out = console()
     changes = watcher.file_changes(config)
     try:
-        result = report.watch(watcher.runs(config, changes, locales=args.locale,
-                                           max_runs=args.max_runs),
-                              out, watcher.folders_shown(config), quiet=args.quiet)
+        report.watched(report.watch(watcher.runs(config, changes, locales=args.locale,
+                                                  max_runs=args.max_runs),
+                                     out, watcher.folders_shown(config), quiet=args.quiet),
+                       out)
     except KeyboardInterrupt:
-        out.print("Stopped watching.")
-        return 0
-    runs, last = result.runs, result.last
-    out.print(f"Stopped after {runs} run{'' if runs == 1 else 's'}; {last.errors()} errors, "
-              f"{last.warnings()} warnings.")
+        report.watched(None, out)
     return 0
-
-
-
-def _exchange_report(args: argparse.Namespace, found: Sequence[Diagnostic], checked: int,
-                     extra: dict[str, object]) -> None:
-    """Problems of an exchange command: always for tools, and for people when there are
-    some (the command prints its own summary line)."""
-    if args.format != "text" or found:
-        print_diagnostics(list(found), args.format, checked=checked or 1, quiet=args.quiet,
-                          extra=extra if args.format == "json" else None)
-
-
-def _import_summary(counts: Mapping[str, int], written: int) -> str:
-    applied = counts["translated"] + counts["fuzzy"]
-    return (f"{applied} units applied ({counts['translated']} translated, {counts['fuzzy']} "
-            f"fuzzy), {counts['unchanged']} unchanged, {counts['no translation']} without a "
-            f"translation, {counts['stale']} stale, {counts['refused']} refused, "
-            f"{counts['skipped']} skipped; {written} catalogs written.")
 
 
 @command("xliff", "Exchange with translation vendors: export XLIFF for CAT tools, import "
                   "their work.")
 def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
-    out = console()
     if args.action == "export":
         if args.files:
             raise UsageError("xliff export takes no files; use -o DIR for the output folder")
@@ -246,36 +193,16 @@ def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
         exported = exchange_xliff.export_xliff(config, args.locale, args.output,
                                                everything=args.all,
                                                version=args.xliff_version)
-        if exported.problems:
-            print_diagnostics(exported.problems, args.format, checked=1, quiet=True)
-            return 1
-        files = [config.rel(p.absolute()) for p in exported.written + exported.unchanged]
-        _exchange_report(args, [], len(files), {"files": sorted(files),
-                                                "units": exported.units})
-        if args.format == "text" and not args.quiet:
-            for path in exported.written:
-                out.print(f"wrote {config.rel(path.absolute())}")
-            if args.verbose:
-                for path in exported.unchanged:
-                    out.print(f"unchanged {config.rel(path.absolute())}")
-            out.print(f"{exported.units} units in {len(files)} XLIFF {args.xliff_version} "
-                      f"files ({len(exported.written)} written).")
-        return 0
+        report.xliff_exported(config, exported, args.xliff_version, fmt=args.format,
+                              quiet=args.quiet, verbose=args.verbose)
+        return 1 if exported.problems else 0
     if args.locale or args.output is not None or args.all:
         raise UsageError("--locale, --all and -o are for 'xliff export'; an import reads the "
                          "language from each file")
     if not args.files:
         raise UsageError("xliff import needs the XLIFF files to read")
     imported = exchange_apply.import_xliff(config, [Path(f) for f in args.files])
-    written = [config.rel(p) for p in imported.written]
-    _exchange_report(args, imported.diagnostics, imported.files,
-                     {"written": written,
-                      "units": {k: v for k, v in sorted(imported.counts.items()) if v}})
-    if args.format == "text" and not args.quiet:
-        for shown in written:
-            out.print(f"updated {shown}")
-        out.print("Nothing was imported: a file above cannot be used." if imported.stopped
-                  else _import_summary(imported.counts, len(written)))
+    report.xliff_imported(config, imported, fmt=args.format, quiet=args.quiet)
     return 0 if imported.ok else 1
 
 
@@ -284,40 +211,18 @@ def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
 def cmd_tmx(args: argparse.Namespace, config: Config) -> int:
     if not args.locale:
         raise UsageError(f"tmx {args.action} needs --locale")
-    out = console()
     if args.action == "export":
         if args.files:
             raise UsageError("tmx export takes no files; use -o FILE (default: standard output)")
         exported = exchange_tmx.export_tmx(config, args.locale)
-        if exported.problems:
-            print_diagnostics(exported.problems, args.format, checked=1, quiet=True)
-            return 1
-        if args.output is None:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(exported.data)
-            sys.stdout.buffer.flush()
-            return 0
-        shown = config.rel(args.output.absolute())
-        write_if_changed(args.output, exported.data, shown)
-        _exchange_report(args, [], 1, {"file": shown, "pairs": exported.pairs})
-        if args.format == "text" and not args.quiet:
-            left = (f"; {exported.left_out} left out (characters XML cannot carry)"
-                    if exported.left_out else "")
-            out.print(f"{exported.pairs} translation pairs in {shown}{left}.")
-        return 0
+        if args.output is not None and not exported.problems:
+            exchange_tmx.save(config, exported, args.output)
+        report.tmx_exported(config, exported, args.output, fmt=args.format, quiet=args.quiet)
+        return 1 if exported.problems else 0
     if len(args.files) != 1 or args.output is not None or args.all:
         raise UsageError("tmx import reads one TMX file: pipeline tmx import FILE --locale LL")
     imported = exchange_tmx.import_tmx(config, Path(args.files[0]), args.locale)
-    written = [config.rel(p) for p in imported.written]
-    _exchange_report(args, imported.diagnostics, 1,
-                     {"written": written, "filled": imported.counts["fuzzy"]})
-    if args.format == "text" and not args.quiet:
-        for shown in written:
-            out.print(f"updated {shown}")
-        out.print("Nothing was imported: the file above cannot be used." if imported.stopped
-                  else f"{imported.counts['fuzzy']} untranslated entries filled as fuzzy, "
-                       f"{imported.counts['refused']} refused; {len(written)} catalogs "
-                       "written.")
+    report.tmx_imported(config, imported, fmt=args.format, quiet=args.quiet)
     return 0 if imported.ok else 1
 
 

@@ -25,10 +25,14 @@ from rich.text import Text
 
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
+from pipeline.exchange.apply import ImportResult
+from pipeline.exchange.tmx import TmxExport
+from pipeline.exchange.xliff import ExportResult
 from pipeline.gettext.stats import Progress, as_dict
 from pipeline.stages.build import BuildResult
 from pipeline.stages.extract import ExtractResult
 from pipeline.stages.gate import CheckView
+from pipeline.stages.preview import STATUSES, PreviewResult
 from pipeline.stages.update import InitResult, UpdateResult
 from pipeline.stages.watch import WatchResult, WatchRun
 
@@ -390,3 +394,136 @@ def built(config: Config, result: BuildResult, locales: Mapping[str, Mapping[str
         out.print(build_table(locales))
     out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
               f"({result.exported} exported, {result.reused} unchanged).")
+
+
+def previewed(config: Config, result: PreviewResult, *, fmt: Format, quiet: bool,
+              verbose: bool) -> None:
+    if result.problems:
+        print_diagnostics(result.problems, fmt, checked=result.checked, quiet=True)
+        console(sys.stderr).print("preview not written: fix the source first",
+                                  style="bold red")
+        return
+    out = console()
+    if fmt == "json":
+        out.file.write(json.dumps({"version": 1, "out": config.rel(result.out), "locales": {
+            loc: {"strings": {s: result.tally(loc).counts[s] for s in STATUSES},
+                  "percent": round(result.tally(loc).percent, 1)}
+            for loc in result.locales}}, indent=2) + "\n")
+        return
+    if quiet:
+        return
+    if verbose:
+        for page in result.pages:
+            tally = page.tally
+            out.print(f"{config.rel(result.out / page.rel)}: {tally.counts['translated']} of "
+                      f"{tally.total} translated")
+    if fmt == "text":
+        rows = [(loc, "required" if loc in config.required_locales else "optional",
+                 dict(result.tally(loc).counts), result.tally(loc).percent)
+                for loc in result.locales]
+        out.print(preview_table(rows))
+    locales = len(result.locales)
+    out.print(f"Wrote {result.documents} documents in {locales} "
+              f"locale{'' if locales == 1 else 's'} to "
+              f"{config.rel(result.out)}/; open {config.rel(result.out / 'index.html')} "
+              "in a browser.")
+
+
+def watched(result: WatchResult | None, out: Console) -> None:
+    """How a watch session ended: after its `--max-runs`, or stopped with Ctrl-C (None)."""
+    if result is None:
+        out.print("Stopped watching.")
+        return
+    runs, last = result.runs, result.last
+    out.print(f"Stopped after {runs} run{'' if runs == 1 else 's'}; {last.errors()} errors, "
+              f"{last.warnings()} warnings.")
+
+
+# --------------------------------------------------------------------------------------------
+# Vendor files
+
+
+def _exchange_problems(found: Sequence[Diagnostic], checked: int, extra: dict[str, object], *,
+                       fmt: Format, quiet: bool) -> None:
+    """Problems of an exchange command: always for tools, and for people when there are
+    some (the command prints its own summary line)."""
+    if fmt != "text" or found:
+        print_diagnostics(list(found), fmt, checked=checked or 1, quiet=quiet,
+                          extra=extra if fmt == "json" else None)
+
+
+def xliff_exported(config: Config, exported: ExportResult, version: str, *, fmt: Format,
+                   quiet: bool, verbose: bool) -> None:
+    if exported.problems:
+        print_diagnostics(exported.problems, fmt, checked=1, quiet=True)
+        return
+    files = [config.rel(p.absolute()) for p in exported.written + exported.unchanged]
+    _exchange_problems([], len(files), {"files": sorted(files), "units": exported.units},
+                       fmt=fmt, quiet=quiet)
+    if fmt != "text" or quiet:
+        return
+    out = console()
+    for path in exported.written:
+        out.print(f"wrote {config.rel(path.absolute())}")
+    for path in exported.unchanged if verbose else []:
+        out.print(f"unchanged {config.rel(path.absolute())}")
+    out.print(f"{exported.units} units in {len(files)} XLIFF {version} "
+              f"files ({len(exported.written)} written).")
+
+
+def _import_summary(counts: Mapping[str, int], written: int) -> str:
+    applied = counts["translated"] + counts["fuzzy"]
+    return (f"{applied} units applied ({counts['translated']} translated, {counts['fuzzy']} "
+            f"fuzzy), {counts['unchanged']} unchanged, {counts['no translation']} without a "
+            f"translation, {counts['stale']} stale, {counts['refused']} refused, "
+            f"{counts['skipped']} skipped; {written} catalogs written.")
+
+
+def xliff_imported(config: Config, imported: ImportResult, *, fmt: Format,
+                   quiet: bool) -> None:
+    written = [config.rel(p) for p in imported.written]
+    _exchange_problems(imported.diagnostics, imported.files,
+                       {"written": written,
+                        "units": {k: v for k, v in sorted(imported.counts.items()) if v}},
+                       fmt=fmt, quiet=quiet)
+    if fmt != "text" or quiet:
+        return
+    out = console()
+    for shown in written:
+        out.print(f"updated {shown}")
+    out.print("Nothing was imported: a file above cannot be used." if imported.stopped
+              else _import_summary(imported.counts, len(written)))
+
+
+def tmx_exported(config: Config, exported: TmxExport, path: Path | None, *, fmt: Format,
+                 quiet: bool) -> None:
+    """The export's problems; the TMX itself on standard output when no file was named."""
+    if exported.problems:
+        print_diagnostics(exported.problems, fmt, checked=1, quiet=True)
+        return
+    if path is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.data)
+        sys.stdout.buffer.flush()
+        return
+    shown = config.rel(path.absolute())
+    _exchange_problems([], 1, {"file": shown, "pairs": exported.pairs}, fmt=fmt, quiet=quiet)
+    if fmt == "text" and not quiet:
+        left = (f"; {exported.left_out} left out (characters XML cannot carry)"
+                if exported.left_out else "")
+        console().print(f"{exported.pairs} translation pairs in {shown}{left}.")
+
+
+def tmx_imported(config: Config, imported: ImportResult, *, fmt: Format, quiet: bool) -> None:
+    written = [config.rel(p) for p in imported.written]
+    _exchange_problems(imported.diagnostics, 1,
+                       {"written": written, "filled": imported.counts["fuzzy"]},
+                       fmt=fmt, quiet=quiet)
+    if fmt != "text" or quiet:
+        return
+    out = console()
+    for shown in written:
+        out.print(f"updated {shown}")
+    out.print("Nothing was imported: the file above cannot be used." if imported.stopped
+              else f"{imported.counts['fuzzy']} untranslated entries filled as fuzzy, "
+                   f"{imported.counts['refused']} refused; {len(written)} catalogs written.")

@@ -60,6 +60,7 @@ from pipeline.gettext.pofiles import (
     is_translated,
     render_catalog,
 )
+from pipeline.infra.fsutil import write_if_changed
 from pipeline.stages import update
 
 _CONTEXT = "x-context"
@@ -175,6 +176,12 @@ def export_tmx(config: Config, locale_code: str) -> TmxExport:
 
 # ---------------------------------------------------------------------------------------------
 # Import
+
+
+
+def save(config: Config, exported: TmxExport, path: Path) -> None:
+    """Write an export to `path`, atomically and only when its bytes changed."""
+    write_if_changed(path, exported.data, config.rel(path.absolute()))
 
 
 @dataclass(frozen=True)
