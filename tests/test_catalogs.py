@@ -268,6 +268,23 @@ def test_new_english_is_untranslated(round_trip: RoundTrip) -> None:
     assert "steps[5] (6 of 7) of exercise 'Wall sit'" in new.comment
 
 
+def test_a_broken_catalog_hides_no_other_problem_of_its_locale(
+        round_trip: RoundTrip, tmp_path: Path) -> None:
+    """One catalog that does not parse is reported, and so is a catalog of the same locale
+    that lacks an entry of its template (stale whatever the others translate), and a
+    translation check's finding in a third."""
+    root = clone(round_trip.root, tmp_path / "project")
+    folder = catalog_dir(root, "fr")
+    (folder / "bird-dog.po").write_text('msgid "unclosed\n', encoding="utf-8")
+    edit_po(folder / "wall-sit.po", lambda catalog: catalog.remove(entry(catalog, REUSED_STEP)))
+    edit_po(folder / "glute-bridge.po",
+            lambda catalog: setattr(entry(catalog, MOVED_TIP), "msgstr", "<script>x</script>"))
+    found = {(d.path, d.code) for d in run_gate(cli_config(root)).diagnostics}
+    assert (f"{FR}/bird-dog.po", "E401") in found
+    assert (f"{FR}/wall-sit.po", "E407") in found
+    assert (f"{FR}/glute-bridge.po", "E515") in found
+
+
 def test_moved_and_reused_english_keep_their_translation(round_trip: RoundTrip) -> None:
     moved = entry(round_trip.catalog("glute-bridge"), MOVED_TIP)
     assert entry_status(moved) == "translated" and moved.msgstr == fr(MOVED_TIP)

@@ -290,8 +290,10 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
     writes: list[Path] = []
     for locale in locales:
         state = states[locale]
-        if state.error is not None:
-            continue  # the memory needs every catalog; the parse errors are reported
+        # With a catalog that does not parse (reported on its own), the memory lacks its
+        # translations: a catalog stale with the others' is stale with them all (more
+        # translations can only fill more), so it is still reported; one that is not may
+        # only be judged once the broken catalog is fixed.
         offers: dict[EntryKey, list[_Offer]] = {}
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():
@@ -309,6 +311,8 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
             po_entry = state.summaries.get(path)
             if po_entry is None:
                 writes.append(path)
+                continue
+            if po_entry.error is not None:
                 continue
             own = sorted((repr(k), offers.get(k, [])) for k in po_entry.empty)
             po_key = state.keys.get(path)
