@@ -31,7 +31,6 @@ import secrets
 import shutil
 import stat
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -44,7 +43,7 @@ from pipeline import __version__
 from pipeline.core.config import Config
 from pipeline.core.environment import Environment
 from pipeline.core.files import FileSystemError
-from pipeline.infra.fsutil import exclusive
+from pipeline.infra.fsutil import exclusive, write_atomic
 
 FOLDER = ".pipeline-cache"
 KEY_BYTES = 32
@@ -87,18 +86,8 @@ def library_versions() -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Atomic (a temporary file renamed over the entry) but not synced to disk like
-    `fsutil.write_atomic`: thousands of entries would each wait for the disk, and an entry a
-    crash leaves incomplete only reads as a miss."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """An entry, written atomically but not synced (`fsutil.write_atomic`)."""
+    write_atomic(path, data, sync=False)
 
 
 def settings(config: Config) -> str:
@@ -270,7 +259,7 @@ class Cache:
         try:
             data = signed(self.key, dumps((name, key, value)))
             _write(Path(path), data)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (OSError, FileSystemError, pickle.PicklingError, TypeError, AttributeError):
             pass  # an unwritable cache only makes the next run slower
 
     def prune(self, namespace: str, keep: Iterable[str] = ()) -> None:
@@ -328,7 +317,7 @@ def mark_local(base: Path) -> None:
             target = base / name
             if not target.is_file():
                 _write(target, text.encode("utf-8"))
-    except OSError:
+    except (OSError, FileSystemError):
         pass
 
 

@@ -54,9 +54,12 @@ def _temporary(path: Path, mode: int) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name", os.fspath(path))
 
 
-def write_atomic(path: Path, data: bytes | str, shown: str | None = None) -> None:
+def write_atomic(path: Path, data: bytes | str, shown: str | None = None, *,
+                 sync: bool = True) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over the target: a
-    reader or a crash sees the old file or the new one, never half of one.
+    reader or a crash sees the old file or the new one, never half of one. Without `sync`
+    the data is not waited onto the disk first (for cache entries: thousands of them would
+    each wait, and one a crash leaves incomplete only reads as a miss).
 
     A replaced file keeps its mode (and, where permitted, its owner and group); a new file
     gets the mode `open(path, "w")` would give it (0666 less the umask). Any OSError
@@ -80,7 +83,8 @@ def write_atomic(path: Path, data: bytes | str, shown: str | None = None) -> Non
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
