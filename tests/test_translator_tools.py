@@ -18,7 +18,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from build_helpers import cli, clone, edit_text, po_path, real_template, tree_hashes
+from build_helpers import cli, clone, configure, edit_text, po_path, real_template, tree_hashes
 from catalog_helpers import EPOCH, env, ok
 
 Transform = Callable[[Path, Path], None]  # (catalog, its template)
@@ -216,3 +216,13 @@ def test_init_says_a_new_locale_must_be_configured(
     assert run.code == 0
     assert "Add 'de' to required_locales or optional_locales" in run.out
     assert "Add 'fr'" not in cli(capsys, tiny, "init", "fr").out  # configured already
+
+
+@pytest.mark.parametrize("command", ["check", "build", "update"])
+def test_a_configured_locale_cldr_does_not_know_is_a_usage_error(
+        command: str, tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`update` said so before; `check` and `build` reported four missing catalogs."""
+    configure(tiny, required=("fr", "xx"), optional=())
+    run = cli(capsys, tiny, command)
+    assert run.code == 2
+    assert "E409" in run.err and "'xx'" in run.err

@@ -20,7 +20,7 @@ from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, 
 from pipeline.core.files import digest, read_regular, read_text_or_none
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text
-from pipeline.gettext.locales import normalize
+from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.memory import Memory
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
@@ -394,6 +394,8 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     result.checked_files = len(library)
     result.checked = [doc.source.display for doc in library]
     chosen = [normalize(loc) for loc in locales] if locales else list(config.locales)
+    for locale in chosen:  # a configured locale CLDR does not know (E409), as update says
+        parse(locale)
     # Each locale's catalogs are read once, for freshness and for the checks; an unchanged
     # catalog only as a cached summary.
     states = {locale: _read_locale(config, locale, cache) for locale in chosen}
