@@ -23,7 +23,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ from pipeline.core.environment import Environment
 from pipeline.gettext.pofiles import PoReadError, read_catalog, render_catalog
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import run_gate
+
+from runner import Run, run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TINY = Path(__file__).parent / "fixtures" / "build" / "tiny"
@@ -91,23 +92,9 @@ def configure(root: Path, **settings: Any) -> None:
 # Running the CLI
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
 def cli(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> Run:
-    """`pipeline <args> --root <root>` in-process, with what it printed."""
-    capsys.readouterr()
-    code = main([*args, "--root", str(root)])
-    captured = capsys.readouterr()
-    return Run(code, captured.out, captured.err)
+    """`runner.run_cli`, for tests that hold pytest's capture fixture."""
+    return run_cli(root, *args)
 
 
 def must(root: Path, *args: str) -> None:

@@ -8,21 +8,20 @@ locales/templates/ of this repository) in a temporary folder, and runs the real 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import shutil
 import subprocess
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 import pytest
 
-from pipeline.cli import main
 from pipeline.gettext.pofiles import EntryKey, key_of, render_catalog
+
+from runner import Run, run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogs"
@@ -31,21 +30,6 @@ EPOCH = "1700000000"
 EPOCH_STAMP = "2023-11-14 22:13+0000"
 # The catalogs' lock, as a run names it (E411, E011, E013).
 LOCK_SHOWN = ".pipeline-cache/catalogs.lock"
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run_cli(root: Path, *args: str) -> Run:
-    """`pipeline <args> --root <root>` in-process, capturing what it printed."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([*args, "--root", str(root)])
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 def ok(root: Path, *args: str) -> Run:

@@ -19,6 +19,7 @@ import pytest
 from pipeline.cli import main
 
 from build_helpers import built, clone, tiny_template
+from runner import Run, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 PROJECT_SOURCE = FIXTURES / "project" / "source"
@@ -62,13 +63,6 @@ def pyproject_text(severity: Mapping[str, str] | None = None, **settings: Any) -
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @dataclass
 class Project:
     """A content project in a temporary folder, and the CLI run against it."""
@@ -105,10 +99,7 @@ class Project:
 
     def run(self, *args: str) -> Run:
         """`pipeline <args> --root <project>` in-process, with what it printed."""
-        self.capsys.readouterr()
-        code = main([*args, "--root", str(self.root)])
-        captured = self.capsys.readouterr()
-        return Run(code, captured.out, captured.err)
+        return run_cli(self.root, *args)
 
     def validate(self, files: Mapping[str, FileContent] | None = None) -> tuple[int, Diagnostics]:
         """Write `files` (path → content), run `validate --format json`; (exit code, diagnostics)."""

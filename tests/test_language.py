@@ -1,54 +1,92 @@
 """Language verdicts come from a judge process that holds lingua's models: its answers are
-lingua's own, and a run whose judge is gone judges on its own instead of failing."""
+lingua's own, a run whose judge is gone judges on its own instead of failing, and no judge
+is forked once the models are loaded in the run itself (a fork then inherits a thread pool
+without its threads, and hangs).
+
+Each case runs in a fresh interpreter: whether a judge is started depends on what the
+process did before, which a test worker shares between tests.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
-import pytest
-
-from pipeline.content import language
-from pipeline.infra import judge
-
+REPO = Path(__file__).resolve().parents[1]
 FRENCH = "Gardez le dos bien droit et respirez calmement pendant tout l'exercice."
 ENGLISH = "Keep your back straight and breathe calmly during the whole exercise."
 
-
-def judges() -> list[multiprocessing.process.BaseProcess]:
+PRELUDE = f"""
+import json, multiprocessing
+from pipeline.content import language
+from pipeline.infra import judge
+FRENCH, ENGLISH = {FRENCH!r}, {ENGLISH!r}
+def judges():
     return [p for p in multiprocessing.active_children() if p.name == "language-judge"]
+"""
+
+
+def in_fresh_process(code: str) -> Any:
+    """What the snippet prints as JSON on its last line, run after PRELUDE in a new
+    interpreter (a hang fails the test at the timeout rather than stalling the suite)."""
+    done = subprocess.run([sys.executable, "-c", PRELUDE + code], cwd=REPO, text=True,
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_the_judge_process_finds_english_left_in_french() -> None:
-    judge.prefetch([FRENCH, ENGLISH], "fr")
-    assert judges(), "prefetch starts the judge"
-    assert language.foreign_sentence(FRENCH, "fr") is None
-    assert language.foreign_sentence(ENGLISH, "fr") == (ENGLISH, "en")
-    assert language.foreign_sentence(f"{FRENCH} {ENGLISH}", "fr") == (ENGLISH, "en")
-    assert language.foreign_sentence(ENGLISH, "en") is None
+    found = in_fresh_process("""
+judge.prefetch([FRENCH, ENGLISH], "fr")
+print(json.dumps([len(judges()), language.foreign_sentence(FRENCH, "fr"),
+                  language.foreign_sentence(ENGLISH, "fr"),
+                  language.foreign_sentence(FRENCH + " " + ENGLISH, "fr"),
+                  language.foreign_sentence(ENGLISH, "en")]))
+""")
+    assert found == [1, None, [ENGLISH, "en"], [ENGLISH, "en"], None]
 
 
 def test_one_judge_serves_every_language() -> None:
-    judge.warm_up("en")
-    judge.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
-    judge.prefetch(["This is an English sentence long enough to be judged."], "en")
-    assert len(judges()) == 1
+    assert in_fresh_process("""
+judge.warm_up("en")
+judge.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
+judge.prefetch(["This is an English sentence long enough to be judged."], "en")
+print(json.dumps(len(judges())))
+""") == 1
 
 
 def test_a_run_whose_judge_died_judges_on_its_own() -> None:
-    judge.warm_up("fr")
-    for process in judges():
-        process.kill()
-        process.join(timeout=10)
-    assert not judges()
-    fresh = "Please keep both of your shoulders relaxed while you lift the band."
-    judge.prefetch([fresh], "fr")
-    assert language.foreign_sentence(fresh, "fr") == (fresh, "en")
+    assert in_fresh_process("""
+judge.warm_up("fr")
+for process in judges():
+    process.kill()
+    process.join(timeout=10)
+gone = not judges()
+fresh = "Please keep both of your shoulders relaxed while you lift the band."
+judge.prefetch([fresh], "fr")
+print(json.dumps([gone, language.foreign_sentence(fresh, "fr") == (fresh, "en")]))
+""") == [True, True]
 
 
-def test_a_run_held_to_one_cpu_starts_no_judge(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = {p.pid for p in judges()}
-    sentence = "Hold the band with both hands and pull it slowly towards your chest."
-    judge.warm_up("fr", workers=1)
-    judge.prefetch([sentence], "fr", workers=1)
-    assert {p.pid for p in judges()} <= before
-    assert language.foreign_sentence(sentence, "fr") == (sentence, "en")
+def test_a_run_held_to_one_cpu_starts_no_judge() -> None:
+    assert in_fresh_process("""
+sentence = "Hold the band with both hands and pull it slowly towards your chest."
+judge.warm_up("fr", workers=1)
+judge.prefetch([sentence], "fr", workers=1)
+print(json.dumps([len(judges()), language.foreign_sentence(sentence, "fr") == (sentence, "en")]))
+""") == [0, True]
+
+
+def test_no_judge_is_forked_once_the_models_are_loaded_here() -> None:
+    """A sentence judged here first (a check run before any prefetch) loads lingua and its
+    threads in this process; a judge forked after that hung in its first batch."""
+    assert in_fresh_process("""
+language.judge_here([ENGLISH], "fr")
+sentence = "Lift one arm and the opposite leg, then hold still for a breath or two."
+judge.warm_up("fr")
+judge.prefetch([sentence], "fr")
+print(json.dumps([len(judges()), language.foreign_sentence(sentence, "fr") == (sentence, "en")]))
+""") == [0, True]

@@ -44,6 +44,12 @@ def _detector(expected: str) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*sorted(languages, key=str)).build()
 
 
+def loaded_here() -> bool:
+    """Whether lingua's models (and its threads) are loaded in this process: a process
+    forked from it then would inherit a thread pool whose threads it does not have."""
+    return _detector.cache_info().currsize > 0
+
+
 def judge_here(sentences: list[str], base: str) -> list[str | None]:
     """Verdicts of many sentences in one batch, in this process (lingua spreads it over
     every core, and loads its models here on first use)."""

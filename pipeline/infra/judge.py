@@ -94,8 +94,8 @@ def _judge_for(base: str, workers: int | None) -> _Judge | None:
     process judges on its own (judges started from every worker would load the models once
     per core), and so does a run held to one CPU (`workers`, `Environment.workers`) or
     unable to fork."""
-    if parallel.workers(workers) < 2:
-        return None
+    if parallel.workers(workers) < 2 or language.loaded_here():
+        return None  # held to one CPU, or the models are here already (no fork after them)
     if _judges and _judges[0].owner == os.getpid():
         return _judges[0]
     if (multiprocessing.parent_process() is not None

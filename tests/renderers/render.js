@@ -38,8 +38,25 @@ for (const { box } of boxes) {
   }
 }
 
-// Clicks, error and toggle events run as tasks: report once they had their turn.
-setTimeout(() => {
+// Report once every element that loads something has loaded or failed (an `onerror` or
+// `onload` payload runs then), and then once more tasks had their turn (clicks, toggle
+// events): synchronised on the events, so a loaded machine cannot outrun it.
+const loading = boxes.flatMap(({ box }) =>
+  [...box.querySelectorAll("img, video, audio, iframe, object, embed, svg, input[type=image]")]);
+const settled = loading.map((element) => new Promise((resolve) => {
+  for (const event of ["load", "error", "loadeddata"]) {
+    element.addEventListener(event, resolve, { once: true });
+  }
+  // What has nothing to load fires neither event (an <svg> fires its load only for an
+  // onload handler to run).
+  const source = element.getAttribute("src") || element.getAttribute("data") ||
+    element.hasAttribute("srcdoc");
+  if (element.localName === "svg" ? !element.hasAttribute("onload") : !source) resolve();
+}));
+let reported = false;
+function report() {
+  if (reported) return;
+  reported = true;
   const results = boxes.map(({ id, renderer, box }) => ({
     id,
     renderer,
@@ -52,4 +69,8 @@ setTimeout(() => {
   report.id = "report";
   report.textContent = JSON.stringify({ results, fired: window.fired });
   document.body.replaceChildren(report);
-}, 500);
+}
+Promise.all(settled).then(() => setTimeout(() => setTimeout(report, 0), 0));
+// An element that never settles must not cost the report: Chromium's virtual time moves
+// only while the page is idle, so this comes after everything else the page had to do.
+setTimeout(report, 5000);
