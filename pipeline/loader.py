@@ -1,26 +1,30 @@
 """Read YAML source files into plain data, keeping the line and column of every key and value.
 
-ruamel.yaml composes the node tree (safe: nothing is constructed from tags); this module turns
-nodes into dicts, lists and scalars itself so that duplicate keys, anchors, aliases and
-custom tags become clean diagnostics instead of silent surprises or crashes.
+PyYAML composes the node tree, with libyaml, its C reader (safe: nothing is constructed from
+tags, and every node keeps where it starts). This module turns nodes into dicts, lists and
+scalars itself, so that duplicate keys, anchors, aliases and custom tags become clean
+diagnostics instead of silent surprises or crashes, and scalars are read by YAML 1.2 rules
+(`yes` and `010` mean what a writer typed). A file YAML cannot read is explained in a
+writer's words, at the place of the mistake (`_explain`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
-from ruamel.yaml.events import (CollectionEndEvent, CollectionStartEvent, MappingStartEvent,
-                                NodeEvent)
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
+import yaml
+from yaml.error import Mark, MarkedYAMLError, YAMLError
+from yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent,
+                         NodeEvent, ScalarEvent)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken, Token
 
 from .diagnostics import Diagnostic, diag
 from .fsutil import FileTooLarge, read_regular
@@ -32,8 +36,76 @@ _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "times
 MAX_DEPTH = 64
 _TOO_DEEP = (f"nesting deeper than {MAX_DEPTH} levels (lists or mappings inside each other); no "
              "field of the content nests this deep: check the brackets and the indentation here")
+_ANCHORS = ("anchors and aliases (&name, *name) are not allowed; write the {} out (a text that "
+            "starts with & or * goes in quotes)")
 # A continuation line of plain text that starts like a list item: "- " or a lone "-".
 _ITEM_START = re.compile(r"-(?:\s|$)")
+# Line breaks as YAML 1.2 counts them, and editors (marks count lines by these).
+_BREAK = re.compile(r"\r\n|[\n\r]")
+# YAML 1.1, which libyaml reads, also breaks lines at NEL, LS and PS; YAML 1.2 and editors do
+# not. They are read as characters the file does not hold and given back in every text, so
+# a pasted line separator stays in its text (E110 reports it) and lines stay where editors
+# show them.
+_NOT_BREAKS = "\x85\u2028\u2029"
+_STAND_INS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+
+# How plain scalars are read: the YAML 1.2 core schema, as the content has always been read.
+# PyYAML alone would read YAML 1.1, where yes/no/on/off are true and false, 010 is 8 and 1:30
+# is 90: a writer's text would silently become something else.
+_YAML_1_2 = [
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("float", r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""", "-+0123456789."),
+    ("int", r"""^(?:[-+]?0b[0-1_]+
+                  |[-+]?0o?[0-7_]+
+                  |[-+]?[0-9_]+
+                  |[-+]?0x[0-9a-fA-F_]+)$""", "-+0123456789"),
+    ("merge", r"^(?:<<)$", "<"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("timestamp", r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+                        |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+                         (?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+                         (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", "0123456789"),
+    ("value", r"^(?:=)$", "="),
+    ("yaml", r"^(?:!|&|\*)$", "!&*"),
+]
+
+
+class _PyLoader(yaml.SafeLoader):
+    """PyYAML's own reader, in pure Python: the same nodes as libyaml's, several times slower."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+_LOADERS: list[type[yaml.SafeLoader] | type[yaml.CSafeLoader]] = [_PyLoader]
+if yaml.__with_libyaml__:
+    class _CLoader(yaml.CSafeLoader):
+        """libyaml, PyYAML's C reader: the fastest well-kept YAML reader that keeps positions."""
+
+        yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    _LOADERS.append(_CLoader)
+
+for _kind, _pattern, _first in _YAML_1_2:
+    for _cls in _LOADERS:
+        _cls.add_implicit_resolver(_STD + _kind, re.compile(_pattern, re.X), list(_first))
+
+
+@functools.cache
+def _reader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    """libyaml when PyYAML was built with it (its wheels are) and it refuses deep nesting by
+    itself, as it does from 0.2.6 (1,000 levels): an older libyaml composes recursively in C,
+    where a deeply nested file would crash the process. Otherwise, and only then, PyYAML's
+    reader in pure Python: it overflows the Python stack instead, which is caught."""
+    if yaml.__with_libyaml__:
+        try:
+            yaml.compose("[" * 1001 + "]" * 1001, Loader=_LOADERS[-1])
+        except MarkedYAMLError:
+            return _LOADERS[-1]
+    return _PyLoader
 
 
 @dataclass
@@ -101,38 +173,51 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
         if stripped.startswith("\t"):
             return src, [diag(display, number, len(line_text) - len(stripped) + 1, "E004",
                               "tab used for indentation; indent with spaces")]
+    swap, back = _stand_ins(text)
+    if swap:
+        text = text.translate(swap)
     try:
-        with warnings.catch_warnings():
-            # A reused anchor is reported as E005 below; ruamel's warning would only be noise.
-            warnings.simplefilter("ignore", ReusedAnchorWarning)
-            root_node = YAML(typ="safe", pure=True).compose(text)
+        root_node = yaml.compose(text, Loader=_reader())
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = printable(exc.problem or exc.context or "invalid YAML")
-        if "expected a single document" in str(exc):
-            problem = "only one YAML document per file (remove the '---' separator)"
-        return src, [diag(display, line, col, "E002", problem)]
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, far beyond MAX_DEPTH
+            return src, [diag(display, *(_too_deep_at(text) or (0, 0)), "E010", _TOO_DEEP)]
+        return src, [_syntax_error(display, text, exc)]
     except ReaderError as exc:  # a character YAML does not allow, such as NUL
         return src, [_unacceptable_character(display, text, exc)]
-    except RecursionError:  # nesting so deep that composing it overflowed the stack
-        return src, [_too_deep(display, text)]
+    except RecursionError:  # the pure-Python reader composes recursively
+        return src, [diag(display, *(_too_deep_at(text) or (0, 0)), "E010", _TOO_DEEP)]
     except YAMLError as exc:
         return src, [diag(display, 0, 0, "E002", f"invalid YAML: {type(exc).__name__}")]
     if root_node is None:
         return src, [diag(display, 1, 1, "E006", "the file holds no document")]
     try:
-        src.data = _build(root_node, (), src, set(), 0, text.split("\n"))
+        src.data = _build(root_node, (), src, _Walk(_anchored(text), _BREAK.split(text), back), 0)
     except _LoadError as exc:
         src.data = None
         return src, [diag(display, exc.line, exc.column, exc.code, exc.message)]
     return src, []
 
 
+def _stand_ins(text: str) -> tuple[dict[int, str], dict[int, str]]:
+    """For each of NEL, LS and PS in the text, a private-use character it does not hold: the
+    table to read the text with, and the one to give back the original characters."""
+    if not any(ch in text for ch in _NOT_BREAKS):
+        return {}, {}
+    free = (chr(c) for block in _STAND_INS for c in block if chr(c) not in text)
+    swap = {}
+    for ch in _NOT_BREAKS:
+        if ch in text and (stand_in := next(free, None)) is not None:
+            swap[ord(ch)] = stand_in
+    return swap, {ord(stand_in): chr(ch) for ch, stand_in in swap.items()}
+
+
 def _unacceptable_character(display: str, text: str, exc: ReaderError) -> Diagnostic:
     """E001 at the character YAML refuses: most editors do not show it, so say where."""
     char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
     at = exc.position
+    if isinstance(at, int) and not (0 <= at < len(text) and text[at] == char):
+        # libyaml counts bytes of UTF-8, the pure-Python reader characters.
+        at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
     if not (isinstance(at, int) and 0 <= at < len(text) and text[at] == char):
         at = text.find(char) if char else -1
     if at < 0:
@@ -144,12 +229,13 @@ def _unacceptable_character(display: str, text: str, exc: ReaderError) -> Diagno
                 "show it; delete it (retype the text around this place if you cannot see it)")
 
 
-def _too_deep(display: str, text: str) -> Diagnostic:
-    """E010 where `_build` reports nesting deeper than MAX_DEPTH, found again from the
-    parser's events: they come without recursion, however deep the nesting."""
+def _too_deep_at(text: str) -> tuple[int, int] | None:
+    """Where nesting first goes deeper than MAX_DEPTH (as `_build` counts it), found from the
+    events of the pure-Python parser: they come without recursion, however deep the nesting
+    (libyaml, which reads ahead, may stop at its own limit before)."""
     open_: list[int] = []  # per open collection: values seen in a mapping, -1 in a sequence
     try:
-        for event in YAML(typ="safe", pure=True).parse(text):
+        for event in yaml.parse(text, Loader=_PyLoader):
             if isinstance(event, CollectionEndEvent):
                 open_.pop()
                 continue
@@ -159,12 +245,28 @@ def _too_deep(display: str, text: str) -> Diagnostic:
             if open_ and open_[-1] >= 0:
                 open_[-1] += 1
             if not is_key and len(open_) > MAX_DEPTH:
-                return diag(display, *_mark(event.start_mark), "E010", _TOO_DEEP)
+                return _mark(event.start_mark)
             if isinstance(event, CollectionStartEvent):
                 open_.append(0 if isinstance(event, MappingStartEvent) else -1)
     except (YAMLError, RecursionError, IndexError):
         pass
-    return diag(display, 0, 0, "E010", _TOO_DEEP)
+    return None
+
+
+def _anchored(text: str) -> set[tuple[int, int, bool]]:
+    """Where the nodes that carry an anchor start (and whether each is a scalar: a mapping
+    starts where its first key does). The composer keeps anchors to itself, so they are
+    found from the parser's events, in the files that have a '&' at all."""
+    if "&" not in text:
+        return set()
+    found = set()
+    try:
+        for event in yaml.parse(text, Loader=_reader()):
+            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.anchor:
+                found.add((*_mark(event.start_mark), isinstance(event, ScalarEvent)))
+    except YAMLError:
+        pass
+    return found
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -175,11 +277,21 @@ def _pos(node: Node) -> tuple[int, int]:
     return _mark(node.start_mark)
 
 
+@dataclass
+class _Walk:
+    """What `_build` carries through the tree."""
+
+    anchored: set[tuple[int, int, bool]]
+    lines: Sequence[str]
+    back: dict[int, str]  # stand-ins for NEL, LS and PS, to the characters themselves
+    seen: set[int] = field(default_factory=set)
+
+
 def _folded_item(item: Node, sequence: SequenceNode, lines: Sequence[str]) -> None:
     """Refuse a plain item whose text goes on in a line starting with '- ': that line is
     almost always the next item indented too far, which YAML silently folds into this one
     ("Lie on your back. - Lift your hips.")."""
-    if not isinstance(item, ScalarNode) or item.style is not None:
+    if not isinstance(item, ScalarNode) or item.style:  # libyaml's plain style is '', not None
         return  # quoted or block text: a dash in it is the writer's own
     for number in range(item.start_mark.line + 1, min(item.end_mark.line, len(lines) - 1) + 1):
         text = lines[number]
@@ -193,15 +305,13 @@ def _folded_item(item: Node, sequence: SequenceNode, lines: Sequence[str]) -> No
                              "part of its text)", number + 1, indent + 1)
 
 
-def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: int,
-           lines: Sequence[str]) -> Any:
+def _build(node: Node, path: DataPath, src: SourceFile, walk: _Walk, depth: int) -> Any:
     line, col = _pos(node)
     if depth > MAX_DEPTH:
         raise _LoadError("E010", _TOO_DEEP, line, col)
-    if id(node) in seen or getattr(node, "anchor", None):
-        raise _LoadError("E005", "anchors and aliases (&name, *name) are not allowed; "
-                         "write the value out", line, col)
-    seen.add(id(node))
+    if id(node) in walk.seen or (line, col, isinstance(node, ScalarNode)) in walk.anchored:
+        raise _LoadError("E005", _ANCHORS.format("value"), line, col)
+    walk.seen.add(id(node))
     src.values[path] = (line, col)
     tag = str(node.tag)
     if isinstance(node, MappingNode):
@@ -212,19 +322,18 @@ def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: i
             if not isinstance(key_node, ScalarNode) or str(key_node.tag) == _STD + "merge":
                 raise _LoadError("E005", "only plain text keys are allowed (no merge keys "
                                  "or complex keys)", *_pos(key_node))
-            if getattr(key_node, "anchor", None):
-                raise _LoadError("E005", "anchors and aliases (&name, *name) are not allowed; "
-                                 "write the key out", *_pos(key_node))
+            if (*_pos(key_node), True) in walk.anchored:
+                raise _LoadError("E005", _ANCHORS.format("key"), *_pos(key_node))
             if str(key_node.tag) not in _SCALAR_TAGS:
                 raise _LoadError("E005", f"tag {str(key_node.tag)!r} is not allowed on a key",
                                  *_pos(key_node))
-            key = str(key_node.value)
+            key = str(key_node.value).translate(walk.back) if walk.back else str(key_node.value)
             if key in result:
                 first = src.keys[path + (key,)]
                 raise _LoadError("E003", f"key {key!r} appears twice (first at line "
                                  f"{first[0]})", *_pos(key_node))
             src.keys[path + (key,)] = _pos(key_node)
-            result[key] = _build(value_node, path + (key,), src, seen, depth + 1, lines)
+            result[key] = _build(value_node, path + (key,), src, walk, depth + 1)
         return result
     if isinstance(node, SequenceNode):
         if tag != _STD + "seq":
@@ -232,19 +341,19 @@ def _build(node: Node, path: DataPath, src: SourceFile, seen: set[int], depth: i
         items = []
         for i, item in enumerate(node.value):
             if not node.flow_style:
-                _folded_item(item, node, lines)
-            items.append(_build(item, path + (i,), src, seen, depth + 1, lines))
+                _folded_item(item, node, walk.lines)
+            items.append(_build(item, path + (i,), src, walk, depth + 1))
         return items
     if not isinstance(node, ScalarNode) or tag not in _SCALAR_TAGS:
         raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
-    return _scalar(node, tag, line, col)
+    return _scalar(node, tag, walk.back)
 
 
-def _scalar(node: ScalarNode, tag: str, line: int, col: int) -> Any:
+def _scalar(node: ScalarNode, tag: str, back: dict[int, str]) -> Any:
     value: str = node.value
     kind = tag[len(_STD):]
     if kind == "str":
-        return value
+        return value.translate(back) if back else value
     if kind == "null":
         return None
     if kind == "bool":
@@ -263,3 +372,15 @@ def _scalar(node: ScalarNode, tag: str, line: int, col: int) -> Any:
     except ValueError:
         return value
     return value
+
+
+def _syntax_error(display: str, text: str, exc: MarkedYAMLError) -> Diagnostic:
+    """E002 for a file YAML cannot read, explained where possible."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark) if mark else (0, 0)
+    problem = printable(exc.problem or exc.context or "invalid YAML")
+    if "expected a single document" in str(exc):
+        problem = "only one YAML document per file (remove the '---' separator)"
+    if "duplicate anchor" in str(exc.context) and exc.context_mark is not None:
+        return diag(display, *_mark(exc.context_mark), "E005", _ANCHORS.format("value"))
+    return diag(display, line, col, "E002", problem)
