@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.error import Mark, MarkedYAMLError, YAMLError
+from yaml.error import MarkedYAMLError, YAMLError
 from yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent,
                          NodeEvent, ScalarEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -181,7 +181,7 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
     except MarkedYAMLError as exc:
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, far beyond MAX_DEPTH
             return src, [diag(display, *(_too_deep_at(text) or (0, 0)), "E010", _TOO_DEEP)]
-        return src, [_syntax_error(display, text, exc)]
+        return src, [_syntax_error(display, text, back, exc)]
     except ReaderError as exc:  # a character YAML does not allow, such as NUL
         return src, [_unacceptable_character(display, text, exc)]
     except RecursionError:  # the pure-Python reader composes recursively
@@ -345,7 +345,8 @@ def _build(node: Node, path: DataPath, src: SourceFile, walk: _Walk, depth: int)
             items.append(_build(item, path + (i,), src, walk, depth + 1))
         return items
     if not isinstance(node, ScalarNode) or tag not in _SCALAR_TAGS:
-        raise _LoadError("E005", f"tag {tag!r} is not allowed", line, col)
+        hint = "" if tag.startswith(_STD) else " (a text that starts with ! goes in quotes)"
+        raise _LoadError("E005", f"tag {tag!r} is not allowed{hint}", line, col)
     return _scalar(node, tag, walk.back)
 
 
@@ -374,13 +375,373 @@ def _scalar(node: ScalarNode, tag: str, back: dict[int, str]) -> Any:
     return value
 
 
-def _syntax_error(display: str, text: str, exc: MarkedYAMLError) -> Diagnostic:
-    """E002 for a file YAML cannot read, explained where possible."""
-    mark = exc.problem_mark or exc.context_mark
-    line, col = _mark(mark) if mark else (0, 0)
-    problem = printable(exc.problem or exc.context or "invalid YAML")
-    if "expected a single document" in str(exc):
-        problem = "only one YAML document per file (remove the '---' separator)"
+def _syntax_error(display: str, text: str, back: dict[int, str], exc: MarkedYAMLError
+                  ) -> Diagnostic:
+    """E002 for a file YAML cannot read: the mistake a writer most likely made, at its place,
+    and what to write instead; YAML's own words for the rare rest."""
     if "duplicate anchor" in str(exc.context) and exc.context_mark is not None:
         return diag(display, *_mark(exc.context_mark), "E005", _ANCHORS.format("value"))
-    return diag(display, line, col, "E002", problem)
+    if "expected a single document" in str(exc.problem) + str(exc.context):
+        line, col = _mark(exc.problem_mark) if exc.problem_mark else (0, 0)
+        return diag(display, line, col, "E002",
+                    "only one YAML document per file (remove the '---' separator)")
+    try:
+        explained = _explain(exc, text, _BREAK.split(text))
+    except (IndexError, ValueError):  # a mark beyond the text: YAML's words will do
+        explained = None
+    if explained is not None:
+        line, col, message = explained
+        return diag(display, line, col, "E002", printable(message.translate(back)))
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark) if mark else (0, 0)
+    return diag(display, line, col, "E002", printable(exc.problem or exc.context or "invalid YAML"))
+
+
+# What may start a plain key: not a YAML sign.
+_KEY_START = re.compile(r"[^\s#'\"\[\]{},&*!|>%@`:-]|-\S")
+# Longest text quoted back in a message: longer ones are only named.
+_EXAMPLE_CHARS = 200
+_FIELD_NAME = re.compile(r"[\w-]+")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """What a source line looks like to a writer: where it starts, a list item or a key."""
+
+    number: int  # 0-based, as marks count
+    text: str
+    indent: int
+    dash: int | None  # column of its first dash, for a list item
+    body: int  # column after the dashes
+    key: str | None
+    colon: int | None  # column of the key's colon
+
+    @classmethod
+    def at(cls, lines: Sequence[str], number: int) -> _Line:
+        text = lines[number].rstrip("\r")
+        indent = body = len(text) - len(text.lstrip(" "))
+        while text.startswith("-", body) and (body + 1 == len(text) or text[body + 1] == " "):
+            body = len(text) - len(text[body + 1:].lstrip(" "))
+        colon = text.find(":", body)  # the first ': ' (or ':' at the end) ends a key
+        while colon >= 0 and colon + 1 < len(text) and text[colon + 1] != " ":
+            colon = text.find(":", colon + 1)
+        key = text[body:colon].strip() if colon >= 0 else ""
+        if not (key and _KEY_START.match(key)):
+            key, colon = "", -1
+        return cls(number, text, indent, indent if body > indent else None, body,
+                   key or None, colon if colon >= 0 else None)
+
+    @property
+    def content(self) -> bool:
+        """Not blank and not a comment."""
+        return bool(self.text.strip()) and not self.text.lstrip().startswith("#")
+
+    def value(self) -> str:
+        """The text after the key (or after the dashes), up to a comment."""
+        start = self.colon + 1 if self.colon is not None else self.body
+        return re.split(r"\s#", self.text[start:], maxsplit=1)[0].strip()
+
+
+def _above(lines: Sequence[str], number: int) -> _Line | None:
+    """The nearest line above that is not blank or a comment."""
+    for above in range(number - 1, -1, -1):
+        if (line := _Line.at(lines, above)).content:
+            return line
+    return None
+
+
+def _below(lines: Sequence[str], number: int) -> _Line | None:
+    for below in range(number + 1, len(lines)):
+        if (line := _Line.at(lines, below)).content:
+            return line
+    return None
+
+
+def _owner(lines: Sequence[str], number: int, indent: int) -> _Line | None:
+    """The nearest key line above that is indented less than `indent`: what a line there
+    belongs to."""
+    for above in range(number - 1, -1, -1):
+        line = _Line.at(lines, above)
+        if line.content and line.indent < indent and line.key is not None:
+            return line
+    return None
+
+
+def in_quotes(text: str) -> str:
+    """The text as a writer would quote it: in double quotes when it holds none, else in
+    single quotes when it holds none of those, else in double quotes with escapes."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _one_line(lines: Sequence[str], line: _Line) -> bool:
+    """Whether the text that starts on this line ends on it (no more-indented line follows)."""
+    below = _below(lines, line.number)
+    return below is None or below.indent <= line.indent or below.dash == line.indent
+
+
+def _explain(exc: MarkedYAMLError, text: str, lines: Sequence[str]
+             ) -> tuple[int, int, str] | None:
+    """(line, column, message) of the mistake behind a YAML error, or None when it is not one
+    a writer commonly makes. Marks are 0-based; the result is 1-based."""
+    problem, context = exc.problem or "", exc.context or ""
+    pm, cm = exc.problem_mark, exc.context_mark
+    if "mapping values are not allowed" in problem and pm is not None:
+        return _colon_in_text(lines, pm.line, pm.column)
+    if "quoted scalar" in context and cm is not None:
+        quote = lines[cm.line][cm.column]
+        if "end of stream" in problem or "document separator" in problem:
+            return (cm.line + 1, cm.column + 1,
+                    f"this quote is never closed: add a closing {quote} at the end of the text")
+        if "escape" in problem and pm is not None:
+            at = lines[pm.line].rfind("\\", 0, pm.column + 1)
+            at = at if at >= 0 else pm.column
+            return (pm.line + 1, at + 1,
+                    "in a text in double quotes a backslash starts an escape such as \\n, and "
+                    "this one is not one YAML knows (or not a character); write \\\\ for a "
+                    "backslash, or put the text in single quotes")
+    if pm is not None and ("did not find expected key" in problem
+                           or "did not find expected '-' indicator" in problem
+                           or "expected <block end>" in problem):
+        return _does_not_fit(text, lines, pm.line, pm.column, "block collection" in context)
+    if "could not find expected ':'" in problem and cm is not None:
+        return _not_a_key(lines, cm.line, cm.column)
+    if ("alias" in context or "anchor" in context or "undefined alias" in problem) and (
+            mark := cm if cm is not None else pm) is not None:
+        line = _Line.at(lines, mark.line)
+        sign = line.text[mark.column]
+        return (mark.line + 1, mark.column + 1,
+                f"YAML reads a text that starts with {sign} as a reference to another value; "
+                "put the text in quotes" + _example(lines, line, mark.column))
+    if "cannot start any token" in problem and pm is not None:
+        line = _Line.at(lines, pm.line)
+        sign = line.text[pm.column]
+        if sign == "\t":
+            return pm.line + 1, pm.column + 1, "YAML does not take a tab here; use spaces"
+        return (pm.line + 1, pm.column + 1,
+                f"a text cannot start with {sign} in YAML; put the text in quotes"
+                + _example(lines, line, pm.column))
+    if "block scalar" in context and cm is not None:
+        line = _Line.at(lines, cm.line)
+        sign = line.text[cm.column]
+        return (cm.line + 1, cm.column + 1,
+                f"after {sign} YAML expects the text on the lines below, indented; to start a "
+                f"text with {sign}, put it in quotes" + _example(lines, line, cm.column))
+    if "sequence entries are not allowed" in problem and pm is not None:
+        line = _Line.at(lines, pm.line)
+        return (pm.line + 1, pm.column + 1,
+                "a list cannot start on the same line as its key: put each item on a line of "
+                "its own below it, indented, starting with '- '; if the dash is part of the "
+                "text, put the text in quotes" + _example(lines, line, pm.column))
+    if "flow" in context and cm is not None and pm is not None and "expected ','" in problem:
+        opening = lines[cm.line][cm.column]
+        closing, what = ("}", "a mapping") if opening == "{" else ("]", "a list")
+        line = _Line.at(lines, cm.line)
+        found = lines[pm.line][pm.column:pm.column + 1] if pm.line < len(lines) else ""
+        if pm.line > cm.line or not found.strip():  # the line ends and the list goes on
+            return (cm.line + 1, cm.column + 1,
+                    f"expected ',' or {closing!r}: this {opening} is never closed; YAML reads a "
+                    f"text that starts with {opening} as {what}, which ends with {closing}; to "
+                    f"write a text that starts with {opening}, put it in quotes"
+                    + _example(lines, line, cm.column))
+        return (pm.line + 1, pm.column + 1,
+                f"expected ',' or {closing!r}, but found {found!r}: {what} that opens with "
+                f"{opening!r} closes with {closing!r} (a text that starts with {opening!r} goes "
+                "in quotes)")
+    if "<document start>" in problem and pm is not None:
+        first = _below(lines, -1)
+        line = _Line.at(lines, pm.line)
+        if first is not None and first.number < pm.line and first.indent > line.indent:
+            name = repr(first.key) if first.key is not None else "the first line"
+            return (first.number + 1, first.indent + 1,
+                    f"{name} is indented, but the first keys of a file start in column 1 (as "
+                    f"line {pm.line + 1} does); remove the spaces before it")
+    return None
+
+
+def _example(lines: Sequence[str], line: _Line, start: int) -> str:
+    """': ' and the line with its text, from `start`, in quotes; nothing when the text goes on
+    over more lines."""
+    if not _one_line(lines, line):
+        return ""
+    rest = re.split(r"\s#", line.text[start:], maxsplit=1)[0].rstrip()
+    if len(rest) > _EXAMPLE_CHARS:
+        return ""
+    return f": {line.text[line.indent:start]}{in_quotes(rest)}"
+
+
+def _colon_in_text(lines: Sequence[str], number: int, column: int
+                   ) -> tuple[int, int, str] | None:
+    """A ': ' where YAML cannot start a key: a key indented more than the line above, or a
+    colon inside a text."""
+    line = _Line.at(lines, number)
+    if line.colon == column and line.key is not None:  # the line's first 'key:'
+        # YAML reads the line as more of the text of the nearest line indented less.
+        owner = next((found for n in range(number - 1, -1, -1)
+                      if (found := _Line.at(lines, n)).content and found.indent < line.indent),
+                     None)
+        if owner is None:
+            return None
+        if _FIELD_NAME.fullmatch(line.key):
+            return number + 1, line.body + 1, _indented_more(lines, line, owner, reads=True)
+        return (number + 1, column + 1,
+                f"this line holds ': ' (a colon and a space) in the text that starts on line "
+                f"{owner.number + 1}, which YAML reads as the start of a new key; put that "
+                "whole text in quotes")
+    if line.colon is None or column < line.colon:
+        return None
+    if line.dash is not None:  # a list item: the whole item is the writer's text
+        return (number + 1, column + 1,
+                "this text holds ': ' (a colon and a space), which YAML reads as the start of "
+                "a key; put the whole text in quotes" + _example(lines, line, line.body))
+    return (number + 1, column + 1,
+            f"the text of {line.key!r} holds ': ' (a colon and a space), which YAML reads as "
+            "the start of a new key; put the whole text in quotes"
+            + _example(lines, line, line.colon + 2))
+
+
+def _indented_more(lines: Sequence[str], line: _Line, owner: _Line, *, reads: bool) -> str:
+    """A key indented more than the line it belongs with (`owner`, the nearest line above
+    indented less), and where to start it."""
+    name = repr(line.key) if line.key is not None else "this line"
+    if owner.dash is None and owner.key is not None:
+        return (f"{name} is indented more than the key above it ({owner.key!r}, line "
+                f"{owner.number + 1})" + (f", so YAML reads it as more of the text of "
+                                          f"{owner.key!r}" if reads else "")
+                + f"; line it up with {owner.key!r} (column {owner.indent + 1})")
+    parent = _owner(lines, owner.number, owner.indent)
+    fix = (f"line it up with {parent.key!r} (column {parent.indent + 1})"
+           if parent is not None and parent.key is not None
+           else "line it up with the key it belongs with")
+    what = "the list item above it" if owner.dash is not None else "the line above it"
+    return (f"{name} is indented more than {what} (line {owner.number + 1})"
+            + (", so YAML reads it as more of its text" if reads else "") + f"; {fix}")
+
+
+def _does_not_fit(text: str, lines: Sequence[str], number: int, column: int,
+                  in_list: bool) -> tuple[int, int, str] | None:
+    """YAML expected the next key (or list item) and found something else: text after a
+    closing quote or bracket, or a line indented to no level above."""
+    line = _Line.at(lines, number)
+    if column > line.indent:  # something follows a finished value on its line
+        return _after_value(text, lines, line, column)
+    above = _above(lines, number)
+    if above is None:
+        return None
+    if line.dash is not None:
+        item = next((found for n in range(number - 1, -1, -1)
+                     if (found := _Line.at(lines, n)).content and found.dash is not None
+                     and found.dash != line.dash), None)
+        if item is None or item.dash is None:
+            return None
+        return (number + 1, line.indent + 1,
+                f"the dash of this list item is in column {line.indent + 1} but the dash of the "
+                f"item above it (line {item.number + 1}) is in column {item.dash + 1}; line "
+                "the dashes of one list up")
+    if line.key is not None and line.indent > above.indent and above.value():
+        owner = next((found for n in range(number - 1, -1, -1)
+                      if (found := _Line.at(lines, n)).content and found.indent < line.indent),
+                     above)
+        return number + 1, line.indent + 1, _indented_more(lines, line, owner, reads=False)
+    name = repr(line.key) if line.key is not None else "this line"
+    if in_list and above.dash is not None:
+        parent = _owner(lines, number, line.indent)
+        field_fix = (f"line it up with {parent.key!r} (column {parent.indent + 1})"
+                     if parent is not None and parent.key is not None else "indent it less")
+        return (number + 1, line.indent + 1,
+                f"{name} is indented like the list items above it but has no '- ': if it is an "
+                f"item, start it with '- '; if it is a field of its own, {field_fix}; if it "
+                f"belongs to the item above, line it up with the text after that item's dash "
+                f"(column {above.body + 1})")
+    levels = sorted({found.indent for n in range(number - 1, -1, -1)
+                     if (found := _Line.at(lines, n)).content and found.key is not None
+                     and found.dash is None and found.indent != line.indent}
+                    | {found.body for n in range(number - 1, -1, -1)
+                       if (found := _Line.at(lines, n)).content and found.key is not None
+                       and found.dash is not None})
+    near = [level for level in levels if abs(level - line.indent) <= 4][:2]
+    columns = " or ".join(f"column {level + 1}" for level in near)
+    return (number + 1, line.indent + 1,
+            f"{name} starts in column {line.indent + 1}, which lines it up with no key above "
+            f"it; start it in the column of the keys it belongs with"
+            + (f" ({columns})" if columns else ""))
+
+
+def _after_value(text: str, lines: Sequence[str], line: _Line, column: int
+                 ) -> tuple[int, int, str] | None:
+    """More on a line after a quoted text or a [list] ended: a quote inside a quoted text, a
+    quote not closed on its line, or a text that starts with a bracket."""
+    last: Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=_reader()):
+            if (token.start_mark.line, token.start_mark.column) >= (line.number, column):
+                break
+            last = token
+    except YAMLError:
+        pass
+    if last is None or last.end_mark.line != line.number or line.text[
+            last.end_mark.column:column].strip():
+        return None
+    if isinstance(last, ScalarToken) and last.style in ("'", '"'):
+        quote, start = last.style, last.start_mark
+        if start.line < line.number:
+            return (start.line + 1, start.column + 1,
+                    f"this quote is not closed on its line, so YAML reads on to the next "
+                    f"{quote}, on line {line.number + 1}; add a closing {quote} at the end of "
+                    "the text")
+        rest = re.split(r"\s#", line.text[start.column:], maxsplit=1)[0].rstrip()
+        inner = rest[1:-1] if len(rest) > 1 and rest.endswith(quote) else rest
+        example = (f": {line.text[line.indent:start.column]}{in_quotes(inner)}"
+                   if len(inner) <= _EXAMPLE_CHARS else "")
+        return (line.number + 1, last.end_mark.column,
+                f"the text in quotes ends at this {quote}, but more text follows it on the "
+                f"line; put the whole text in one pair of quotes{example}")
+    if isinstance(last, (FlowSequenceEndToken, FlowMappingEndToken)):
+        start_col = line.colon + 2 if line.colon is not None and line.colon < column else line.body
+        sign = line.text[start_col:start_col + 1]
+        if sign not in ("[", "{"):
+            return None
+        what = "a list" if sign == "[" else "a mapping"
+        return (line.number + 1, start_col + 1,
+                f"YAML reads a text that starts with {sign} as {what}, so the text after its "
+                f"closing bracket does not fit; put the text in quotes"
+                + _example(lines, line, start_col))
+    return None
+
+
+def _not_a_key(lines: Sequence[str], number: int, column: int) -> tuple[int, int, str] | None:
+    """A line YAML took for the start of a 'key: value' and found no ': ' in: no space
+    after a colon or a dash, a list item without its dash, or text not indented."""
+    line = _Line.at(lines, number)
+    rest = line.text[line.body:]
+    if rest.startswith("-") and not rest.startswith("---"):
+        return (number + 1, line.body + 1,
+                f"put a space after the dash: '- {rest[1:].strip()}'")
+    if line.dash is None and (match := re.match(r"([^\s:#'\"][^:#]*?):(\S)", rest)) \
+            and "://" not in rest[:match.end() + 2]:
+        return (number + 1, line.body + match.end(1) + 1,
+                f"put a space after the colon: '{match.group(1)}: {rest[match.end(1) + 1:]}'")
+    above = _above(lines, number)
+    if above is not None and above.dash is not None and above.dash == line.indent:
+        return (number + 1, line.indent + 1,
+                "this line has no '- ' in front of it, but the lines above it are list items: "
+                "start it with '- ' to make it an item (or, if it is more of the text of the "
+                "item above, indent it further)")
+    words = rest.split()
+    # A key without its colon ("position lying-on-back") is a word or two, not a sentence.
+    key = f"if {words[0]!r} is a key, put ': ' after it" if len(words) <= 2 else ""
+    if above is not None and above.key is not None and above.dash is None \
+            and above.indent >= line.indent:
+        text_of = (f"the text of {above.key!r} (line {above.number + 1})" if above.value()
+                   else f"the value of {above.key!r} (line {above.number + 1})")
+        return (number + 1, line.indent + 1,
+                f"this line is neither 'key: value' nor a list item: if it is more of "
+                f"{text_of}, indent it further than {above.key!r}" + (f"; {key}" if key else ""))
+    return (number + 1, line.indent + 1,
+            "this line is neither 'key: value' nor a list item ('- '): " + (f"{key}; " if key
+                                                                           else "")
+            + "if it is more of the text above it, indent it further than the key it belongs "
+            "to")

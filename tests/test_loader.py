@@ -142,7 +142,8 @@ def test_keys_are_always_text(tmp_path: Path) -> None:
     [
         pytest.param(b"a: 1\nb: caf\xe9\n", (2, 7, "E001"), "byte 0xe9", id="E001-latin-1"),
         pytest.param(b"\xff\xfe", (1, 1, "E001"), "byte 0xff", id="E001-utf16-bom"),
-        pytest.param("a: [1, 2\n", (2, 1, "E002"), "expected ',' or ']'", id="E002-unclosed"),
+        pytest.param("a: [1, 2\n", (1, 4, "E002"), "expected ',' or ']': this [ is never closed",
+                     id="E002-unclosed"),
         pytest.param("a: 1\n---\nb: 2\n", (2, 1, "E002"), "only one YAML document",
                      id="E002-two-documents"),
         pytest.param("a: 1\nb: '\x00'\n", (2, 5, "E001"), "U+0000", id="E001-nul-byte"),
