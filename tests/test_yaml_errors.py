@@ -42,6 +42,7 @@ class Mistake:
 
 
 SYNTAX = "E002 yaml-syntax"
+TYPE = "E103 wrong-type"
 
 MISTAKES = [
     # A key indented more than the key above it.
@@ -95,6 +96,11 @@ MISTAKES = [
             "4:11", SYNTAX, "the text in quotes ends at this ', but more text follows it on "
             "the line; put the whole text in one pair of quotes: name: \"Don't lift\""),
     # A colon and a space inside a text.
+    Mistake("colon-in-a-step", EX, "  - Hold for a moment, then lower your hips slowly.",
+            "  - Hold for 10 seconds: then lower your hips slowly.", "16:24", TYPE,
+            "steps[1]: this text holds ': ' (a colon and a space), which YAML reads as 'key: "
+            "value'; put the whole text in quotes: - \"Hold for 10 seconds: then lower your "
+            'hips slowly."'),
     Mistake("colon-in-a-summary", EX, "summary: Lift your hips",
             "summary: Note: lift your hips", "5:14", SYNTAX,
             "the text of 'summary' holds ': ' (a colon and a space), which YAML reads as the "
@@ -107,6 +113,31 @@ MISTAKES = [
             'your hips slowly."'),
     Mistake("no-space-after-a-colon", EX, "name: Glute bridge", "name:Glute bridge", "4:5",
             SYNTAX, "put a space after the colon: 'name: Glute bridge'"),
+    # Dates.
+    Mistake("date-day-first", GUIDE, "reviewed_on: 2024-05-01", "reviewed_on: 14/10/2026",
+            "19:14", TYPE, "reviewed_on: '14/10/2026' is not a date YAML reads: write it as "
+            "YYYY-MM-DD (year, month, day), here 2026-10-14"),
+    Mistake("date-with-dots", GUIDE, "reviewed_on: 2024-05-01", "reviewed_on: 14.10.2026",
+            "19:14", TYPE, "reviewed_on: '14.10.2026' is not a date YAML reads: write it as "
+            "YYYY-MM-DD (year, month, day), here 2026-10-14"),
+    Mistake("date-month-first", GUIDE, "reviewed_on: 2024-05-01", "reviewed_on: 10/14/2026",
+            "19:14", TYPE, "reviewed_on: '10/14/2026' is not a date YAML reads: write it as "
+            "YYYY-MM-DD (year, month, day), here 2026-10-14"),
+    Mistake("date-day-or-month-first", GUIDE, "reviewed_on: 2024-05-01",
+            "reviewed_on: 03/04/2026", "19:14", TYPE, "reviewed_on: '03/04/2026' is not a "
+            "date YAML reads: write it as YYYY-MM-DD (year, month, day), here 2026-04-03 "
+            "(3 April) or 2026-03-04 (4 March), whichever you mean"),
+    Mistake("date-one-digit-day", GUIDE, "reviewed_on: 2024-05-01", "reviewed_on: 2026-10-4",
+            "19:14", TYPE, "reviewed_on: '2026-10-4' is not a date YAML reads: write it as "
+            "YYYY-MM-DD (year, month, day), here 2026-10-04"),
+    Mistake("date-with-a-time", GUIDE, "reviewed_on: 2024-05-01",
+            "reviewed_on: 2024-05-01 10:30:00", "19:14", "E110 invalid",
+            "reviewed_on: 2024-05-01 10:30:00 is a date and a time; write the date alone: "
+            "2024-05-01"),
+    # Values YAML reads as something else than text.
+    Mistake("title-that-is-a-number", GUIDE, "title: Exercises for hip pain", "title: 1984",
+            "4:8", TYPE, "title: Input should be a valid string; YAML reads this as a number: "
+            "put it in quotes to make it text"),
     # List items.
     Mistake("list-item-indented-less", EX, "  - hamstrings", " - hamstrings", "9:2", SYNTAX,
             "the dash of this list item is in column 2 but the dash of the item above it "
@@ -115,6 +146,10 @@ MISTAKES = [
             "this line has no '- ' in front of it, but the lines above it are list items: "
             "start it with '- ' to make it an item (or, if it is more of the text of the item "
             "above, indent it further)"),
+    Mistake("missing-first-dash", EX, "  - gluteus-maximus", "  gluteus-maximus", "8:3", TYPE,
+            "target_muscles: Input should be a valid list; write each item on a line of its "
+            "own, starting with '- ' (the first item has none, so YAML reads the lines below "
+            "it as more of its text)"),
     Mistake("no-space-after-a-dash", EX, "  - hamstrings", "  -hamstrings", "9:3", SYNTAX,
             "put a space after the dash: '- hamstrings'"),
     # Lines that are neither a key nor an item, and texts that start with a YAML sign.
