@@ -75,7 +75,8 @@ _YAML_1_2 = [
 
 
 class _PyLoader(yaml.SafeLoader):
-    """PyYAML's own reader, in pure Python: the same nodes as libyaml's, several times slower."""
+    """PyYAML's own reader, in pure Python: the same nodes as libyaml's, about ten times
+    slower."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
 
@@ -421,7 +422,9 @@ class _Line:
         text = lines[number].rstrip("\r")
         indent = body = len(text) - len(text.lstrip(" "))
         while text.startswith("-", body) and (body + 1 == len(text) or text[body + 1] == " "):
-            body = len(text) - len(text[body + 1:].lstrip(" "))
+            body += 1
+            while text.startswith(" ", body):
+                body += 1
         colon = text.find(":", body)  # the first ': ' (or ':' at the end) ends a key
         while colon >= 0 and colon + 1 < len(text) and text[colon + 1] != " ":
             colon = text.find(":", colon + 1)

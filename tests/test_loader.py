@@ -260,6 +260,16 @@ def test_nesting_far_too_deep_is_refused_quickly(tmp_path: Path, reader: str,
     assert src.data is None
 
 
+def test_a_mistake_after_long_lines_is_explained_quickly(tmp_path: Path) -> None:
+    """Explaining a mistake reads the lines around it: a line of 400,000 dashes (text going
+    on from the line above) costs no more than reading it once."""
+    start = time.monotonic()
+    _, found = load(tmp_path, "a: b\n  " + "- " * 400_000 + "\nc:\n  d: 1\n e: 2\n")
+    assert only(found) == (5, 2, "E002")
+    assert "'e' starts in column 2" in found[0].message
+    assert time.monotonic() - start < 5
+
+
 def test_billion_laughs_stops_at_the_first_anchor(tmp_path: Path) -> None:
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 500)]
