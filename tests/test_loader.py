@@ -5,12 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
+import yaml
 
+from pipeline.content import loader
 from pipeline.content.loader import MAX_DEPTH, SourceFile, iter_source_files, read_source
 from pipeline.core.diagnostics import Diagnostic
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test that asks for it runs with libyaml and with PyYAML's pure-Python reader
+    (used where libyaml is missing): both must give the same results."""
+    if request.param == "libyaml":
+        if not yaml.__with_libyaml__:
+            pytest.skip("PyYAML is built without libyaml here")
+        assert loader._reader() is not loader._PyLoader
+    else:
+        monkeypatch.setattr(loader, "_reader", lambda: loader._PyLoader)
+    return str(request.param)
 
 
 def load(tmp_path: Path, content: str | bytes, *, max_bytes: int = 1_000_000,
@@ -39,7 +55,7 @@ dosage:
 """
 
 
-def test_data_and_positions(tmp_path: Path) -> None:
+def test_data_and_positions(tmp_path: Path, reader: str) -> None:
     src, found = load(tmp_path, DOC)
     assert found == []
     assert src.data == {"kind": "exercise", "steps": ["First step.", "Second step."],
@@ -85,6 +101,15 @@ def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
         ("true", True),
         ("False", False),
         ("yes", "yes"),  # YAML 1.2: only true/false are booleans
+        ("No", "No"),
+        ("on", "on"),
+        ("off", "off"),
+        ("010", 10),  # not octal 8 as YAML 1.1 would have it
+        ("0b11", 3),
+        ("1:30", "1:30"),  # not 90 (YAML 1.1 sexagesimal)
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("=", None),  # YAML's "value" key: refused below (E005)
         ("~", None),
         ("null", None),
         ("2024-05-01", dt.date(2024, 5, 1)),
@@ -96,8 +121,11 @@ def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     ],
     ids=lambda v: repr(v)[:20],
 )
-def test_scalars(tmp_path: Path, text: str, value: object) -> None:
+def test_scalars(tmp_path: Path, reader: str, text: str, value: object) -> None:
     src, found = load(tmp_path, f"value: {text}\n")
+    if text == "=":
+        assert only(found) == (1, 8, "E005")
+        return
     assert found == []
     assert src.data == {"value": value}
     assert type(src.data["value"]) is type(value)
@@ -114,7 +142,8 @@ def test_keys_are_always_text(tmp_path: Path) -> None:
     [
         pytest.param(b"a: 1\nb: caf\xe9\n", (2, 7, "E001"), "byte 0xe9", id="E001-latin-1"),
         pytest.param(b"\xff\xfe", (1, 1, "E001"), "byte 0xff", id="E001-utf16-bom"),
-        pytest.param("a: [1, 2\n", (2, 1, "E002"), "expected ',' or ']'", id="E002-unclosed"),
+        pytest.param("a: [1, 2\n", (1, 4, "E002"), "expected ',' or ']': this [ is never closed",
+                     id="E002-unclosed"),
         pytest.param("a: 1\n---\nb: 2\n", (2, 1, "E002"), "only one YAML document",
                      id="E002-two-documents"),
         pytest.param("a: 1\nb: '\x00'\n", (2, 5, "E001"), "U+0000", id="E001-nul-byte"),
@@ -123,6 +152,11 @@ def test_keys_are_always_text(tmp_path: Path) -> None:
         pytest.param("a: 1\nb:\n\t- x\n", (3, 1, "E004"), "tab", id="E004"),
         pytest.param("a:\n  b: 1\n \tc: 2\n", (3, 2, "E004"), "tab", id="E004-after-a-space"),
         pytest.param("a: &x 1\nb: *x\n", (1, 4, "E005"), "anchors and aliases", id="E005-anchor"),
+        pytest.param("a: 1\nb: &x 2\n", (2, 4, "E005"), "anchors and aliases",
+                     id="E005-unused-anchor"),
+        pytest.param("a: &x 1\nb: &x 2\n", (1, 4, "E005"), "anchors and aliases",
+                     id="E005-reused-anchor"),
+        pytest.param("&k a: 1\n", (1, 1, "E005"), "write the key out", id="E005-anchored-key"),
         pytest.param("a: !!binary aGVsbG8=\n", (1, 4, "E005"), "tag", id="E005-binary"),
         pytest.param("a: !!set {x, y}\n", (1, 4, "E005"), "tag", id="E005-set"),
         pytest.param("a: !!omap [x: 1]\n", (1, 4, "E005"), "tag", id="E005-omap"),
@@ -137,8 +171,8 @@ def test_keys_are_always_text(tmp_path: Path) -> None:
                      "nesting deeper than 64", id="E010-depth"),
     ],
 )
-def test_problems(tmp_path: Path, content: str | bytes, where: tuple[int, int, str],
-                  message: str) -> None:
+def test_problems(tmp_path: Path, reader: str, content: str | bytes,
+                  where: tuple[int, int, str], message: str) -> None:
     src, found = load(tmp_path, content)
     assert only(found) == where
     assert message in found[0].message
@@ -150,6 +184,22 @@ def test_tabs_inside_values_are_fine(tmp_path: Path) -> None:
     src, found = load(tmp_path, 'a: "x\ty"\nb: |\n  x\ty\n')
     assert found == []
     assert src.data == {"a": "x\ty", "b": "x\ty\n"}
+
+
+def test_line_separators_stay_in_the_text(tmp_path: Path, reader: str) -> None:
+    """YAML 1.1 (libyaml) breaks lines at NEL, LS and PS; editors and YAML 1.2 do not. A
+    pasted one stays in its text, where validation reports it, and lines stay as shown."""
+    src, found = load(tmp_path, "a: x\u2028y\nb: 'x\x85 y'\nc: x \u2029\nd: 1\n")
+    assert found == []
+    assert src.data == {"a": "x\u2028y", "b": "x\x85 y", "c": "x \u2029", "d": 1}
+    assert src.values[("d",)] == (4, 4)
+
+
+def test_an_empty_value_is_where_its_key_is(tmp_path: Path, reader: str) -> None:
+    src, found = load(tmp_path, "a:\nb: 1\n")
+    assert found == []
+    assert src.data == {"a": None, "b": 1}
+    assert src.values[("a",)][0] == 1
 
 
 def test_deepest_allowed_nesting(tmp_path: Path) -> None:
@@ -195,6 +245,29 @@ def test_links(tmp_path: Path) -> None:
 
     _, found = read_source(source / "in-loop.yaml", "in-loop.yaml", max_bytes=100, root=source)
     assert only(found) == (0, 0, "E001")
+
+
+@pytest.mark.parametrize("text", ["[" * 1_000_000 + "]" * 1_000_000,
+                                  "- " * 400_000 + "x\n",
+                                  "".join(" " * i + "a:\n" for i in range(1_500)) + "x\n"],
+                         ids=["flow", "block-sequences", "block-mappings"])
+def test_nesting_far_too_deep_is_refused_quickly(tmp_path: Path, reader: str,
+                                                text: str) -> None:
+    start = time.monotonic()
+    src, found = load(tmp_path, text, max_bytes=10_000_000)
+    assert found[0].code == "E010" and (found[0].line, found[0].column) != (0, 0)
+    assert time.monotonic() - start < 10
+    assert src.data is None
+
+
+def test_a_mistake_after_long_lines_is_explained_quickly(tmp_path: Path) -> None:
+    """Explaining a mistake reads the lines around it: a line of 400,000 dashes (text going
+    on from the line above) costs no more than reading it once."""
+    start = time.monotonic()
+    _, found = load(tmp_path, "a: b\n  " + "- " * 400_000 + "\nc:\n  d: 1\n e: 2\n")
+    assert only(found) == (5, 2, "E002")
+    assert "'e' starts in column 2" in found[0].message
+    assert time.monotonic() - start < 5
 
 
 def test_billion_laughs_stops_at_the_first_anchor(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ reader would not see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -12,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from pipeline.content.library import LoadedDocument
-from pipeline.content.loader import SourceFile
+from pipeline.content.loader import SourceFile, in_quotes
 from pipeline.content.models import DOCUMENT_MODELS
 from pipeline.content.textunits import DataPath, format_path
 from pipeline.core.diagnostics import Diagnostic, diag
@@ -104,7 +106,84 @@ def _from_pydantic(src: SourceFile, model: type[BaseModel], err: ErrorDetails) -
     elif kind.endswith(("too_long", "too_short")) and isinstance(err.get("input"), str):
         message = f"{message} (it has {len(err['input'])})"
     line, col = src.where(path, key=is_key or kind == "extra_forbidden")
+    if kind.startswith("date_"):
+        message = _date_hint(err.get("input"), message)
+    elif kind == "list_type" and isinstance(err.get("input"), str):
+        message += "; write each item on a line of its own, starting with '- '"
+        if re.search(r"\s-\s", err["input"]):
+            message += (" (the first item has none, so YAML reads the lines below it as more "
+                        "of its text)")
+    elif kind == "string_type":
+        colon = _colon_in_text(src, path, err.get("input"))
+        if colon is not None:
+            (line, col), message = colon
+        elif isinstance(value := err.get("input"), (bool, int, float, dt.date)):
+            what = ("a yes/no value" if isinstance(value, bool) else "a date"
+                    if isinstance(value, dt.date) else "a number")
+            message += f"; YAML reads this as {what}: put it in quotes to make it text"
+        elif isinstance(err.get("input"), list):
+            message += "; write the text after the key, not as a list item ('- ')"
     return diag(src.display, line, col, code, printable(f"{format_path(path)}: {message}"))
+
+
+def _colon_in_text(src: SourceFile, path: DataPath, value: Any
+                   ) -> tuple[tuple[int, int], str] | None:
+    """Where a text was expected and YAML read 'key: value' on one line: a text holding ': '
+    (a colon and a space), such as "- Hold for 10 seconds: then relax". At the colon, with
+    the text in quotes."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    key, rest = next(iter(value.items()))
+    where_key = src.keys.get(path + (key,))
+    where_rest = src.values.get(path + (key,))
+    if where_key is None or where_rest is None or where_key[0] != where_rest[0] or not (
+            rest is None or isinstance(rest, (str, int, float))):
+        return None
+    text = f"{key}:" if rest is None else f"{key}: {rest}"
+    prefix = "" if not path else "- " if isinstance(path[-1], int) else f"{path[-1]}: "
+    example = f": {prefix}{in_quotes(text)}" if len(text) <= 200 else ""
+    return ((where_key[0], where_key[1] + len(str(key))),
+            "this text holds ': ' (a colon and a space), which YAML reads as 'key: value'; "
+            f"put the whole text in quotes{example}")
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _date_hint(value: Any, message: str) -> str:
+    """A date written another way than YYYY-MM-DD (14/10/2026, 14.10.2026, 10/14/2026,
+    2026/10/14, 2026-10-4, 20261014) or with a time: the same date as YAML reads it, or
+    both when the order of day and month cannot tell."""
+    if isinstance(value, dt.datetime):
+        return (f"{value.isoformat(' ')} is a date and a time; write the date alone: "
+                f"{value.date().isoformat()}")
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    found: list[dt.date] = []
+    if match := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", text):
+        first, second, year = (int(part) for part in match.groups())
+        found = [d for d in (_date(year, second, first), _date(year, first, second)) if d]
+    elif match := re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})|(\d{4})(\d{2})(\d{2})",
+                               text):
+        year, month, day = (int(part) for part in match.groups() if part is not None)
+        found = [d for d in (_date(year, month, day),) if d]
+    found = list(dict.fromkeys(found))
+    if not found:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return f"{text} is not a date of the calendar (month 01 to 12, then its days)"
+        return f"{message}; write the date as YYYY-MM-DD (year, month, day), such as 2026-10-14"
+    shown = " or ".join(f"{d.isoformat()} ({d.day} {_MONTHS[d.month - 1]})" if len(found) > 1
+                        else d.isoformat() for d in found)
+    written = repr(value) if isinstance(value, str) else str(value)
+    return (f"{written} is not a date YAML reads: write it as YYYY-MM-DD (year, month, day), "
+            f"here {shown}" + (", whichever you mean" if len(found) > 1 else ""))
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _fields_at(model: type[BaseModel], path: DataPath) -> list[str]:

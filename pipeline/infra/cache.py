@@ -52,7 +52,7 @@ _IGNORE = {".gitignore": "# Local results of exercise-content-pipeline: never co
            "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
                            "# Local results of exercise-content-pipeline; safe to delete.\n"}
 LIBRARIES = ("pydantic", "pydantic-core", "polib", "babel", "lingua-language-detector",
-             "markdown-it-py", "ruamel.yaml", "rapidfuzz")
+             "markdown-it-py", "pyyaml", "rapidfuzz")
 
 
 def sha(*parts: bytes | str) -> str:
