@@ -479,20 +479,26 @@ def _import_summary(counts: Mapping[str, int], written: int) -> str:
             f"{counts['skipped']} skipped; {written} catalogs written.")
 
 
-def xliff_imported(config: Config, imported: ImportResult, *, fmt: Format,
-                   quiet: bool) -> None:
-    written = [config.rel(p) for p in imported.written]
-    _exchange_problems(imported.diagnostics, imported.files,
-                       {"written": written,
-                        "units": {k: v for k, v in sorted(imported.counts.items()) if v}},
-                       fmt=fmt, quiet=quiet)
+def _imported(imported: ImportResult, written: Sequence[str], checked: int,
+              extra: dict[str, object], done: str, *, fmt: Format, quiet: bool) -> None:
+    """An import's problems, then (for people) each catalog written and one summary line,
+    or why nothing was imported."""
+    _exchange_problems(imported.diagnostics, checked, extra, fmt=fmt, quiet=quiet)
     if fmt != "text" or quiet:
         return
     out = console()
     for shown in written:
         out.print(f"updated {shown}")
-    out.print("Nothing was imported: a file above cannot be used." if imported.stopped
-              else _import_summary(imported.counts, len(written)))
+    out.print(done)
+
+
+def xliff_imported(config: Config, imported: ImportResult, *, fmt: Format,
+                   quiet: bool) -> None:
+    written = [config.rel(p) for p in imported.written]
+    units = {k: v for k, v in sorted(imported.counts.items()) if v}
+    _imported(imported, written, imported.files, {"written": written, "units": units},
+              "Nothing was imported: a file above cannot be used." if imported.stopped
+              else _import_summary(imported.counts, len(written)), fmt=fmt, quiet=quiet)
 
 
 def tmx_exported(config: Config, exported: TmxExport, path: Path | None, *, fmt: Format,
@@ -516,14 +522,9 @@ def tmx_exported(config: Config, exported: TmxExport, path: Path | None, *, fmt:
 
 def tmx_imported(config: Config, imported: ImportResult, *, fmt: Format, quiet: bool) -> None:
     written = [config.rel(p) for p in imported.written]
-    _exchange_problems(imported.diagnostics, 1,
-                       {"written": written, "filled": imported.counts["fuzzy"]},
-                       fmt=fmt, quiet=quiet)
-    if fmt != "text" or quiet:
-        return
-    out = console()
-    for shown in written:
-        out.print(f"updated {shown}")
-    out.print("Nothing was imported: the file above cannot be used." if imported.stopped
-              else f"{imported.counts['fuzzy']} untranslated entries filled as fuzzy, "
-                   f"{imported.counts['refused']} refused; {len(written)} catalogs written.")
+    counts = imported.counts
+    _imported(imported, written, 1, {"written": written, "filled": counts["fuzzy"]},
+              "Nothing was imported: the file above cannot be used." if imported.stopped
+              else f"{counts['fuzzy']} untranslated entries filled as fuzzy, "
+                   f"{counts['refused']} refused; {len(written)} catalogs written.",
+              fmt=fmt, quiet=quiet)
