@@ -142,8 +142,7 @@ def import_xliff(config: Config, paths: Sequence[Path]) -> ImportResult:
             return result
         skipped = update.apply_writes(config, writes)
     result.diagnostics += skipped
-    refused = {config.root / d.path for d in skipped}
-    result.written = sorted(set(writes) - refused)
+    result.written = update.written(config, writes, skipped)
     result.diagnostics = sorted(result.diagnostics)
     return result
 

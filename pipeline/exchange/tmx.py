@@ -274,8 +274,7 @@ def import_tmx(config: Config, path: Path, locale_code: str) -> ImportResult:
                   for path in sorted(changed)}
         skipped = update.apply_writes(config, writes)
     result.diagnostics += skipped
-    refused = {config.root / d.path for d in skipped}
-    result.written = sorted(set(writes) - refused)
+    result.written = update.written(config, writes, skipped)
     result.diagnostics = sorted(result.diagnostics)
     return result
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 
 from pipeline import __version__
-from pipeline.core.config import Config, UsageError
+from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.gettext.locales import header_mismatch, normalize, plural_forms, team
+from pipeline.gettext.locales import header_mismatch, plural_forms, team
 from pipeline.gettext.memory import FUZZY_THRESHOLD, Match, Memory
 from pipeline.gettext.pofiles import (
     EntryKey,
@@ -213,10 +213,3 @@ def planned_text(template: polib.POFile, old: polib.POFile | None, memory: Memor
     if old is not None and meaning(old) == meaning(merged):
         return None
     return render_catalog(merged, like=old)
-
-
-def normalize_or_none(code: str) -> str | None:
-    try:
-        return normalize(code)
-    except UsageError:
-        return None

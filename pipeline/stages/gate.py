@@ -453,13 +453,10 @@ def summarize_pending(config: Config, result: GateResult,
     counting them against the catalog's entries; a locale at 0 % is then one line (or one
     GitHub annotation) per document. `check --verbose` shows every entry instead. Required
     locales, and every other finding, are kept as they are."""
-    folders = {config.rel(config.catalog_dir(loc)) + "/": loc for loc in config.locales
-               if loc not in config.required_locales}
     kept: list[Diagnostic] = []
     groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
     for d in diagnostics:
-        locale = next((loc for prefix, loc in folders.items() if d.path.startswith(prefix)),
-                      None)
+        locale = locale_of(config, d.path, config.optional_locales)
         if locale is not None and d.code in PENDING and d.severity == "warning":
             groups.setdefault((d.path, d.code, locale), []).append(d)
         else:

@@ -141,7 +141,6 @@ def plan_update(config: Config, locales: list[str]
 # The catalogs an `update` is writing, saved before the first of them: a run killed halfway
 # is finished by the next run that takes the lock. It lives in the tool's own folder, signed
 # with the user's key (`cache.secret_key`), never in locales/, which others can write to.
-JOURNAL = cache.JOURNAL
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class Write:
 
 
 def journal_path(config: Config) -> Path:
-    return config.root / cache.FOLDER / JOURNAL
+    return config.root / cache.FOLDER / cache.JOURNAL
 
 
 def _digest(path: Path) -> str | None:
@@ -197,6 +196,13 @@ def apply_writes(config: Config, writes: dict[Path, Write]) -> list[Diagnostic]:
         write_atomic(path, write.text)
     journal.unlink(missing_ok=True)
     return problems
+
+
+def written(config: Config, writes: dict[Path, Write], skipped: list[Diagnostic]
+            ) -> list[Path]:
+    """The catalogs `apply_writes` wrote: those planned, but the ones it skipped."""
+    refused = {config.root / d.path for d in skipped}
+    return sorted(set(writes) - refused)
 
 
 def finish_journal(config: Config) -> list[Diagnostic]:
@@ -290,8 +296,7 @@ def run_update(config: Config, locales: list[str]) -> UpdateResult:
         if result.problems:
             return result
         result.skipped = apply_writes(config, writes)
-    refused = {config.root / d.path for d in result.skipped}
-    result.written = sorted(set(writes) - refused)
+    result.written = written(config, writes, result.skipped)
     return result
 
 
