@@ -415,10 +415,30 @@ def _inline(tokens: Iterable[Token], links: list[str], structure: list[str],
             )
 
 
+# Text no renderer can make anything of: one line that starts with a letter (so no block
+# construct), words, spaces and sentence punctuation, and a full stop only before a space or
+# at the end (so no domain name). Without `[<&%\\:@/*_`~|` there is no link, tag, entity,
+# escape, scheme, address or emphasis to find. Most steps and summaries are such text; the
+# analysis of it is empty (`tests/test_shortcuts.py` holds the parser to that).
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,;'’\"«»?!()°\u00a0\u202f-]|\.(?=[ \u00a0]|\Z))*\Z")
+_NOTHING = Markup()
+
+
+def is_plain(text: str) -> bool:
+    return _PLAIN.match(text) is not None
+
+
 @lru_cache(maxsize=65536)
 def analyze(text: str) -> Markup:
     """Parse the text as renderers do and list what a translation must keep (links and
     structure), what is not allowed (problems), and every address a renderer could link."""
+    if is_plain(text):
+        return _NOTHING
+    return parse(text)
+
+
+def parse(text: str) -> Markup:
+    """`analyze` without the shortcut for plain text: the parsers always run."""
     env: dict[str, Any] = {}
     blocks = _parser().parse(text, env)
     links: list[str] = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from functools import lru_cache
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -61,107 +62,104 @@ def _split(annotation: Any) -> tuple[Any, list[Any]]:
     return annotation, metadata
 
 
-def _max_length(metadata: list[Any]) -> int | None:
-    for item in metadata:
-        limit = getattr(item, "max_length", None)
-        if isinstance(limit, int):
-            return limit
-    return None
+@dataclass(frozen=True)
+class _Shape:
+    """What an annotation (with the metadata and msgctxt above it) makes of a value: a
+    model to walk field by field, a list or dict of `item`, or a leaf, with its markers.
+    Worked out once per annotation, so a walk only follows values."""
+
+    kind: str  # "model", "list", "dict" or "leaf"
+    item: Any
+    context: str | None
+    translatable: Translatable | None = None
+    ref: Ref | None = None
+    max_length: int | None = None
 
 
-def _walk(
-    value: Any,
-    annotation: Any,
-    metadata: list[Any],
-    path: DataPath,
-    context: str | None,
-    description: str | None,
-    position: tuple[int, int] | None,
-    visit: Callable[..., None],
-) -> None:
+@lru_cache(maxsize=None)
+def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None) -> _Shape:
     annotation, more = _split(annotation)
-    metadata = metadata + more
+    metadata = metadata + tuple(more)
     for item in metadata:
         if isinstance(item, MsgContext):
             context = item.context
-    if value is None:
-        return
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(annotation) if a is not type(None)]
-        annotation = options[0] if len(options) == 1 else Any
-        _walk(value, annotation, metadata, path, context, description, position, visit)
-        return
+        return _shape(options[0] if len(options) == 1 else Any, metadata, context)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        for name, field in type(value).model_fields.items():
-            _walk(
-                getattr(value, name),
-                field.annotation,
-                list(field.metadata),
-                path + (name,),
-                context,
-                field.description or description,
-                None,
-                visit,
-            )
-        return
+        return _Shape("model", None, context)
     if origin is list:
-        (item_type,) = get_args(annotation)
-        for index, item in enumerate(value):
-            _walk(
-                item, item_type, [], path + (index,), context, description,
-                (index, len(value)), visit,
-            )
-        return
+        return _Shape("list", get_args(annotation)[0], context)
     if origin is dict:
-        _, item_type = get_args(annotation)
-        for key in value:
-            _walk(value[key], item_type, [], path + (key,), context, description, None, visit)
+        return _Shape("dict", get_args(annotation)[1], context)
+    limit = next((m.max_length for m in metadata
+                  if isinstance(getattr(m, "max_length", None), int)), None)
+    return _Shape("leaf", None, context,
+                  next((m for m in metadata if isinstance(m, Translatable)), None),
+                  next((m for m in metadata if isinstance(m, Ref)), None), limit)
+
+
+@lru_cache(maxsize=None)
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any, tuple[Any, ...], str | None], ...]:
+    return tuple((name, field.annotation, tuple(field.metadata), field.description)
+                 for name, field in model.model_fields.items())
+
+
+# A leaf: its value, shape, path, description and (index, count) in its list.
+Visit = Callable[[Any, _Shape, DataPath, "str | None", "tuple[int, int] | None"], None]
+
+
+def _walk(value: Any, shape: _Shape, path: DataPath, description: str | None,
+          position: tuple[int, int] | None, visit: Visit) -> None:
+    if value is None:
         return
-    visit(value, metadata, path, context, description, position)
+    kind, context = shape.kind, shape.context
+    if kind == "model":
+        for name, annotation, metadata, own in _fields(type(value)):
+            _walk(getattr(value, name), _shape(annotation, metadata, context), path + (name,),
+                  own or description, None, visit)
+    elif kind == "list":
+        item = _shape(shape.item, (), context)
+        for index, element in enumerate(value):
+            _walk(element, item, path + (index,), description, (index, len(value)), visit)
+    elif kind == "dict":
+        item = _shape(shape.item, (), context)
+        for key in value:
+            _walk(value[key], item, path + (key,), description, None, visit)
+    else:
+        visit(value, shape, path, description, position)
 
 
-T = TypeVar("T")
-
-
-def _collect(doc: BaseModel, make: Callable[..., T | None]) -> list[T]:
-    """Walk the document and keep what `make(value, metadata, path, context, description,
-    position)` returns for each leaf value."""
-    found: list[T] = []
-
-    def visit(*leaf: Any) -> None:
-        item = make(*leaf)
-        if item is not None:
-            found.append(item)
-
-    _walk(doc, type(doc), [], (), None, None, None, visit)
-    return found
+def _walk_document(doc: BaseModel, visit: Visit) -> None:
+    _walk(doc, _shape(type(doc), (), None), (), None, None, visit)
 
 
 def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
     """Every translatable text of a document, in document order."""
+    found: list[TextUnit] = []
 
-    def make(value: Any, metadata: list[Any], path: DataPath, context: str | None,
-             description: str | None, position: tuple[int, int] | None) -> TextUnit | None:
-        marker = next((m for m in metadata if isinstance(m, Translatable)), None)
-        if marker is None or not isinstance(value, str):
-            return None
-        return TextUnit(path, value, marker.kind, marker.markup, _max_length(metadata),
-                        context, description, position)
+    def visit(value: Any, shape: _Shape, path: DataPath, description: str | None,
+              position: tuple[int, int] | None) -> None:
+        marker = shape.translatable
+        if marker is not None and isinstance(value, str):
+            found.append(TextUnit(path, value, marker.kind, marker.markup, shape.max_length,
+                                  shape.context, description, position))
 
-    return iter(_collect(doc, make))
+    _walk_document(doc, visit)
+    return iter(found)
 
 
 def iter_refs(doc: BaseModel) -> Iterator[IdRef]:
     """Every id in a document that must resolve to another document or a glossary term."""
+    found: list[IdRef] = []
 
-    def make(value: Any, metadata: list[Any], path: DataPath, *_: Any) -> IdRef | None:
-        marker = next((m for m in metadata if isinstance(m, Ref)), None)
-        if marker is None or not isinstance(value, str):
-            return None
-        return IdRef(path, marker.target, value)
+    def visit(value: Any, shape: _Shape, path: DataPath, *_: Any) -> None:
+        if shape.ref is not None and isinstance(value, str):
+            found.append(IdRef(path, shape.ref.target, value))
 
-    return iter(_collect(doc, make))
+    _walk_document(doc, visit)
+    return iter(found)
 
 
 def localize(doc: BaseModel, translate: Callable[[TextUnit], str]) -> dict[str, Any]:

@@ -44,19 +44,36 @@ def _joins(text: str, index: int) -> bool:
             and joinable(text[index + 1]))
 
 
+# Runs of two or more characters beyond ASCII: the only places a stack of combining marks
+# (each one beyond ASCII) can be, so most text is never looked at character by character.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
 def _stacks(text: str) -> Iterator[tuple[int, int, int]]:
     """(start, end, variation selectors) of each run of combining marks on one character
     that is taller than MAX_MARKS or carries more than one variation selector (a known way
     to hide data in text)."""
-    start = selectors = 0
-    for index in range(len(text) + 1):
-        mark = index < len(text) and unicodedata.category(text[index]) in ("Mn", "Me")
-        if mark:
-            selectors += text[index] in _VARIATION_SELECTORS
-            continue
-        if index - start > MAX_MARKS or selectors > 1:
-            yield start, index, selectors
-        start, selectors = index + 1, 0
+    if text.isascii():
+        return
+    for run in _NON_ASCII_RUN.finditer(text):
+        # A stack starts on the character after its base; from the run's start on, a mark
+        # at the run's start sits on the ASCII base before it.
+        start, selectors = run.start(), 0
+        for index in range(run.start(), run.end() + 1):
+            mark = index < run.end() and unicodedata.category(text[index]) in ("Mn", "Me")
+            if mark:
+                selectors += text[index] in _VARIATION_SELECTORS
+                continue
+            if index - start > MAX_MARKS or selectors > 1:
+                yield start, index, selectors
+            start, selectors = index + 1, 0
+
+
+# White space that is not hidden but that `str.isprintable` counts out (tab, line feed and
+# every space but U+0020): removed before asking it, so plain text needs no closer look.
+_VISIBLE_SPACES = str.maketrans(dict.fromkeys(
+    "\t\n\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u202f\u205f\u3000"))
 
 
 def hidden_characters(text: str, *, right_to_left: bool = False) -> list[str]:
@@ -73,7 +90,10 @@ def hidden_characters(text: str, *, right_to_left: bool = False) -> list[str]:
     emoji sequences) and refused elsewhere, where they only split a word or an address."""
     found: list[str] = []
     seen: set[str] = set()
-    for index, ch in enumerate(text):
+    # Every character reported below is one `isprintable` refuses (a control, a format
+    # character, a line or paragraph separator): text it accepts has none of them.
+    shown = text.isprintable() or text.translate(_VISIBLE_SPACES).isprintable()
+    for index, ch in enumerate("" if shown else text):
         if ch in seen or ch in "\n\t":
             continue
         category = unicodedata.category(ch)
