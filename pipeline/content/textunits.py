@@ -116,7 +116,8 @@ def _walk(value: Any, shape: _Shape, path: DataPath, description: str | None,
         return
     kind, context = shape.kind, shape.context
     if kind == "model":
-        for name, annotation, metadata, own in _fields(type(value)):
+        model: type[BaseModel] = type(value)
+        for name, annotation, metadata, own in _fields(model):
             _walk(getattr(value, name), _shape(annotation, metadata, context), path + (name,),
                   own or description, None, visit)
     elif kind == "list":
