@@ -20,7 +20,8 @@ import pytest
 
 from pipeline.core.environment import NO_CACHE as ENV_OFF
 from pipeline.gettext.stats import Progress
-from pipeline.infra.cache import FOLDER
+from pipeline.core.environment import Environment
+from pipeline.infra.cache import FOLDER, PACK, loads, secret_key, verified
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import GateResult, run_gate
 
@@ -68,8 +69,14 @@ def shown(result: GateResult) -> list[tuple[str, str]]:
     return [(d.format(), d.severity) for d in result.diagnostics]
 
 
-def entries(root: Path, namespace: str) -> list[Path]:
-    return sorted((root / FOLDER).glob(f"*/{namespace}/*.pkl"))
+def entries(root: Path, namespace: str) -> list[str]:
+    """The names of the results stored for a namespace, read from its signed pack."""
+    key = secret_key(Environment.read(os.environ))
+    assert key is not None
+    (pack,) = (root / FOLDER).glob(f"*/{namespace}{PACK}")
+    data = verified(key, pack.read_bytes())
+    assert data is not None
+    return sorted(loads(data))
 
 
 def test_cached_runs_report_what_uncached_runs_report(project: Path,
@@ -125,7 +132,7 @@ def test_one_catalog_edit_parses_and_checks_only_that_catalog(
 def test_corrupted_cache_entries_are_misses_not_errors(project: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     expected = shown(gate(project, monkeypatch))
-    stored = list((project / FOLDER).rglob("*.pkl"))
+    stored = list((project / FOLDER).rglob(f"*{PACK}"))
     assert stored
     for number, path in enumerate(stored):
         path.write_bytes(b"" if number % 2 else b"\x80\x05garbage")

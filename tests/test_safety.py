@@ -199,25 +199,32 @@ class _Payload:
         return os.system, (f"touch {self.marker}",)
 
 
-def _entries(root: Path) -> list[Path]:
-    return sorted((root / cache.FOLDER).glob("*/*/*.pkl"))
+def _packs(root: Path) -> list[Path]:
+    return sorted((root / cache.FOLDER).glob(f"*/*{cache.PACK}"))
 
 
-@pytest.mark.parametrize("signed", [False, True])
-def test_a_planted_cache_entry_never_runs(tiny: Path, tmp_path: Path, signed: bool,
+@pytest.mark.parametrize("how", ["unsigned pack", "signed pack", "signed entries"])
+def test_a_planted_cache_entry_never_runs(tiny: Path, tmp_path: Path, how: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    """An entry at the path the tool would read (as a commit could plant it) is not trusted:
-    unsigned, it is a miss; even signed with the user's own key, the decoder builds data
-    only and refuses the call."""
+    """A pack at the path the tool would read (as a commit could plant it) is not trusted:
+    unsigned, it is empty; even signed with the user's own key, the decoder builds data
+    only and refuses the call, whether the pack itself or a result in it holds it."""
     assert cli(capsys, tiny, "check").code == 0
-    entries = _entries(tiny)
-    assert entries
+    packs = _packs(tiny)
+    assert packs
     marker = tmp_path / "ran"
     payload = pickle.dumps(("x", "y", _Payload(marker)))
     key = cache.secret_key(Environment.read(os.environ))
     assert key is not None
-    for entry in entries:
-        entry.write_bytes(cache.signed(key, payload) if signed else payload)
+    for pack in packs:
+        if how == "signed entries":
+            stored = cache.verified(key, pack.read_bytes())
+            assert stored is not None
+            names = cache.loads(stored)
+            forged = {name: (inputs, payload) for name, (inputs, _) in names.items()}
+            pack.write_bytes(cache.signed(key, pickle.dumps(forged)))
+        else:
+            pack.write_bytes(cache.signed(key, payload) if how == "signed pack" else payload)
     run = cli(capsys, tiny, "check")
     assert run.code == 0, run.text
     assert not marker.exists()

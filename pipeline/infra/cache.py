@@ -1,15 +1,17 @@
 """A keyed on-disk store of per-file results, so a run redoes only the work whose inputs changed.
 
-Entries live in `.pipeline-cache/<fingerprint>/<namespace>/` at the project root, one file
-per file the result belongs to, holding the file's name, the hash of its inputs and the result.
-The fingerprint covers the pipeline's own code, the libraries it uses and the configuration,
-so a result made by other code or settings is never read. A missing, unreadable or foreign
-entry is a miss, never an error, and deleting the folder is always safe.
+Results live in `.pipeline-cache/<fingerprint>/<namespace>.pack` at the project root: one
+file per namespace (the source documents, the templates, a locale's catalogs…) holding, for
+each file a result belongs to, the hash of its inputs and the result. A run reads a pack once
+and writes it once (`save`), so a cold run of two thousand documents makes a handful of files,
+not thousands. The fingerprint covers the pipeline's own code, the libraries it uses and the
+configuration, so a result made by other code or settings is never read. A missing, unreadable
+or foreign pack or entry is a miss, never an error, and deleting the folder is always safe.
 
 The folder sits inside a project that others can write to (a commit, a pull request, a copied
-checkout), so nothing in it is trusted: every entry is signed with a key that lives outside
-the project, in the user's own cache folder (`secret_key`), and an entry whose signature does
-not match is a miss; a signed entry is then decoded by an unpickler that builds only the
+checkout), so nothing in it is trusted: every pack is signed with a key that lives outside
+the project, in the user's own cache folder (`secret_key`), and a pack whose signature does
+not match is empty; a signed result is then decoded by an unpickler that builds only the
 pipeline's own data classes and a few plain types, never a function or another module's
 class (`_DataUnpickler`). `PIPELINE_NO_CACHE=1` turns the store off.
 
@@ -206,8 +208,18 @@ class Stats:
         return ", ".join(f"{n} {self.hits[n]} hit/{self.misses[n]} miss" for n in names)
 
 
+# A pack larger than this is not read (a store is a few megabytes at ten thousand files).
+MAX_PACK_BYTES = 512 * 1024 * 1024
+PACK = ".pack"
+# A namespace's entries: file name → (hash of the inputs, pickled result).
+_Pack = dict[str, tuple[str, bytes]]
+
+
 class Cache:
-    """Per-file results of one project, for one version of the code and configuration."""
+    """Per-file results of one project, for one version of the code and configuration.
+
+    Results given to `put` are kept in memory and written by `save`, one pack per namespace
+    changed; each stage that stores results saves before it returns."""
 
     def __init__(self, config: Config, *, enabled: bool | None = None) -> None:
         environment = config.environment
@@ -217,64 +229,94 @@ class Cache:
         self.base = config.root / FOLDER
         self.folder = self.base / sha(code_fingerprint(), library_versions(),
                                       settings(config))[:32]
-        self._root = os.fspath(self.folder)
         self.stats = Stats()
         self._used: dict[str, set[str]] = {}
+        self._packs: dict[str, _Pack] = {}
+        self._changed: set[str] = set()
+        self._pruned: set[str] = set()
         self._cleaned = False
 
-    def _entry(self, namespace: str, name: str) -> tuple[str, str]:
-        """(file name, full path) of a result: plain strings, as a run asks for thousands."""
-        file = hashlib.sha256(name.encode("utf-8")).hexdigest()[:40] + ".pkl"
-        return file, os.path.join(self._root, namespace, file)
+    def _pack(self, namespace: str) -> _Pack:
+        """A namespace's entries as stored, read on first use: empty when missing, not a
+        regular file, too large, unsigned by this user's key or not entries."""
+        found = self._packs.get(namespace)
+        if found is not None:
+            return found
+        pack: _Pack = {}
+        if self.key is not None:
+            try:
+                fd = os.open(self.folder / (namespace + PACK),
+                             os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as fh:
+                    info = os.fstat(fh.fileno())
+                    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PACK_BYTES:
+                        raise OSError("not a regular file of a reasonable size")
+                    data = verified(self.key, fh.read())
+                stored = loads(data) if data is not None else None
+            except Exception:  # missing, truncated, unsigned or foreign: nothing reused
+                stored = None
+            if isinstance(stored, dict):
+                pack = {name: entry for name, entry in stored.items()
+                        if isinstance(name, str) and isinstance(entry, tuple)
+                        and len(entry) == 2 and isinstance(entry[0], str)
+                        and isinstance(entry[1], bytes)}
+        self._packs[namespace] = pack
+        return pack
 
     def get(self, namespace: str, name: str, key: str) -> Any | None:
         """The stored result for `name` if it was made from inputs hashing to `key`."""
-        file, path = self._entry(namespace, name)
-        self._used.setdefault(namespace, set()).add(file)
-        if self.key is None:
-            return None
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            with os.fdopen(fd, "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    raise OSError("not a regular file")
-                data = verified(self.key, fh.read())
-            stored = loads(data) if data is not None else None
-        except Exception:  # missing, truncated, unsigned or foreign: recomputed, never trusted
-            stored = None
-        if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == name
-                and stored[1] == key and stored[2] is not None):
+        self._used.setdefault(namespace, set()).add(name)
+        entry = self._pack(namespace).get(name) if self.key is not None else None
+        stored = None
+        if entry is not None and entry[0] == key:
+            try:
+                stored = loads(entry[1])
+            except Exception:  # written by a pipeline that is not this one: recomputed
+                stored = None
+        if stored is not None:
             self.stats.hits[namespace] += 1
-            return stored[2]
+            return stored
         self.stats.misses[namespace] += 1
         return None
 
     def put(self, namespace: str, name: str, key: str, value: Any) -> None:
-        """Store a result (None is not stored: it reads back as a miss)."""
-        file, path = self._entry(namespace, name)
-        self._used.setdefault(namespace, set()).add(file)
+        """Keep a result for `save` (None is not kept: it reads back as a miss)."""
+        self._used.setdefault(namespace, set()).add(name)
         if self.key is None or value is None:
             return
-        self._drop_other_versions()
         try:
-            data = signed(self.key, dumps((name, key, value)))
-            _write(Path(path), data)
-        except (OSError, FileSystemError, pickle.PicklingError, TypeError, AttributeError):
-            pass  # an unwritable cache only makes the next run slower
+            self._pack(namespace)[name] = (key, dumps(value))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return  # not data: the next run recomputes it
+        self._changed.add(namespace)
 
     def prune(self, namespace: str, keep: Iterable[str] = ()) -> None:
-        """Drop the entries of a namespace not asked for in this run (files that are gone)."""
-        if not self.enabled:
+        """Drop the entries of a namespace not asked for in this run (files that are gone),
+        when it is saved."""
+        self._used.setdefault(namespace, set()).update(keep)
+        self._pruned.add(namespace)
+
+    def save(self) -> None:
+        """Write every namespace this run changed or pruned, each pack atomically (a run
+        killed meanwhile leaves the old pack or the new one). A store that cannot be
+        written only makes the next run slower."""
+        if self.key is None:
             return
-        used = self._used.get(namespace, set()) | {self._entry(namespace, n)[0] for n in keep}
-        folder = self.folder / namespace
-        try:
-            entries = list(folder.iterdir())
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name not in used:
-                entry.unlink(missing_ok=True)
+        for namespace in sorted(self._changed | self._pruned):
+            pack = self._pack(namespace)
+            if namespace in self._pruned:
+                used = self._used.get(namespace, set())
+                kept = {name: entry for name, entry in pack.items() if name in used}
+                if len(kept) == len(pack) and namespace not in self._changed:
+                    continue
+                pack = self._packs[namespace] = kept
+            self._drop_other_versions()
+            try:
+                _write(self.folder / (namespace + PACK), signed(self.key, dumps(pack)))
+            except (OSError, FileSystemError):
+                pass
+        self._changed.clear()
+        self._pruned.clear()
 
     def _drop_other_versions(self) -> None:
         """Results of other code or settings are never read again: remove them (bounded).

@@ -132,3 +132,4 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
                                lambda todo, wanted: verdicts(todo, wanted, workers))
     if judged and cache is not None:
         cache.put(_NAMESPACE, base, _NAMESPACE, known)
+        cache.save()

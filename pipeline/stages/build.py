@@ -183,6 +183,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
                                          stamps)) is not None:
         if files != state.get("files"):
             store.put(*_STATE, {**state, "files": files, "recorded_ns": recorded_ns})
+            store.save()
         return same
     # Something changed: if a new sentence needs judging, lingua loads meanwhile.
     judge.warm_up(config.source_locale, config.environment.workers)
@@ -240,6 +241,7 @@ def _build(config: Config, clean: bool) -> BuildResult:
         # kept in the per-project cache, not in build/).
         store.put(*_STATE, {"files": files, "recorded_ns": recorded_ns, "record": cache,
                             "stamps": {rel: out.stamp for rel, out in outputs.items()}})
+        store.save()
     except BaseException:
         outdir.discard(stage, "build")
         raise

@@ -86,6 +86,7 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
             cache.put(_NAMESPACE, doc.id, keys[doc.id], True)
     names = {template_path(config, doc_id) for doc_id in library.documents}
     orphans = sorted(p for p in existing_templates(config) if p not in names)
+    cache.save()
     return changed, orphans
 
 

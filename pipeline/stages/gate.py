@@ -426,6 +426,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
         result.diagnostics += found
         result.reread[locale] = list(state.read)
     result.diagnostics = sorted(set(_optional_never_fail(config, result.diagnostics)))
+    cache.save()
     return result
 
 

@@ -87,6 +87,7 @@ def validate_project(config: Config, cache: Cache | None = None
             known[doc.id] = facts
     problems += check_references(library, config, rejected=rejected, facts=known)
     problems += linted
+    cache.save()
     return library, apply_severity(problems, config.severity)
 
 
