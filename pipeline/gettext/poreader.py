@@ -1,0 +1,309 @@
+"""Catalog text read into polib's objects in one pass, held to GNU gettext's syntax.
+
+polib's own reader accepts what GNU gettext refuses (an unterminated string, an escape
+msgfmt rejects), decodes only some escapes, splits lines where a translation may hold a
+line separator, and copies a string once per continuation line. Checking the syntax first
+and then handing polib text it can read meant reading every catalog three times; this
+reader checks each line as it builds the entry, and gives the same `POFile` and `POEntry`
+objects polib gives (`tests/test_poreader.py` holds it to polib on catalogs polib reads
+right), so everything downstream keeps polib's API.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polib
+
+from pipeline.core.text import printable
+
+# Possessive: a string has one parse, so nothing is given back; backtracking into a group
+# repeated once per character would keep a frame per character (a 10 MB line took 1.2 GB).
+_STRING = r'"(?:[^"\\]++|\\.)*+"'
+_KEYWORD_LINE = re.compile(rf"(msgctxt|msgid|msgstr)\s+({_STRING})\s*")
+_CONTINUATION = re.compile(rf"({_STRING})\s*")
+_KEYWORD_START = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
+_PLURAL_KEYWORD = re.compile(r"msgid_plural|msgstr\[")
+_PREVIOUS_MARK = re.compile(r"#~?\|\s?")
+_PREVIOUS_LINE = re.compile(rf"(msgctxt|msgid)\s+({_STRING})\s*")
+# In a compiled catalog NUL separates plural forms and EOT context from msgid.
+SEPARATOR_CHARS = frozenset("\x00\x04")
+# The escapes GNU gettext reads in a string (po-lex.c): C's simple ones, one to three octal
+# digits, and `\x` with every hex digit after it; a number is one byte, its low eight bits.
+_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
+
+# polib's states: what the last line read was. Which states each kind of line may follow
+# (polib's transitions); a line that may not follow the state is a syntax error.
+_ANY = frozenset({"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "tc", "ms", "mi"})
+_FOLLOWS = {
+    "ct": frozenset({"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "ms"}),
+    "mi": frozenset({"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "ms"}),
+    "ms": frozenset({"mi", "tc"}),
+    "mc": frozenset({"ct", "mi", "ms", "pm", "pc"}),
+    "tc": frozenset({"gc", "oc", "fl", "tc", "pc", "pm", "ms", "mi"}),
+}
+_NAMES = {"st": "the start", "he": "the header comment", "gc": "a comment", "oc": "a reference",
+          "fl": "a flags line", "ct": "msgctxt", "pc": "a previous msgctxt",
+          "pm": "a previous msgid", "tc": "a comment", "ms": "msgstr", "mi": "msgid",
+          "mc": "a continued string"}
+
+
+class SyntaxProblem(ValueError):
+    """The first line of a catalog that GNU gettext would not read as this one is read."""
+
+    def __init__(self, line: int, column: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.code, self.message = line, column, code, message
+
+
+class _EscapeError(ValueError):
+    """An escape GNU gettext refuses, or one whose byte a UTF-8 catalog cannot hold."""
+
+    def __init__(self, offset: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.offset, self.code, self.message = offset, code, message
+
+
+def unescape(body: str) -> str:
+    """A string's text as GNU gettext reads it, escapes decoded (polib knows only some), or
+    _EscapeError. Escaped numbers are bytes, so `\\303\\251` is one character, 'é'."""
+    if "\\" not in body:
+        return body
+    data = bytearray()
+    made_by: dict[int, int] = {}  # byte offset → offset of the escape that wrote it
+    done = 0
+    for match in _ESCAPE.finditer(body):
+        data += body[done:match.start()].encode("utf-8")
+        done = match.end()
+        octal, hexa, other = match.groups()
+        if other is not None:
+            if other not in _SIMPLE_ESCAPES:
+                raise _EscapeError(match.start(), "E401", _invalid_escape(body, match.start()))
+            data += _SIMPLE_ESCAPES[other].encode("utf-8")
+            continue
+        value = int(octal, 8) & 0xFF if octal is not None else int(hexa[-2:], 16)
+        if chr(value) in SEPARATOR_CHARS:
+            raise _EscapeError(match.start(), "E401", (
+                f"escape '{match.group()[:12]}' makes character U+{value:04X}, which is not "
+                "allowed in a catalog: it separates the parts of a compiled message"))
+        made_by[len(data)] = match.start()
+        data.append(value)
+    data += body[done:].encode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Text between escapes is whole UTF-8, so a bad sequence starts with an escaped byte.
+        offset = made_by.get(exc.start, 0)
+        shown = _ESCAPE.match(body, offset)
+        raise _EscapeError(offset, "E402", (
+            f"escape '{shown.group()[:12] if shown else ''}' makes byte 0x{data[exc.start]:02X}, "
+            "which is not UTF-8 here; catalogs are UTF-8: write the character itself")) from None
+
+
+def _invalid_escape(body: str, offset: int) -> str:
+    escape = printable(body[offset:offset + 2])  # the character after it may be hidden
+    detail = " with no hex digit after it" if escape == "\\x" else ""
+    return (f"invalid escape '{escape}'{detail} (GNU msgfmt refuses it): a backslash itself is "
+            "written '\\\\'; escapes are \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v, octal bytes (\\101) "
+            "and hex bytes (\\x41)")
+
+
+class _Reader:
+    """polib's state machine, fed one checked line at a time."""
+
+    def __init__(self, wrapwidth: int) -> None:
+        self.catalog = polib.POFile(encoding="utf-8", wrapwidth=wrapwidth)
+        self.entry = polib.POEntry(linenum=0)
+        self.state = "st"
+        self.number = 0
+        self.obsolete = 0
+
+    def fail(self, message: str, column: int = 0, code: str = "E401") -> SyntaxProblem:
+        return SyntaxProblem(self.number, column, code, message)
+
+    def move(self, symbol: str, allowed: frozenset[str] = _ANY) -> None:
+        """Enter the state of a line of kind `symbol` (a continued string stays in the state
+        it continues); a line after a msgstr starts the next entry (at this line)."""
+        if self.state not in allowed:
+            raise self.fail(f"syntax error: {_NAMES[symbol]} cannot follow "
+                            f"{_NAMES[self.state]}")
+        if symbol == "mc":
+            return
+        if self.state == "ms" and symbol != "ms":
+            self.catalog.append(self.entry)
+            self.entry = polib.POEntry(linenum=self.number)
+        self.state = symbol
+
+    def string(self, line: str, match: re.Match[str], group: int) -> str:
+        """The decoded string a match found on a line (column of a bad escape in `line`)."""
+        quoted = match.group(group)
+        try:
+            return unescape(quoted[1:-1])
+        except _EscapeError as exc:
+            start = line.index(quoted) + 1
+            raise self.fail(exc.message, start + exc.offset + 1, exc.code) from None
+
+
+def read_entries(text: str, wrapwidth: int) -> polib.POFile:
+    """The catalog, or SyntaxProblem for its first line that is not PO syntax, uses a plural
+    form, holds NUL or EOT or an escape GNU gettext refuses or that makes bytes not UTF-8.
+    Each entry also gets `translation_line`, the line of its msgstr."""
+    reader = _Reader(wrapwidth)
+    separators = [text.find(ch) for ch in SEPARATOR_CHARS if ch in text]
+    first_separator = text.count("\n", 0, min(separators)) + 1 if separators else 0
+    previous_kind = ""  # what a continuation line continues: "keyword", "previous" or ""
+    last_hash = False  # whether the last line read was a comment (polib's ending rule)
+    start = 0
+    length = len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        raw = text[start:end]
+        start = end + 1
+        reader.number += 1
+        if reader.number == first_separator:
+            found = min(ch for ch in SEPARATOR_CHARS if ch in raw)
+            raise reader.fail(f"character U+{ord(found):04X} is not allowed in a catalog: it "
+                              "separates the parts of a compiled message (GNU msgfmt refuses it)")
+        line = raw.strip()
+        if not line:
+            previous_kind = ""
+            continue
+        previous_kind, last_hash = _read_line(reader, raw, line, previous_kind)
+    if reader.state != "st" and not last_hash:
+        reader.catalog.append(reader.entry)
+    _header(reader.catalog)
+    return reader.catalog
+
+
+def _read_line(reader: _Reader, raw: str, line: str, previous_kind: str) -> tuple[str, bool]:
+    """Read one stripped, non-blank line; returns what a continuation would continue and
+    whether polib would take the line as a comment when it ends the file."""
+    entry = reader.entry
+    reader.obsolete = 0
+    if line.startswith("#~") and not line.startswith("#~|"):
+        body = line[2:]
+        if not body[:1].isspace():
+            raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
+        reader.obsolete = 1
+        line = body.strip()
+    if line[:2] in ("#|", "#~") and (mark := _PREVIOUS_MARK.match(line)) is not None:
+        body = line[mark.end():]
+        if (found := _PREVIOUS_LINE.fullmatch(body)) is not None:
+            value = reader.string(raw, found, 2)
+            if found.group(1) == "msgid":
+                reader.move("pm")
+                reader.entry.previous_msgid = value
+            else:
+                reader.move("pc")
+                reader.entry.previous_msgctxt = value
+            return "previous", True
+        if previous_kind == "previous" and (found := _CONTINUATION.fullmatch(body)):
+            reader.move("mc", _FOLLOWS["mc"])
+            value = reader.string(raw, found, 1)
+            if reader.state == "pm":
+                entry.previous_msgid = (entry.previous_msgid or "") + value
+            else:
+                entry.previous_msgctxt = (entry.previous_msgctxt or "") + value
+            return "previous", True
+        raise reader.fail(f"malformed previous-string comment {line[:40]!r}")
+    if line.startswith("#"):
+        _comment(reader, line)
+        return previous_kind, True
+    if _PLURAL_KEYWORD.match(line):
+        raise reader.fail("plural entries (msgid_plural, msgstr[N]) are not used: no text of "
+                          "the content has plural forms")
+    if (found := _KEYWORD_LINE.fullmatch(line)) is not None:
+        keyword = found.group(1)
+        value = reader.string(raw, found, 2)
+        if keyword == "msgid":
+            reader.move("mi", _FOLLOWS["mi"])
+            reader.entry.obsolete = reader.obsolete
+            reader.entry.msgid = value
+        elif keyword == "msgstr":
+            reader.move("ms", _FOLLOWS["ms"])
+            reader.entry.msgstr = value
+            reader.entry.translation_line = reader.number
+        else:
+            reader.move("ct", _FOLLOWS["ct"])
+            reader.entry.msgctxt = value
+        return "keyword", False
+    if previous_kind == "keyword" and (found := _CONTINUATION.fullmatch(line)) is not None:
+        reader.move("mc", _FOLLOWS["mc"])
+        value = reader.string(raw, found, 1)
+        state = reader.state
+        if state == "mi":
+            entry.msgid += value
+        elif state == "ms":
+            entry.msgstr += value
+        elif state == "ct":
+            entry.msgctxt = (entry.msgctxt or "") + value
+        else:
+            raise reader.fail(f"syntax error: a continued string cannot follow {_NAMES[state]}")
+        return "keyword", False
+    if _KEYWORD_START.match(line) or line.startswith('"'):
+        raise reader.fail("unterminated or malformed string")
+    raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
+
+
+def _comment(reader: _Reader, line: str) -> None:
+    """A comment line, as polib files it: references, flags, extracted and translator
+    comments (the header comment before the first entry); anything else is an error."""
+    first = line.split(None, 1)
+    mark, rest = first[0], len(first) > 1
+    if mark == "#:":
+        if rest:
+            reader.move("oc")
+            occurrences = reader.entry.occurrences
+            for occurrence in line[3:].split():
+                name, colon, number = occurrence.rpartition(":")
+                if colon and number.isdigit():
+                    occurrences.append((name, number))
+                else:
+                    occurrences.append((occurrence, ""))
+    elif mark == "#,":
+        if rest:
+            reader.move("fl")
+            reader.entry.flags += [flag.strip() for flag in line[3:].split(",")]
+    elif mark == "#" or mark.startswith("##"):
+        token = "# " if line == "#" else line
+        if reader.state in ("st", "he"):
+            reader.state = "he"
+            catalog = reader.catalog
+            catalog.header += ("\n" if catalog.header else "") + token[2:]
+            return
+        reader.move("tc", _FOLLOWS["tc"])
+        comment = token.lstrip("#")
+        comment = comment[1:] if comment.startswith(" ") else comment
+        entry = reader.entry
+        entry.tcomment = (entry.tcomment + "\n" if entry.tcomment else "") + comment
+    elif mark == "#.":
+        if rest:
+            reader.move("gc")
+            entry = reader.entry
+            entry.comment = (entry.comment + "\n" if entry.comment else "") + line[3:]
+    else:
+        raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
+
+
+def _header(catalog: polib.POFile) -> None:
+    """Take the header entry out of the entries into the metadata, as polib does: the last
+    live entry with an empty msgid and no context, else the first with an empty msgid."""
+    found = [entry for entry in catalog if not entry.obsolete and entry.msgid == ""]
+    if not found:
+        return
+    header = next((e for e in reversed(found) if not e.msgctxt), found[0]) \
+        if len(found) > 1 else found[0]
+    catalog.remove(header)
+    catalog.metadata_is_fuzzy = header.flags
+    key = None
+    for line in header.msgstr.splitlines():
+        try:
+            key, value = line.split(":", 1)
+            catalog.metadata[key] = value.strip()
+        except (ValueError, KeyError):
+            if key is not None:
+                catalog.metadata[key] += "\n" + line.strip()
