@@ -1,6 +1,9 @@
 """Command line: parse arguments, call the stage, print the report, return the exit status.
 
 Exit status: 0 clean, 1 content or translation problems, 2 usage errors.
+
+Each command imports its stage when it runs, so a command loads only what it uses: a build
+with nothing to do never loads the models, the catalogs' readers or the exporters.
 """
 
 from __future__ import annotations
@@ -11,35 +14,22 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import __version__, report
-from pipeline.content.library import Library
-from pipeline.content.loader import iter_source_files
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config, UsageError, load_config
 from pipeline.core.diagnostics import Diagnostic, count_errors
 from pipeline.core.environment import Environment
 from pipeline.core.files import FileSystemError, fs_error
 from pipeline.core.text import printable
-from pipeline.exchange import apply as exchange_apply
-from pipeline.exchange import tmx as exchange_tmx
-from pipeline.exchange import xliff as exchange_xliff
-from pipeline.gettext.locales import normalize, parse
-from pipeline.gettext.pofiles import PoReadError
-from pipeline.gettext.stats import Progress, locale_progress
+from pipeline.exchange import XLIFF_VERSIONS
 from pipeline.infra import progress
-from pipeline.report import (
-    console,
-    print_diagnostics,
-)
-from pipeline.stages import preview as site
-from pipeline.stages import update
-from pipeline.stages import watch as watcher
-from pipeline.stages.build import manifest_locales, run_build
-from pipeline.stages.extract import run_extract
-from pipeline.stages.gate import check_view, run_gate
-from pipeline.stages.schemas import write_schemas
-from pipeline.stages.validate import validate_project
+from pipeline.report import console, print_diagnostics
+
+if TYPE_CHECKING:
+    from pipeline.content.library import Library
+    from pipeline.gettext.stats import Progress
 
 Command = Callable[[argparse.Namespace, Config], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}
@@ -54,6 +44,9 @@ def command(name: str, help_text: str) -> Callable[[Command], Command]:
 
 @command("validate", "Validate every source document and report every problem.")
 def cmd_validate(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.content.loader import iter_source_files
+    from pipeline.stages.validate import validate_project
+
     library, problems = validate_project(config)
     checked = sum(1 for _ in iter_source_files(config.source_dir))
     print_diagnostics(problems, args.format, checked=checked, quiet=args.quiet)
@@ -62,6 +55,8 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
 
 @command("schema", "Write the editor JSON Schemas for each document kind.")
 def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.stages.schemas import write_schemas
+
     report.schemas_written(config, write_schemas(config), verbose=args.verbose,
                            quiet=args.quiet)
     return 0
@@ -69,6 +64,8 @@ def cmd_schema(args: argparse.Namespace, config: Config) -> int:
 
 def _validated(args: argparse.Namespace, config: Config) -> tuple[int, Library]:
     """Validate first: later stages never run on content with errors."""
+    from pipeline.stages.validate import validate_project
+
     library, problems = validate_project(config)
     if count_errors(problems):
         print_diagnostics(problems, args.format, checked=len(library) or 1, quiet=True)
@@ -78,6 +75,8 @@ def _validated(args: argparse.Namespace, config: Config) -> tuple[int, Library]:
 
 @command("extract", "Write one gettext template (.pot) per source document.")
 def cmd_extract(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.stages.extract import run_extract
+
     status, library = _validated(args, config)
     if status:
         return status
@@ -88,6 +87,9 @@ def cmd_extract(args: argparse.Namespace, config: Config) -> int:
 
 @command("init", "Create catalogs for a new locale from the templates.")
 def cmd_init(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.gettext.locales import normalize, parse
+    from pipeline.stages import update
+
     locale = normalize(args.locale)
     parse(locale)
     result = update.run_init(config, locale)
@@ -97,6 +99,8 @@ def cmd_init(args: argparse.Namespace, config: Config) -> int:
 
 
 def _locales(args: argparse.Namespace, config: Config) -> list[str]:
+    from pipeline.gettext.locales import normalize
+
     if getattr(args, "locale", None):
         return [normalize(args.locale)]
     found = set(config.locales)
@@ -108,6 +112,8 @@ def _locales(args: argparse.Namespace, config: Config) -> list[str]:
 
 @command("update", "Merge the templates into every locale's catalogs.")
 def cmd_update(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.stages import update
+
     result = update.run_update(config, _locales(args, config))
     report.updated(config, result, fmt=args.format, quiet=args.quiet)
     return 0 if result.ok else 1
@@ -115,6 +121,10 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
 
 @command("stats", "Show translation progress per locale and document.")
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.gettext.pofiles import PoReadError
+    from pipeline.gettext.stats import locale_progress
+    from pipeline.stages import update
+
     progress_of: dict[str, tuple[dict[str, Progress], Progress]] = {}
     for locale in _locales(args, config):
         try:
@@ -128,6 +138,9 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
 
 @command("check", "The CI gate: validation, freshness and translation checks.")
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.gettext.locales import normalize, parse
+    from pipeline.stages.gate import check_view, run_gate
+
     missing = [p for p in args.paths if not os.path.lexists(p)]
     if missing:  # a typo would otherwise report "no problems" about nothing
         raise UsageError(f"no such file or folder: {', '.join(repr(p) for p in missing)}")
@@ -150,13 +163,17 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 
 @command("build", "Gate, then export localized JSON bundles, manifest and schemas to build/.")
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.stages.build import run_build
+
     result = run_build(config, clean=args.clean)
-    report.built(config, result, manifest_locales(config), fmt=args.format, quiet=args.quiet)
+    report.built(config, result, fmt=args.format, quiet=args.quiet)
     return 0 if result.ok else 1
 
 
 @command("preview", "Write a static HTML preview: English beside each translation.")
 def cmd_preview(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.stages import preview as site
+
     out_dir = args.out.resolve() if args.out else None
     result = site.build_preview(config, args.locale or None, out_dir)
     report.previewed(config, result, fmt=args.format, quiet=args.quiet, verbose=args.verbose)
@@ -168,6 +185,8 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
     if args.format != "text":
         raise UsageError("watch prints text for people; use 'check --format "
                          f"{args.format}' for tools")
+    from pipeline.stages import watch as watcher
+
     out = console()
     changes = watcher.file_changes(config)
     try:
@@ -183,6 +202,9 @@ def cmd_watch(args: argparse.Namespace, config: Config) -> int:
 @command("xliff", "Exchange with translation vendors: export XLIFF for CAT tools, import "
                   "their work.")
 def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.exchange import apply as exchange_apply
+    from pipeline.exchange import xliff as exchange_xliff
+
     if args.action == "export":
         if args.files:
             raise UsageError("xliff export takes no files; use -o DIR for the output folder")
@@ -209,6 +231,8 @@ def cmd_xliff(args: argparse.Namespace, config: Config) -> int:
 @command("tmx", "The locale's translation memory as TMX 1.4b, or a vendor's TMX into "
                 "untranslated entries.")
 def cmd_tmx(args: argparse.Namespace, config: Config) -> int:
+    from pipeline.exchange import tmx as exchange_tmx
+
     if not args.locale:
         raise UsageError(f"tmx {args.action} needs --locale")
     if args.action == "export":
@@ -310,7 +334,7 @@ def _exchange_options(parser: argparse.ArgumentParser) -> None:
 def _xliff_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true",
                         help="export every live entry, not only untranslated and fuzzy ones")
-    parser.add_argument("--xliff-version", choices=exchange_xliff.VERSIONS, default="2.0",
+    parser.add_argument("--xliff-version", choices=XLIFF_VERSIONS, default=XLIFF_VERSIONS[0],
                         help="XLIFF version to write (default: 2.0); --format stays the "
                              "format of problems")
 

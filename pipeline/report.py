@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -25,16 +25,18 @@ from rich.text import Text
 
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
-from pipeline.exchange.apply import ImportResult
-from pipeline.exchange.tmx import TmxExport
-from pipeline.exchange.xliff import ExportResult
 from pipeline.gettext.stats import Progress, as_dict
-from pipeline.stages.build import BuildResult
-from pipeline.stages.extract import ExtractResult
-from pipeline.stages.gate import CheckView
-from pipeline.stages.preview import STATUSES, PreviewResult
-from pipeline.stages.update import InitResult, UpdateResult
-from pipeline.stages.watch import WatchResult, WatchRun
+
+if TYPE_CHECKING:  # what each command reports on; its stage is loaded by the command itself
+    from pipeline.exchange.apply import ImportResult
+    from pipeline.exchange.tmx import TmxExport
+    from pipeline.exchange.xliff import ExportResult
+    from pipeline.stages.build import BuildResult
+    from pipeline.stages.extract import ExtractResult
+    from pipeline.stages.gate import CheckView
+    from pipeline.stages.preview import PreviewResult
+    from pipeline.stages.update import InitResult, UpdateResult
+    from pipeline.stages.watch import WatchResult, WatchRun
 
 Format = Literal["text", "json", "github"]
 JSON_VERSION = 1
@@ -242,6 +244,8 @@ def watch(runs: Iterable[WatchRun], out: Console, folders: str, *,
           quiet: bool = False) -> WatchResult:
     """`watch`: the first run's problems, then after each save what appeared and what was
     fixed, with a one-line summary (errors only with `quiet`)."""
+    from pipeline.stages.watch import WatchResult
+
     last: WatchRun | None = None
     count = -1
     for run in runs:
@@ -372,9 +376,8 @@ def checked(config: Config, view: CheckView, *, fmt: Format, quiet: bool) -> Non
         console().print(check_table(view.source, view.locales, config.required_locales))
 
 
-def built(config: Config, result: BuildResult, locales: Mapping[str, Mapping[str, Any]], *,
-          fmt: Format, quiet: bool) -> None:
-    if result.gate.errors():
+def built(config: Config, result: BuildResult, *, fmt: Format, quiet: bool) -> None:
+    if result.gate is not None and result.gate.errors():
         print_diagnostics(result.gate.diagnostics, fmt, checked=result.gate.checked_files,
                           quiet=True)
         console(sys.stderr).print("build stopped by the check above; build/ was not changed",
@@ -391,13 +394,15 @@ def built(config: Config, result: BuildResult, locales: Mapping[str, Mapping[str
         print_diagnostics(result.warnings, fmt, checked=result.bundles)
     out = console()
     if fmt == "text":
-        out.print(build_table(locales))
+        out.print(build_table(result.locales))
     out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
               f"({result.exported} exported, {result.reused} unchanged).")
 
 
 def previewed(config: Config, result: PreviewResult, *, fmt: Format, quiet: bool,
               verbose: bool) -> None:
+    from pipeline.stages.preview import STATUSES
+
     if result.problems:
         print_diagnostics(result.problems, fmt, checked=result.checked, quiet=True)
         console(sys.stderr).print("preview not written: fix the source first",

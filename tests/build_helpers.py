@@ -205,7 +205,8 @@ def built(factory: pytest.TempPathFactory, name: str, template: Path) -> Path:
     def make(root: Path) -> None:
         shutil.copytree(template, root, dirs_exist_ok=True, symlinks=True)
         result = run_build(cli_config(root))
-        assert result.ok, [d.format() for d in [*result.gate.diagnostics, *result.problems]]
+        found = result.gate.diagnostics if result.gate is not None else []
+        assert result.ok, [d.format() for d in [*found, *result.problems]]
     return _cached(f"{name}-built", factory, make)
 
 

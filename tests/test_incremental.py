@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.environment import NO_CACHE as ENV_OFF
-from pipeline.gettext.stats import Progress
 from pipeline.core.environment import Environment
+from pipeline.gettext.stats import Progress
 from pipeline.infra.cache import FOLDER, PACK, loads, secret_key, verified
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import GateResult, run_gate

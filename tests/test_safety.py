@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.core.environment import Environment
 from pipeline.infra import cache, outdir
-from pipeline.stages import build as build_module
+from pipeline.stages import rebuild as build_module
 
 from build_helpers import (
     PYTHON,

@@ -13,3 +13,6 @@ catalogs only through the same checks as a `.po` edit. The modules, one job each
 - `apply`: the import's work (match, check, write under the catalogs' lock);
 - `tmx`: the translation memory as TMX 1.4b, out and in.
 """
+
+# The XLIFF versions `xliff export` writes, the default first.
+XLIFF_VERSIONS = ("2.0", "1.2")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, count_errors
-from pipeline.exchange import xliff12, xliff20
+from pipeline.exchange import XLIFF_VERSIONS, xliff12, xliff20
 from pipeline.exchange.units import ReadUnit, bcp47, export_units
 from pipeline.exchange.xmlsafe import MAX_XLIFF_BYTES, fail, local, namespace, read_xml, serialize
 from pipeline.gettext.locales import normalize, parse
@@ -25,8 +25,6 @@ from pipeline.infra.fsutil import write_if_changed
 from pipeline.stages import update
 from pipeline.stages.gate import unit_index
 from pipeline.stages.validate import validate_project
-
-VERSIONS = ("2.0", "1.2")
 
 
 @dataclass
@@ -67,8 +65,8 @@ def export_xliff(config: Config, locale_code: str, out: Path, *, everything: boo
                  version: str = "2.0") -> ExportResult:
     """Write one XLIFF file per document with units to export; problems (invalid source,
     an unreadable catalog) stop it before anything is written."""
-    if version not in VERSIONS:
-        raise UsageError(f"XLIFF version {version!r}; choose {' or '.join(VERSIONS)}")
+    if version not in XLIFF_VERSIONS:
+        raise UsageError(f"XLIFF version {version!r}; choose {' or '.join(XLIFF_VERSIONS)}")
     locale = locale_with_catalogs(config, locale_code)
     out = output_folder(config, out)
     result = ExportResult()

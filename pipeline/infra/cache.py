@@ -78,13 +78,21 @@ def code_fingerprint() -> str:
 
 @functools.cache
 def library_versions() -> str:
-    versions = [sys.version, __version__]
-    for package in LIBRARIES:
-        try:
-            versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(package)
-    return "\0".join(versions)
+    """Python's version, the pipeline's and each library's (one look through the installed
+    distributions: asking for each by name scans the path once per library)."""
+    wanted = {_normal(name) for name in LIBRARIES}
+    found: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = _normal(dist.metadata.get("Name") or "")
+        if name in wanted and name not in found:
+            found[name] = f"{name} {dist.version}"
+    return "\0".join([sys.version, __version__,
+                      *(found.get(_normal(name), name) for name in LIBRARIES)])
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as packaging compares them (PEP 503)."""
+    return name.lower().replace("_", "-").replace(".", "-")
 
 
 def _write(path: Path, data: bytes) -> None:

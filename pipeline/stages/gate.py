@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -382,12 +382,9 @@ UNSAFE_CODES = ("E515", "E516")
 
 
 def run_gate(config: Config, locales: Sequence[str] | None = None, *,
-             before_checks: Callable[[Library], None] | None = None,
              cache: Cache | None = None) -> GateResult:
-    """Validation, freshness, then the translation checks of each locale. `before_checks`
-    is given the library when nothing so far is an error: the build links its unchanged
-    outputs then, while the checks may still be waiting for the language models. `cache`
-    is the project's store unless another is given (watch runs with it switched off)."""
+    """Validation, freshness, then the translation checks of each locale. `cache` is the
+    project's store unless another is given (watch runs with it switched off)."""
     cache = cache if cache is not None else Cache(config)
     library, problems = validate_project(config, cache)
     result = GateResult(library, list(problems), cache=cache.stats)
@@ -402,8 +399,6 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     if not any(d.severity == "error" for d in problems):
         result.diagnostics += apply_severity(
             _cached_freshness(config, library, chosen, states, cache), config.severity)
-    if before_checks is not None and not result.errors():
-        before_checks(library)
     allow = frozenset(config.same_as_source_allow)
     for locale in chosen:
         state = states[locale]

@@ -1,0 +1,400 @@
+"""The build when something changed: the gate runs, the outputs whose inputs did not change
+are linked from the previous build (the same bytes as a clean build), and the rest are
+exported by workers into a staging folder that is swapped in only when complete, so a failure
+or an interruption leaves the previous build as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from pipeline import __version__
+from pipeline.content.library import Library
+from pipeline.content.textunits import iter_texts
+from pipeline.core.config import Config
+from pipeline.core.diagnostics import Diagnostic, diag
+from pipeline.core.files import digest, read_regular
+from pipeline.gettext.catalogs import catalog_path, catalog_paths
+from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
+from pipeline.gettext.stats import Progress, progress
+from pipeline.infra import filestate, judge, outdir, parallel
+from pipeline.infra.cache import code_fingerprint
+from pipeline.stages.build import META, BuildResult, Record, source_revision
+from pipeline.stages.export import (
+    BUNDLE_MODELS,
+    Translator,
+    bcp47,
+    export_document,
+    localized_glossary,
+    render_json,
+)
+from pipeline.stages.gate import GateResult, run_gate
+
+
+def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> BuildResult:
+    # If a new sentence needs judging, lingua loads meanwhile.
+    judge.warm_up(config.source_locale, config.environment.workers)
+    stage = outdir.stage(real, "build")
+    try:
+        gate = run_gate(config)
+        result = BuildResult(gate)
+        if gate.errors():
+            outdir.discard(stage, "build")
+            return result
+        plan = _plan(config, gate.library, {} if clean else record.outputs, record.files,
+                     record.stamps, stage)
+        if changed := _changed_since_read(config, plan, record.files, gate):
+            result.problems += changed
+            outdir.discard(stage, "build")
+            return result
+        outputs, cache, locale_info = _export_rest(config, gate.library, plan, result,
+                                                   gate, stage)
+        if result.problems:
+            outdir.discard(stage, "build")
+            return result
+        for kind, model in sorted(BUNDLE_MODELS.items()):
+            schema = model.model_json_schema()
+            schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+            rel = f"schema/{kind}.json"
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            outputs[rel] = _write(stage / rel, render_json(schema).encode())
+        manifest = {
+            "generator": f"exercise-content-pipeline {__version__}",
+            "source_revision": source_revision(config.root),
+            "source_locale": bcp47(config.source_locale),
+            "locales": locale_info,
+            "bundles": {rel: {"sha256": out.sha256, "bytes": out.size}
+                        for rel, out in sorted(outputs.items())
+                        if not rel.startswith(("schema/", "mo/"))},
+        }
+        outputs["manifest.json"] = _write(stage / "manifest.json",
+                                          render_json(manifest).encode())
+        result.locales = locale_info
+        cache[META] = {
+            "inputs": record.fingerprint, "bundles": result.bundles,
+            "tree": {rel: out.sha256 for rel, out in sorted(outputs.items())},
+            "warnings": [dataclasses.asdict(d) for d in result.warnings],
+            "locales": locale_info,
+        }
+        _keep_preview(real, stage)
+        outdir.swap(stage, real, "build")
+        record.save(cache, {rel: out.stamp for rel, out in outputs.items()})
+    except BaseException:
+        outdir.discard(stage, "build")
+        raise
+    result.ok = True
+    return result
+
+
+def _digest_of_file(path: Path) -> str:
+    """The hash of a catalog the fingerprint did not take; one that cannot be read (a named
+    pipe, a fault) keys its bundle on the failure: the gate reports it and ships nothing."""
+    try:
+        return digest(read_regular(path, MAX_CATALOG_BYTES))
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One output file: a bundle (document in a locale) or a compiled catalog."""
+
+    rel: str
+    locale: str
+    policy: str
+    doc_id: str
+    key: str
+    mo: bool = False
+
+
+@dataclass(frozen=True)
+class _Output:
+    """A file written into the new build: what the manifest and the next build know of it."""
+
+    sha256: str
+    size: int
+    stamp: list[int]
+
+
+def _write(path: str | Path, data: bytes) -> _Output:
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return _Output(digest(data), len(data), filestate.stamp(path, changes=False))
+
+
+def _carry(old: str, target: str, entry: dict[str, Any], stamp: Any) -> _Output | None:
+    """Link the previous build's output into the new one when it is still as that build
+    left it (by its stamp, or else by its bytes); None when it is gone or was changed since
+    (then it is made again). Where links are not possible the bytes are copied."""
+    if not filestate.intact(old, stamp, entry.get("output")):
+        return None
+    try:
+        os.link(old, target)
+    except OSError:
+        try:
+            with open(old, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        return _write(target, data) if digest(data) == entry.get("output") else None
+    found = filestate.stamp(target, changes=False)
+    return _Output(str(entry.get("output")), found[0], found)
+
+
+@dataclass
+class _Done:
+    """One job's outcome. The bytes stay in the staging folder (a worker wrote them there),
+    so no process holds a whole build in memory."""
+
+    rel: str
+    output: _Output | None
+    entry: dict[str, Any] | None
+    problems: list[Diagnostic]
+    warnings: list[Diagnostic]
+    reused: bool = False
+
+
+class _Catalogs:
+    """A locale's catalogs, parsed only when a bundle or compiled catalog has to be made
+    again: an edit to one document parses one catalog (and the glossary's). Only the bytes
+    the gate checked are used (`expect`, set once the gate has run); a catalog the gate could
+    not read (in an optional locale) is left out, so its document falls back to English."""
+
+    def __init__(self, config: Config, locale: str | None) -> None:
+        self.config = config
+        self.paths = ({p.stem: p for p in catalog_paths(config, locale)}
+                      if locale is not None else {})
+        self.parsed: dict[str, polib.POFile] = {}
+        self.expect: dict[Path, str] = {}
+
+    def get(self, stem: str, keep: bool = False) -> polib.POFile | None:
+        """The catalog of a document; kept for later calls only when asked (the glossary's,
+        which every bundle of the locale uses)."""
+        path = self.paths.get(stem)
+        if path is None or path not in self.expect:
+            return None
+        if stem in self.parsed:
+            return self.parsed[stem]
+        catalog = read_catalog(path, self.config.rel(path), expect=self.expect[path])
+        if keep:
+            self.parsed[stem] = catalog
+        return catalog
+
+
+@dataclass
+class _Plan:
+    """Every output of the new build, and those already linked in from the previous one."""
+
+    locales: list[tuple[str, str]]
+    jobs: list[_Job]
+    catalogs: dict[str, _Catalogs]
+    done: dict[str, _Done]
+    todo: list[_Job]
+
+
+def _plan(config: Config, library: Library, old_cache: dict[str, Any],
+          files: dict[str, list[Any]], stamps: dict[str, list[int]], stage: Path) -> _Plan:
+    """Every bundle and compiled catalog to be in the new build, each keyed by all it is
+    made from, and the previous build's file linked into the staging folder where the key
+    is the same and the file is as that build left it.
+
+    A key holds what the translation checks depend on (the catalog, the document, the
+    locale's policy and severities, the code), not their findings, so this runs before the
+    checks have finished."""
+    locales: list[tuple[str, str]] = [(config.source_locale, "source")]
+    locales += [(loc, "required") for loc in config.required_locales]
+    locales += [(loc, "optional") for loc in config.optional_locales]
+    if config.pseudo_locale:
+        locales.append((config.pseudo_locale, "pseudo"))
+    models = {doc.id: digest(doc.model.model_dump_json().encode()) for doc in library}
+    glossary_model = models.get("glossary", "")
+    catalogs: dict[str, _Catalogs] = {}
+    jobs: list[_Job] = []
+    for locale, policy in locales:
+        tag = bcp47(locale)
+        raw: dict[str, str] = {}
+        translated = policy in ("required", "optional")
+        catalogs[locale] = _Catalogs(config, locale if translated else None)
+        if translated:
+            # The bytes' hashes as the fingerprint just found them.
+            raw = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
+                   else _digest_of_file(p) for stem, p in catalogs[locale].paths.items()}
+        severities = repr(sorted(config.severity_for(locale).items()))
+        for doc in library:
+            inputs = "\0".join([
+                __version__, code_fingerprint(), tag, policy, severities, models[doc.id],
+                raw.get(doc.id, digest(b"")), raw.get("glossary", digest(b"")), glossary_model,
+            ])
+            jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
+                             digest(inputs.encode())))
+            if translated and config.compile_mo and doc.id in raw:
+                # Compiled from the translations the bundle accepted, so it is keyed alike.
+                jobs.append(_Job(f"mo/{locale}/LC_MESSAGES/{doc.id}.mo", locale, policy,
+                                 doc.id, digest(f"{inputs}\0mo".encode()), mo=True))
+    for folder in sorted({os.path.dirname(job.rel) for job in jobs}):
+        (stage / folder).mkdir(parents=True, exist_ok=True)
+    # Plain strings: pathlib would cost more than the links themselves.
+    old_base, new_base = os.fspath(config.build_dir), os.fspath(stage)
+    done: dict[str, _Done] = {}
+    todo: list[_Job] = []
+    for job in jobs:
+        previous = old_cache.get(job.rel)
+        carried = (_carry(os.path.join(old_base, job.rel), os.path.join(new_base, job.rel),
+                          previous, stamps.get(job.rel))
+                   if isinstance(previous, dict) and previous.get("input") == job.key else None)
+        if carried is not None:
+            assert isinstance(previous, dict)
+            done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
+        else:
+            todo.append(job)
+    return _Plan(locales, jobs, catalogs, done, todo)
+
+
+def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildResult,
+                 gate: GateResult, stage: Path
+                 ) -> tuple[dict[str, _Output], dict[str, Any], dict[str, Any]]:
+    """The outputs not carried over, made into the staging folder (on every core for large
+    libraries, each job writing its own file), and what the manifest says of every output.
+
+    In an optional locale, a translation the checks flag as unsafe (`gate.UNSAFE_CODES`) is
+    left out and its English used, with a warning."""
+    locales, jobs, catalogs, done = plan.locales, plan.jobs, plan.catalogs, plan.done
+    unsafe = gate.unsafe
+    new_base = os.fspath(stage)
+    glossaries: dict[str, dict[str, Any] | None] = {}
+    for locale, policy in locales if plan.todo else []:
+        rejects = unsafe.get(locale, {})
+        terms = Translator(locale, catalogs[locale].get("glossary", keep=True),
+                           policy == "pseudo", policy == "source")
+        for msgid, _ in rejects.get("glossary", []):
+            terms.reject(msgid)
+        glossaries[locale] = (localized_glossary(library, terms)
+                              if "glossary" in library.documents else None)
+
+    def made(job: _Job, data: bytes, entry: dict[str, Any], problems: list[Diagnostic]
+             ) -> _Done:
+        return _Done(job.rel, _write(os.path.join(new_base, job.rel), data), entry, [],
+                     problems)
+
+    def run(job: _Job) -> _Done:
+        try:
+            return make(job)
+        except PoReadError as exc:  # changed since the gate read it (E413)
+            return _Done(job.rel, None, None, [exc.diagnostic], [])
+
+    def make(job: _Job) -> _Done:
+        catalog = catalogs[job.locale].get(job.doc_id)
+        if job.mo and catalog is None:  # unreadable (optional locale): nothing to compile
+            return _Done(job.rel, None, None, [], [])
+        doc = library.documents[job.doc_id]
+        translate = Translator(job.locale, catalog, job.policy == "pseudo",
+                               job.policy == "source")
+        for msgid, _ in unsafe.get(job.locale, {}).get(job.doc_id, []):
+            translate.reject(msgid)
+        display = config.rel(catalog_path(config, job.locale, doc.id))
+        text, problems = export_document(doc, bcp47(job.locale), translate,
+                                         glossaries[job.locale], display,
+                                         fall_back=job.policy == "optional")
+        if text is None:  # the bundle's job reports why
+            return _Done(job.rel, None, None, [] if job.mo else problems, [])
+        if job.mo:
+            data = compiled(catalog, translate)
+            return made(job, data, {"input": job.key, "output": digest(data)}, [])
+        data = text.encode("utf-8")
+        count = sum(1 for _ in iter_texts(doc.model))
+        return made(job, data, {"input": job.key, "output": digest(data), "texts": str(count),
+                                "fallbacks": str(len(translate.fallbacks))}, problems)
+
+    done.update((d.rel, d) for d in parallel.run(run, plan.todo, limit=config.environment.workers,
+                                                 description="exporting"))
+    outputs: dict[str, _Output] = {}
+    cache: dict[str, Any] = {}
+    locale_info: dict[str, Any] = {}
+    for job in jobs:
+        outcome = done[job.rel]
+        result.problems += outcome.problems
+        result.warnings += outcome.warnings
+        if not job.mo:
+            result.warnings += [replace(d, message=d.message + "; English used instead")
+                                for _, d in unsafe.get(job.locale, {}).get(job.doc_id, [])]
+        if outcome.output is None or outcome.entry is None:
+            continue
+        outputs[job.rel], cache[job.rel] = outcome.output, outcome.entry
+        if outcome.reused:
+            result.carried.add(job.rel)
+        if not job.mo:
+            if outcome.reused:
+                result.reused += 1
+            else:
+                result.exported += 1
+    for locale, policy in locales:
+        tag = bcp47(locale)
+        result.bundles += len(library)
+        info: dict[str, Any] = {"policy": policy, "bundles": len(library)}
+        if policy in ("required", "optional"):
+            totals = Progress()
+            texts = fallen = 0
+            known = gate.progress.get(locale, {})
+            for doc in library:
+                if doc.id in known:
+                    totals.add(known[doc.id])
+                elif (catalog := catalogs[locale].get(doc.id)) is not None:
+                    totals.add(progress(catalog))
+                entry = cache.get(f"{tag}/{doc.id}.json", {})
+                texts += int(entry.get("texts", "0"))
+                fallen += int(entry.get("fallbacks", "0"))
+            info["complete_percent"] = round(totals.percent, 1)
+            info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
+        locale_info[tag] = info
+    return outputs, cache, locale_info
+
+
+def _changed_since_read(config: Config, plan: _Plan, files: dict[str, list[Any]],
+                        gate: GateResult) -> list[Diagnostic]:
+    """Hand the build the digests of the catalog bytes the gate checked, and refuse a run in
+    which a catalog changed between the build's first look and the gate's read: outputs
+    carried over were chosen by the first, and what ships must be what was checked."""
+    problems: list[Diagnostic] = []
+    for locale, catalogs in plan.catalogs.items():
+        catalogs.expect = gate.snapshot.get(locale, {})
+        for path, expected in sorted(catalogs.expect.items()):
+            record = files.get(config.rel(path))
+            if record is not None and record[-1] != expected:
+                problems.append(diag(config.rel(path), 0, 0, "E413",
+                                     "the catalog changed while the build was reading it; "
+                                     "run the build again"))
+    return problems
+
+
+def compiled(catalog: polib.POFile | None, translate: Translator) -> bytes:
+    """A `.mo` holding exactly the translations a bundle of the document uses: those the
+    checks and the model accepted (an optional locale's unsafe or invalid ones left out)."""
+    mo = polib.POFile()
+    mo.metadata = dict(catalog.metadata) if catalog is not None else {}
+    for key, msgstr in sorted(translate.accepted().items()):
+        mo.append(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=msgstr))
+    return bytes(mo.to_binary())
+
+
+def _keep_preview(build: Path, stage: Path) -> None:
+    """The preview site is written by its own command into build/preview/; a build carries it
+    over (linked, not copied) rather than deleting it with the old build."""
+    preview = build / "preview"
+    if preview.is_dir() and not preview.is_symlink():
+        shutil.copytree(preview, stage / "preview", symlinks=True, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
