@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.infra.cache import FOLDER as CACHE_FOLDER
 
 from . import agreement, gnu
+from .anchors import measure_anchors, ratios
 from .generate import (
     LOCALE,
     SIZES,
@@ -108,6 +109,8 @@ def run(args: argparse.Namespace, documents: int, root: Path, work: Path, log: P
     edited = edit_one_document(lib)
     stage("build (one document edited)", ["build", "-q"])
     rebuilt = _bundles_changed(previous, _manifest(root))
+    _step("anchors: libyaml, polib, msgfmt -c, pofilter")
+    anchors = [t.as_dict() for t in measure_anchors(root / "source", catalogs, work, log)]
 
     results: dict[str, Any] = {
         "size": args.size, "seed": args.seed, "documents": len(lib.documents),
@@ -115,6 +118,8 @@ def run(args: argparse.Namespace, documents: int, root: Path, work: Path, log: P
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": _cpus()},
         "stages": [t.as_dict() for t in stages],
+        "anchors": anchors,
+        "ratios": ratios([t.as_dict() for t in stages], anchors),
         "one_document_edit": {"document": edited, "bundles_rewritten": rebuilt},
     }
     if args.skip_msgmerge or gnu.msgmerge_path() is None:

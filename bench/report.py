@@ -24,13 +24,20 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['edits']['moved']:,} moved to another document. "
         f"Python {machine['python']}, {machine['cpus']} CPUs.",
         "",
-        "| stage | time | peak RSS |",
-        "| --- | ---: | ---: |",
+        "| stage | time | peak RSS | against its anchor, same run |",
+        "| --- | ---: | ---: | --- |",
     ]
+    ratios = results.get("ratios", {})
     for stage in results["stages"]:
         failed = "" if stage["exit_code"] == 0 else f" (exit {stage['exit_code']})"
+        against = "; ".join(f"{ratio}× {anchor}"
+                            for anchor, ratio in ratios.get(stage["stage"], {}).items())
         lines.append(f"| {stage['stage']}{failed} | {_seconds(stage['seconds'])} | "
-                     f"{stage['peak_rss_mb']:.0f} MB |")
+                     f"{stage['peak_rss_mb']:.0f} MB | {against} |")
+    anchors = results.get("anchors", [])
+    if anchors:
+        lines += ["", "Anchors, each its own process: " + ", ".join(
+            f"{a['stage']} {_seconds(a['seconds'])}" for a in anchors) + "."]
     edit = results["one_document_edit"]
     lines += ["", f"One-document edit (`{edit['document']}`): "
               f"{len(edit['bundles_rewritten'])} bundles changed "
