@@ -83,7 +83,7 @@ def library_versions() -> str:
     wanted = {_normal(name) for name in LIBRARIES}
     found: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = _normal(dist.metadata.get("Name") or "")
+        name = _normal(dist.name or "")
         if name in wanted and name not in found:
             found[name] = f"{name} {dist.version}"
     return "\0".join([sys.version, __version__,
