@@ -41,7 +41,6 @@ _FOLLOWS = {
     "ct": frozenset({"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "ms"}),
     "mi": frozenset({"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "ms"}),
     "ms": frozenset({"mi", "tc"}),
-    "mc": frozenset({"ct", "mi", "ms", "pm", "pc"}),
     "tc": frozenset({"gc", "oc", "fl", "tc", "pc", "pm", "ms", "mi"}),
 }
 _NAMES = {"st": "the start", "he": "the header comment", "gc": "a comment", "oc": "a reference",
@@ -111,7 +110,10 @@ def _invalid_escape(body: str, offset: int) -> str:
 
 
 class _Reader:
-    """polib's state machine, fed one checked line at a time."""
+    """polib's state machine, fed one checked line at a time. A string being read (`open`,
+    the entry's field it goes to) gathers its continuation lines in `parts`, joined once it
+    ends: adding each line to the string read so far would copy it every time (a
+    translation written as two million short lines would take hours)."""
 
     def __init__(self, wrapwidth: int) -> None:
         self.catalog = polib.POFile(encoding="utf-8", wrapwidth=wrapwidth)
@@ -119,22 +121,31 @@ class _Reader:
         self.state = "st"
         self.number = 0
         self.obsolete = 0
+        self.open: str | None = None
+        self.previous = False  # whether the open string is a previous one (`#| "…"` lines)
+        self.parts: list[str] = []
 
     def fail(self, message: str, column: int = 0, code: str = "E401") -> SyntaxProblem:
         return SyntaxProblem(self.number, column, code, message)
 
     def move(self, symbol: str, allowed: frozenset[str] = _ANY) -> None:
-        """Enter the state of a line of kind `symbol` (a continued string stays in the state
-        it continues); a line after a msgstr starts the next entry (at this line)."""
+        """Enter the state of a line of kind `symbol`; a line after a msgstr starts the next
+        entry (at this line)."""
         if self.state not in allowed:
             raise self.fail(f"syntax error: {_NAMES[symbol]} cannot follow "
                             f"{_NAMES[self.state]}")
-        if symbol == "mc":
-            return
         if self.state == "ms" and symbol != "ms":
             self.catalog.append(self.entry)
             self.entry = polib.POEntry(linenum=self.number)
         self.state = symbol
+
+    def begin(self, field: str, value: str, *, previous: bool = False) -> None:
+        self.open, self.previous, self.parts = field, previous, [value]
+
+    def close(self) -> None:
+        if self.open is not None:
+            setattr(self.entry, self.open, "".join(self.parts))
+            self.open = None
 
     def string(self, line: str, match: re.Match[str], group: int) -> str:
         """The decoded string a match found on a line (column of a bad escape in `line`)."""
@@ -145,6 +156,13 @@ class _Reader:
             start = line.index(quoted) + 1
             raise self.fail(exc.message, start + exc.offset + 1, exc.code) from None
 
+    def continued(self, raw: str, line: str) -> None:
+        """A `"…"` line: the next part of the open msgctxt, msgid or msgstr."""
+        found = _CONTINUATION.fullmatch(line)
+        if found is None or self.open is None or self.previous:
+            raise self.fail("unterminated or malformed string")
+        self.parts.append(self.string(raw, found, 1))
+
 
 def read_entries(text: str, wrapwidth: int) -> polib.POFile:
     """The catalog, or SyntaxProblem for its first line that is not PO syntax, uses a plural
@@ -153,7 +171,6 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
     reader = _Reader(wrapwidth)
     separators = [text.find(ch) for ch in SEPARATOR_CHARS if ch in text]
     first_separator = text.count("\n", 0, min(separators)) + 1 if separators else 0
-    previous_kind = ""  # what a continuation line continues: "keyword", "previous" or ""
     last_hash = False  # whether the last line read was a comment (polib's ending rule)
     start = 0
     length = len(text)
@@ -170,19 +187,25 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
                               "separates the parts of a compiled message (GNU msgfmt refuses it)")
         line = raw.strip()
         if not line:
-            previous_kind = ""
-            continue
-        previous_kind, last_hash = _read_line(reader, raw, line, previous_kind)
+            reader.close()
+        elif line[0] == '"':
+            reader.continued(raw, line)
+            last_hash = False
+        else:
+            last_hash = _read_line(reader, raw, line)
+    reader.close()
     if reader.state != "st" and not last_hash:
         reader.catalog.append(reader.entry)
     _header(reader.catalog)
     return reader.catalog
 
 
-def _read_line(reader: _Reader, raw: str, line: str, previous_kind: str) -> tuple[str, bool]:
-    """Read one stripped, non-blank line; returns what a continuation would continue and
-    whether polib would take the line as a comment when it ends the file."""
-    entry = reader.entry
+_FIELDS = {"msgid": ("mi", "msgid"), "msgstr": ("ms", "msgstr"), "msgctxt": ("ct", "msgctxt")}
+
+
+def _read_line(reader: _Reader, raw: str, line: str) -> bool:
+    """Read one stripped line that is not blank and does not start with a quote; returns
+    whether polib would take it as a comment if it ended the file."""
     reader.obsolete = 0
     if line.startswith("#~") and not line.startswith("#~|"):
         body = line[2:]
@@ -190,61 +213,42 @@ def _read_line(reader: _Reader, raw: str, line: str, previous_kind: str) -> tupl
             raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
         reader.obsolete = 1
         line = body.strip()
+        if line.startswith('"'):
+            reader.continued(raw, line)
+            return False
     if line[:2] in ("#|", "#~") and (mark := _PREVIOUS_MARK.match(line)) is not None:
         body = line[mark.end():]
         if (found := _PREVIOUS_LINE.fullmatch(body)) is not None:
+            reader.close()
             value = reader.string(raw, found, 2)
-            if found.group(1) == "msgid":
-                reader.move("pm")
-                reader.entry.previous_msgid = value
-            else:
-                reader.move("pc")
-                reader.entry.previous_msgctxt = value
-            return "previous", True
-        if previous_kind == "previous" and (found := _CONTINUATION.fullmatch(body)):
-            reader.move("mc", _FOLLOWS["mc"])
-            value = reader.string(raw, found, 1)
-            if reader.state == "pm":
-                entry.previous_msgid = (entry.previous_msgid or "") + value
-            else:
-                entry.previous_msgctxt = (entry.previous_msgctxt or "") + value
-            return "previous", True
+            msgid = found.group(1) == "msgid"
+            reader.move("pm" if msgid else "pc")
+            reader.begin("previous_msgid" if msgid else "previous_msgctxt", value,
+                         previous=True)
+            return True
+        if reader.open is not None and reader.previous \
+                and (found := _CONTINUATION.fullmatch(body)) is not None:
+            reader.parts.append(reader.string(raw, found, 1))
+            return True
         raise reader.fail(f"malformed previous-string comment {line[:40]!r}")
+    reader.close()
     if line.startswith("#"):
         _comment(reader, line)
-        return previous_kind, True
+        return True
     if _PLURAL_KEYWORD.match(line):
         raise reader.fail("plural entries (msgid_plural, msgstr[N]) are not used: no text of "
                           "the content has plural forms")
     if (found := _KEYWORD_LINE.fullmatch(line)) is not None:
-        keyword = found.group(1)
+        symbol, field = _FIELDS[found.group(1)]
         value = reader.string(raw, found, 2)
-        if keyword == "msgid":
-            reader.move("mi", _FOLLOWS["mi"])
+        reader.move(symbol, _FOLLOWS[symbol])
+        if symbol == "mi":
             reader.entry.obsolete = reader.obsolete
-            reader.entry.msgid = value
-        elif keyword == "msgstr":
-            reader.move("ms", _FOLLOWS["ms"])
-            reader.entry.msgstr = value
+        elif symbol == "ms":
             reader.entry.translation_line = reader.number
-        else:
-            reader.move("ct", _FOLLOWS["ct"])
-            reader.entry.msgctxt = value
-        return "keyword", False
-    if previous_kind == "keyword" and (found := _CONTINUATION.fullmatch(line)) is not None:
-        reader.move("mc", _FOLLOWS["mc"])
-        value = reader.string(raw, found, 1)
-        state = reader.state
-        if state == "mi":
-            entry.msgid += value
-        elif state == "ms":
-            entry.msgstr += value
-        elif state == "ct":
-            entry.msgctxt = (entry.msgctxt or "") + value
-        else:
-            raise reader.fail(f"syntax error: a continued string cannot follow {_NAMES[state]}")
-        return "keyword", False
-    if _KEYWORD_START.match(line) or line.startswith('"'):
+        reader.begin(field, value)
+        return False
+    if _KEYWORD_START.match(line):
         raise reader.fail("unterminated or malformed string")
     raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
 
