@@ -469,12 +469,20 @@ def test_killed_build_leaves_previous_build_intact(
             shutil.copytree(backup, big / "build")
         pytest.fail("the build always finished before the kill point")
 
-    rng = random.Random("kill-build")
+    # Later: once a random share of the English bundles is written (an event, not a delay,
+    # which a fast build would outrun).
+    bundles = len(list((big / "build" / "en").iterdir()))
+    written = random.Random("kill-build").randint(2, bundles // 2)
+
+    def later(stage: Path) -> bool:
+        try:
+            return len(os.listdir(stage / "en")) >= written
+        except OSError:
+            return False
+
     stages_left = 0  # the next run removes what a kill left, so count them as they are left
-    for name, ready, delay in [("export-start", exporting, 0.0),
-                               ("writing", writing, 0.0),
-                               ("later", writing, rng.uniform(0.0, 0.3))]:
-        hit = attempt(ready, signal.SIGKILL, delay)
+    for name, ready in [("export-start", exporting), ("writing", writing), ("later", later)]:
+        hit = attempt(ready, signal.SIGKILL, 0.0)
         assert hit.status == -signal.SIGKILL, hit.err
         stages_left += any(p.startswith(".build.tmp-") for p in leftovers(big))
         now = tree_hashes(big / "build")
