@@ -51,30 +51,29 @@ print(json.dumps([len(judges()), language.foreign_sentence(FRENCH, "fr"),
 
 def test_one_judge_serves_every_language() -> None:
     assert in_fresh_process("""
-judge.warm_up("en")
-judge.prefetch(["Ceci est une phrase française assez longue pour être jugée."], "fr")
-judge.prefetch(["This is an English sentence long enough to be judged."], "en")
+judge.prefetch(["Lentement, relâchez ensuite chaque muscle sollicité."], "en")
+judge.prefetch(["Slowly release every muscle you have just worked."], "fr")
 print(json.dumps(len(judges())))
 """) == 1
 
 
 def test_a_run_whose_judge_died_judges_on_its_own() -> None:
     assert in_fresh_process("""
-judge.warm_up("fr")
+judge.prefetch([ENGLISH], "fr")
+started = len(judges())
 for process in judges():
     process.kill()
     process.join(timeout=10)
 gone = not judges()
 fresh = "Please keep both of your shoulders relaxed while you lift the band."
 judge.prefetch([fresh], "fr")
-print(json.dumps([gone, language.foreign_sentence(fresh, "fr") == (fresh, "en")]))
-""") == [True, True]
+print(json.dumps([started, gone, language.foreign_sentence(fresh, "fr") == (fresh, "en")]))
+""") == [1, True, True]
 
 
 def test_a_run_held_to_one_cpu_starts_no_judge() -> None:
     assert in_fresh_process("""
 sentence = "Hold the band with both hands and pull it slowly towards your chest."
-judge.warm_up("fr", workers=1)
 judge.prefetch([sentence], "fr", workers=1)
 print(json.dumps([len(judges()), language.foreign_sentence(sentence, "fr") == (sentence, "en")]))
 """) == [0, True]
@@ -86,7 +85,6 @@ def test_no_judge_is_forked_once_the_models_are_loaded_here() -> None:
     assert in_fresh_process("""
 language.judge_here([ENGLISH], "fr")
 sentence = "Lift one arm and the opposite leg, then hold still for a breath or two."
-judge.warm_up("fr")
 judge.prefetch([sentence], "fr")
 print(json.dumps([len(judges()), language.foreign_sentence(sentence, "fr") == (sentence, "en")]))
 """) == [0, True]

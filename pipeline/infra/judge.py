@@ -2,10 +2,10 @@
 between runs in the per-file cache.
 
 The rules of what reads as another language are `content.language`'s; this module only
-decides where they run. A run that has just found a changed file starts the judge
-(`warm_up`) and reads on while the models load; `prefetch` then judges every new sentence
-in one batch there, and stores the verdicts so that an edit never pays for loading the
-models again for sentences it did not change.
+decides where they run. `prefetch` judges every new sentence that is not plainly in its
+language in one batch, in the judge process (started then: most runs have no sentence to
+judge and never load the models), and stores the verdicts so that an edit never pays for
+loading the models again for sentences it did not change.
 """
 
 from __future__ import annotations
@@ -40,10 +40,9 @@ def _serve(conn: Connection, base: str) -> None:
 class _Judge:
     """A process of its own that holds lingua's models and judges sentences on request.
 
-    Loading the models takes about a second and lingua holds the GIL while it loads, so a
-    run that has just found a changed file starts the judge and reads on while the models
-    arrive in the other process. The models (about 200 MB) also stay out of the run itself
-    and so out of every worker it forks."""
+    The models (about 200 MB, a second to load) stay out of the run itself and so out of
+    every worker it forks, and a worker forked from a run holding lingua's thread pool
+    would inherit a pool without its threads."""
 
     def __init__(self, base: str) -> None:
         context = multiprocessing.get_context("fork")
@@ -81,12 +80,6 @@ class _Judge:
 
 # One judge serves every language: the candidates, and so the models, are the same.
 _judges: list[_Judge] = []
-
-
-def warm_up(expected: str, workers: int | None = None) -> None:
-    """Start the judge now, so its models load while the run goes on."""
-    if (base := language.base_of(expected)) is not None:
-        _judge_for(base, workers)
 
 
 def _judge_for(base: str, workers: int | None) -> _Judge | None:

@@ -246,9 +246,6 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    if todo:
-        # Changed catalogs usually hold a sentence to judge: lingua loads meanwhile.
-        judge.warm_up(locale, config.environment.workers)
     summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
                              limit=config.environment.workers,
                              description=f"reading {locale}")

@@ -24,7 +24,7 @@ from pipeline.core.files import digest, read_regular
 from pipeline.gettext.catalogs import catalog_path, catalog_paths
 from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
 from pipeline.gettext.stats import Progress, progress
-from pipeline.infra import filestate, judge, outdir, parallel
+from pipeline.infra import filestate, outdir, parallel
 from pipeline.infra.cache import code_fingerprint
 from pipeline.stages.build import META, BuildResult, Record, source_revision
 from pipeline.stages.export import (
@@ -39,8 +39,6 @@ from pipeline.stages.gate import GateResult, run_gate
 
 
 def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> BuildResult:
-    # If a new sentence needs judging, lingua loads meanwhile.
-    judge.warm_up(config.source_locale, config.environment.workers)
     stage = outdir.stage(real, "build")
     try:
         gate = run_gate(config)

@@ -20,7 +20,7 @@ from pipeline.core.files import read_regular
 from pipeline.core.text import printable
 from pipeline.infra import parallel
 from pipeline.infra.cache import Cache, sha
-from pipeline.infra.judge import prefetch, warm_up
+from pipeline.infra.judge import prefetch
 
 
 def validate_project(config: Config, cache: Cache | None = None
@@ -41,9 +41,6 @@ def validate_project(config: Config, cache: Cache | None = None
     outcomes: list[_Outcome | None] = [
         _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    if todo:
-        # New sentences may need judging: lingua loads meanwhile, in its own process.
-        warm_up(config.source_locale, config.environment.workers)
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
                          limit=config.environment.workers,
                          description="validating")
