@@ -148,3 +148,22 @@ OTHER_LANGUAGES = [
 def test_other_languages_are_never_taken_for_english_or_french(sentence: str) -> None:
     assert not language.plainly_in(sentence, "en")
     assert not language.plainly_in(sentence, "fr")
+
+
+@pytest.mark.parametrize("base", ["en", "fr"])
+def test_the_quick_reading_then_the_full_one_gives_the_full_models_verdicts(base: str
+                                                                            ) -> None:
+    """Every sentence the word shortcut leaves, plus foreign and mixed ones: the verdicts of
+    `judge_here` (lingua's low-accuracy mode, then its full models on what that flags) are
+    those of lingua's full models alone."""
+    from lingua import LanguageDetectorBuilder
+
+    sentences = sorted(
+        {s for s in _shipped_sentences(base) if not language.plainly_in(s, base)}
+        | {s for text in OTHER_LANGUAGES + MIXED for s in language._sentences(text)})
+    languages = {lang for code in language._CANDIDATES if (lang := language._language(code))}
+    full = LanguageDetectorBuilder.from_languages(*languages).build()
+    expected = [language._verdict(values, base)
+                for values in full.compute_language_confidence_values_in_parallel(sentences)]
+    assert language.judge_here(sentences, base) == expected
+    assert sum(1 for verdict in expected if verdict) >= len(OTHER_LANGUAGES)

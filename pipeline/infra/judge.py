@@ -22,13 +22,9 @@ from pipeline.infra.cache import Cache
 _NAMESPACE = "language"
 
 
-# Loads the models every candidate language needs for a sentence of ordinary length.
-_WARM_UP_TEXT = "Gardez le dos droit et respirez calmement pendant tout le mouvement."
-
-
-def _serve(conn: Connection, base: str) -> None:
-    """The judge process: load the models, then answer batches until the run ends."""
-    language.judge_here([_WARM_UP_TEXT], base)
+def _serve(conn: Connection) -> None:
+    """The judge process: answer batches until the run ends (the models load with the
+    first)."""
     while True:
         try:
             sentences, wanted = conn.recv()
@@ -44,18 +40,18 @@ class _Judge:
     every worker it forks, and a worker forked from a run holding lingua's thread pool
     would inherit a pool without its threads."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, theirs = context.Pipe()
         self.owner = os.getpid()
-        self.process = context.Process(target=self._main, args=(theirs, base, self.owner),
+        self.process = context.Process(target=self._main, args=(theirs, self.owner),
                                        name="language-judge", daemon=True)
         with parallel.interrupts_held():
             self.process.start()
         theirs.close()
 
     @staticmethod
-    def _main(conn: Connection, base: str, parent: int) -> None:
+    def _main(conn: Connection, parent: int) -> None:
         # Ctrl-C is the run's to report: the judge ends with it, without a traceback.
         parallel.ignore_interrupts()
         parallel.die_with_parent(parent)
@@ -63,7 +59,7 @@ class _Judge:
         keep = conn.fileno()
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
-        _serve(conn, base)
+        _serve(conn)
 
     def ask(self, sentences: list[str], base: str) -> list[str | None] | None:
         """Verdicts, or None when the judge cannot answer (gone, or asked from a worker
@@ -82,7 +78,7 @@ class _Judge:
 _judges: list[_Judge] = []
 
 
-def _judge_for(base: str, workers: int | None) -> _Judge | None:
+def _judge_for(workers: int | None) -> _Judge | None:
     """The judge this process started, starting it if need be; None to judge here. A worker
     process judges on its own (judges started from every worker would load the models once
     per core), and so does a run held to one CPU (`workers`, `Environment.workers`) or
@@ -95,7 +91,7 @@ def _judge_for(base: str, workers: int | None) -> _Judge | None:
             or "fork" not in multiprocessing.get_all_start_methods()):
         return None
     try:
-        _judges[:] = [_Judge(base)]
+        _judges[:] = [_Judge()]
     except OSError:  # no process to spare: the models load here instead
         return None
     return _judges[0]
@@ -104,7 +100,7 @@ def _judge_for(base: str, workers: int | None) -> _Judge | None:
 def verdicts(sentences: list[str], base: str, workers: int | None = None
              ) -> list[str | None]:
     """Verdicts from the judge process, or judged here when there is none."""
-    judge = _judge_for(base, workers)
+    judge = _judge_for(workers)
     answer = judge.ask(sentences, base) if judge is not None else None
     return answer if answer is not None else language.judge_here(sentences, base)
 
