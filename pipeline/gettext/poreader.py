@@ -188,8 +188,21 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
         line = raw.strip()
         if not line:
             reader.close()
-        elif line[0] == '"':
+            continue
+        first = line[0]
+        if first == '"':
             reader.continued(raw, line)
+            last_hash = False
+        # The lines most of a catalog is made of, read without the general dispatch.
+        elif first == "#" and line[1:2] in _QUICK_COMMENTS and line[2:3] in (" ", "\t"):
+            reader.close()
+            reader.obsolete = 0
+            _QUICK_COMMENTS[line[1]](reader, line)
+            last_hash = True
+        elif first == "m" and (found := _KEYWORD_LINE.fullmatch(line)) is not None:
+            reader.close()
+            reader.obsolete = 0
+            _keyword(reader, raw, found)
             last_hash = False
         else:
             last_hash = _read_line(reader, raw, line)
@@ -239,18 +252,51 @@ def _read_line(reader: _Reader, raw: str, line: str) -> bool:
         raise reader.fail("plural entries (msgid_plural, msgstr[N]) are not used: no text of "
                           "the content has plural forms")
     if (found := _KEYWORD_LINE.fullmatch(line)) is not None:
-        symbol, field = _FIELDS[found.group(1)]
-        value = reader.string(raw, found, 2)
-        reader.move(symbol, _FOLLOWS[symbol])
-        if symbol == "mi":
-            reader.entry.obsolete = reader.obsolete
-        elif symbol == "ms":
-            reader.entry.translation_line = reader.number
-        reader.begin(field, value)
+        _keyword(reader, raw, found)
         return False
     if _KEYWORD_START.match(line):
         raise reader.fail("unterminated or malformed string")
     raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
+
+
+def _keyword(reader: _Reader, raw: str, found: re.Match[str]) -> None:
+    """A msgctxt, msgid or msgstr line (`found` by _KEYWORD_LINE)."""
+    symbol, field = _FIELDS[found.group(1)]
+    body = found.group(2)[1:-1]
+    value = body if "\\" not in body else reader.string(raw, found, 2)
+    reader.move(symbol, _FOLLOWS[symbol])
+    if symbol == "mi":
+        reader.entry.obsolete = reader.obsolete
+    elif symbol == "ms":
+        reader.entry.translation_line = reader.number
+    reader.begin(field, value)
+
+
+def _references(reader: _Reader, line: str) -> None:
+    """`#: file:line …`, as polib splits them."""
+    reader.move("oc")
+    occurrences = reader.entry.occurrences
+    for occurrence in line[3:].split():
+        name, colon, number = occurrence.rpartition(":")
+        if colon and number.isdigit():
+            occurrences.append((name, number))
+        else:
+            occurrences.append((occurrence, ""))
+
+
+def _flags(reader: _Reader, line: str) -> None:
+    reader.move("fl")
+    reader.entry.flags += [flag.strip() for flag in line[3:].split(",")]
+
+
+def _extracted(reader: _Reader, line: str) -> None:
+    reader.move("gc")
+    entry = reader.entry
+    entry.comment = (entry.comment + "\n" if entry.comment else "") + line[3:]
+
+
+# `#:`, `#,` and `#.` followed by a space or a tab: read directly.
+_QUICK_COMMENTS = {":": _references, ",": _flags, ".": _extracted}
 
 
 def _comment(reader: _Reader, line: str) -> None:
@@ -258,20 +304,9 @@ def _comment(reader: _Reader, line: str) -> None:
     comments (the header comment before the first entry); anything else is an error."""
     first = line.split(None, 1)
     mark, rest = first[0], len(first) > 1
-    if mark == "#:":
+    if mark in ("#:", "#,", "#."):
         if rest:
-            reader.move("oc")
-            occurrences = reader.entry.occurrences
-            for occurrence in line[3:].split():
-                name, colon, number = occurrence.rpartition(":")
-                if colon and number.isdigit():
-                    occurrences.append((name, number))
-                else:
-                    occurrences.append((occurrence, ""))
-    elif mark == "#,":
-        if rest:
-            reader.move("fl")
-            reader.entry.flags += [flag.strip() for flag in line[3:].split(",")]
+            _QUICK_COMMENTS[mark[1]](reader, line)
     elif mark == "#" or mark.startswith("##"):
         token = "# " if line == "#" else line
         if reader.state in ("st", "he"):
@@ -284,11 +319,6 @@ def _comment(reader: _Reader, line: str) -> None:
         comment = comment[1:] if comment.startswith(" ") else comment
         entry = reader.entry
         entry.tcomment = (entry.tcomment + "\n" if entry.tcomment else "") + comment
-    elif mark == "#.":
-        if rest:
-            reader.move("gc")
-            entry = reader.entry
-            entry.comment = (entry.comment + "\n" if entry.comment else "") + line[3:]
     else:
         raise reader.fail(f"syntax error: unexpected {line[:40]!r}")
 
