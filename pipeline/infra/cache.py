@@ -26,6 +26,7 @@ import errno
 import functools
 import hashlib
 import hmac
+import importlib
 import io
 import os
 import pickle
@@ -180,19 +181,25 @@ def _data_class(obj: Any) -> bool:
         or (issubclass(obj, tuple) and hasattr(obj, "_fields")))
 
 
+@functools.cache
+def _allowed(module: str, name: str) -> Any:
+    """The class a stored result may name (looked up once per run), or UnpicklingError."""
+    if (module, name) in _PLAIN:
+        return getattr(importlib.import_module(module), name)
+    if module.startswith("pipeline.") and "." not in name:
+        found = getattr(importlib.import_module(module), name, None)
+        if _data_class(found):
+            return found
+    raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+
 class _DataUnpickler(pickle.Unpickler):
     """Builds plain values and the pipeline's own data classes only. A pickle names the
     callables it runs; refusing every other name means a forged entry can build data, never
     call a function (`os.system`, a pipeline writer) or construct another module's class."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _PLAIN:
-            return super().find_class(module, name)
-        if module.startswith("pipeline.") and "." not in name:
-            found = super().find_class(module, name)
-            if _data_class(found):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+        return _allowed(module, name)
 
 
 def loads(data: bytes) -> Any:
