@@ -182,8 +182,8 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
         start = end + 1
         reader.number += 1
         if reader.number == first_separator:
-            found = min(ch for ch in SEPARATOR_CHARS if ch in raw)
-            raise reader.fail(f"character U+{ord(found):04X} is not allowed in a catalog: it "
+            separator = min(ch for ch in SEPARATOR_CHARS if ch in raw)
+            raise reader.fail(f"character U+{ord(separator):04X} is not allowed in a catalog: it "
                               "separates the parts of a compiled message (GNU msgfmt refuses it)")
         line = raw.strip()
         if not line:
