@@ -134,12 +134,27 @@ def base_of(expected: str) -> str | None:
     return base if _language(base) is not None else None
 
 
+def to_judge(texts: Iterable[str], expected: str) -> list[str]:
+    """The sentences of the texts a judge has to read: those long enough and not plainly
+    in the expected language (in a worker, so the run judges only what is left)."""
+    base = base_of(expected)
+    if base is None:
+        return []
+    return sorted({s for text in texts for s in _sentences(text) if not plainly_in(s, base)})
+
+
 def prefetch(texts: Iterable[str], expected: str, judge: Judge = judge_here) -> bool:
     """Judge every sentence of many texts at once, with `judge` (lingua's batch call is
     several times faster than one call per sentence; `infra.judge` answers from a process
     of its own). Later `foreign_sentence` calls on these texts are dictionary lookups.
     Returns whether any sentence was new, so a caller keeping verdicts knows to save them."""
-    sentences = {s for text in texts for s in _sentences(text)}
+    return prefetch_sentences({s for text in texts for s in _sentences(text)}, expected, judge)
+
+
+def prefetch_sentences(sentences: Iterable[str], expected: str, judge: Judge = judge_here
+                       ) -> bool:
+    """`prefetch` for sentences already split (`to_judge`)."""
+    sentences = set(sentences)
     if not sentences or (base := base_of(expected)) is None:
         return False
     known = _VERDICTS.setdefault(base, {})
@@ -153,6 +168,14 @@ def known_verdicts(base: str) -> dict[str, str | None]:
     """The verdicts of this process for a language (filled by `prefetch`), to keep or to
     add verdicts kept from an earlier run to."""
     return _VERDICTS.setdefault(base, {})
+
+
+def any_foreign(sentences: Iterable[str], expected: str) -> bool:
+    """Whether any of these judged sentences (`prefetch_sentences`) reads as another
+    language."""
+    base = base_of(expected)
+    known = _VERDICTS.get(base, {}) if base is not None else {}
+    return any(known.get(s) for s in sentences)
 
 
 def foreign_sentence(text: str, expected: str) -> tuple[str, str] | None:

@@ -1,5 +1,6 @@
 """Content lint: text rules the model's types cannot express (language, spacing, punctuation,
-steps). Works on every translatable text the model declares.
+steps). Works on every translatable text the model declares. The language rule needs a
+judge's verdicts, so it is run apart (`foreign_lint`), once a run has judged the sentences.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _NUMBERED = re.compile(r"^\s*(step\s+)?\d+\s*[.):-]\s+", re.IGNORECASE)
 
 def lint_document(doc: LoadedDocument, config: Config,
                   units: list[TextUnit] | None = None) -> list[Diagnostic]:
+    """Every lint problem of a document but its language (`foreign_lint`, which needs the
+    verdicts of a judge)."""
     src = doc.source
     schema_ref = f"$schema={_schema_path(doc, config)}"
     problems: list[Diagnostic] = []
@@ -56,11 +59,23 @@ def lint_text(unit: TextUnit, locale: str) -> list[tuple[str, str]]:
         found.append(("W304", f"should end with '.', '!' or '?': …{text.strip()[-20:]!r}"))
     if unit.path and unit.path[0] == "steps" and _NUMBERED.match(text):
         found.append(("W306", "starts with a number; the list is numbered already"))
-    foreign = foreign_sentence(text, locale)
-    if foreign:
-        sentence, lang = foreign
-        found.append(("E301", f"reads as {lang!r}, not {locale!r}: {sentence[:60]!r}"))
     return found
+
+
+def foreign_lint(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
+    """E301: a text with a sentence in another language than the source's, once its
+    sentences are judged (`language.prefetch`)."""
+    locale = config.source_locale
+    problems: list[Diagnostic] = []
+    for unit in iter_texts(doc.model):
+        foreign = foreign_sentence(unit.text, locale)
+        if foreign:
+            sentence, lang = foreign
+            line, col = doc.source.where(unit.path)
+            problems.append(diag(doc.source.display, line, col, "E301",
+                                 f"{format_path(unit.path)}: reads as {lang!r}, not "
+                                 f"{locale!r}: {sentence[:60]!r}"))
+    return problems
 
 
 def _schema_path(doc: LoadedDocument, config: Config) -> str:

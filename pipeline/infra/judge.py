@@ -106,9 +106,10 @@ def verdicts(sentences: list[str], base: str, workers: int | None = None
 
 
 def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
-             workers: int | None = None) -> None:
+             workers: int | None = None, *, split: bool = False) -> None:
     """`language.prefetch` through the judge process, with the verdicts an earlier run kept
-    in the cache (and the new ones kept for the next)."""
+    in the cache (and the new ones kept for the next). With `split`, `texts` are sentences
+    already (`language.to_judge`)."""
     base = language.base_of(expected)
     if base is None:
         return
@@ -117,8 +118,11 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
         stored = cache.get(_NAMESPACE, base, _NAMESPACE)
         if isinstance(stored, dict):
             known.update(stored)
-    judged = language.prefetch(texts, expected,
-                               lambda todo, wanted: verdicts(todo, wanted, workers))
+    def judge(todo: list[str], wanted: str) -> list[str | None]:
+        return verdicts(todo, wanted, workers)
+
+    judged = (language.prefetch_sentences(texts, expected, judge) if split
+              else language.prefetch(texts, expected, judge))
     if judged and cache is not None:
         cache.put(_NAMESPACE, base, _NAMESPACE, known)
         cache.save()

@@ -9,8 +9,9 @@ import functools
 from pathlib import Path
 
 from pipeline.content.crossref import Facts, check_references, reference_facts
+from pipeline.content.language import any_foreign, to_judge
 from pipeline.content.library import Library, LoadedDocument
-from pipeline.content.lint import lint_document
+from pipeline.content.lint import foreign_lint, lint_document
 from pipeline.content.loader import SourceFile, iter_source_files, read_source
 from pipeline.content.textunits import iter_texts
 from pipeline.content.validation import validate_data
@@ -44,12 +45,13 @@ def validate_project(config: Config, cache: Cache | None = None
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
                          limit=config.environment.workers,
                          description="validating")
-    # Lint the new documents: their sentences are judged for language in one batch first.
-    docs = [doc for _, _, doc, _, _ in fresh if doc is not None]
-    prefetch((unit.text for doc in docs for unit in iter_texts(doc.model)),
-             config.source_locale, cache, config.environment.workers)
-    for i, (src, unreadable, doc, found, facts) in zip(todo, fresh):
-        lint = lint_document(doc, config) if doc is not None else []
+    # The sentences the workers could not clear are judged in one batch; only a document
+    # with one that reads as another language is looked at again.
+    prefetch((s for *_, sentences in fresh for s in sentences), config.source_locale, cache,
+             config.environment.workers, split=True)
+    for i, (src, unreadable, doc, found, facts, lint, sentences) in zip(todo, fresh):
+        if doc is not None and any_foreign(sentences, config.source_locale):
+            lint = sorted(lint + foreign_lint(doc, config))
         outcomes[i] = (src, unreadable, doc, found, lint, facts)
         if keys[i] is not None:
             cache.put(_NAMESPACE, src.display, keys[i] or "", outcomes[i])
@@ -110,22 +112,30 @@ def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
     return found if isinstance(found, tuple) and len(found) == 6 else None
 
 
-def _read_one(config: Config, path: Path
-              ) -> tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None]:
-    """Read and validate one file on its own (in a worker process for large libraries):
-    (file, whether it was unreadable, the document if valid, problems, what the rules
-    across documents look at in it)."""
+# What a worker makes of one file: _Outcome's first five, and the sentences a judge has to
+# read (`language.to_judge`).
+_Read = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None,
+              list[Diagnostic], list[str]]
+
+
+def _read_one(config: Config, path: Path) -> _Read:
+    """Read, validate and lint one file on its own (in a worker process for large
+    libraries): (file, whether it was unreadable, the document if valid, problems, what the
+    rules across documents look at in it, lint problems, sentences to judge)."""
     src, found = read_source(path, _display(path, config), max_bytes=config.max_file_bytes,
                              root=config.source_dir)
     if found:
-        return src, True, None, found, None
+        return src, True, None, found, None, [], []
     doc, found = validate_data(src)
     if doc is None:
-        return src, False, None, found, None
+        return src, False, None, found, None, [], []
+    units = list(iter_texts(doc.model))
+    lint = lint_document(doc, config, units)
+    sentences = to_judge((unit.text for unit in units), config.source_locale)
     # The model holds the content now; later stages only ask where values are.
     src.data = None
     src.keys.clear()
-    return src, False, doc, found, reference_facts(doc)
+    return src, False, doc, found, reference_facts(doc), lint, sentences
 
 
 def _display(path: Path, config: Config) -> str:
