@@ -56,6 +56,10 @@ class CheckContext:
     units: Mapping[EntryKey, UnitInfo]  # may lack keys (e.g. a catalog behind its template)
     glossary: Mapping[str, str]  # English term (lowercase) -> its translation in this locale
     same_as_source_allow: frozenset[str] = frozenset()
+    # Which checks run: "all"; "not-language", every one but the language of each
+    # translation (in a worker, before the run has judged the sentences in one batch); or
+    # "language", that one alone.
+    scope: str = "all"
 
     @property
     def language(self) -> str:
@@ -491,7 +495,10 @@ LOCALE_RULES: dict[str, list[CheckFn]] = {
 
 def entry_checks(ctx: CheckContext) -> list[CheckFn]:
     """The checks that apply in this locale: the common ones, then the language's own."""
-    return ENTRY_CHECKS + LOCALE_RULES.get(ctx.language, [])
+    if ctx.scope == "language":
+        return [check_language]
+    found = ENTRY_CHECKS + LOCALE_RULES.get(ctx.language, [])
+    return [c for c in found if c is not check_language] if ctx.scope == "not-language" else found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,34 +566,41 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
         return diag(ctx.display, translation_line(entry), 0, code, printable(message),
                     source_ref=ref)
 
+    # An entry not to be checked further: what it is reported for instead (the checks of
+    # the "language" scope leave that to the others).
     status = entry_status(entry)
+    pair = Pair(entry.msgid, entry.msgstr, info)
+    instead: list[Diagnostic] | None = None
     if status == "fuzzy":
-        return [at("E502", "marked fuzzy; review the translation and remove the flag")]
-    if status == "untranslated" and not entry.msgstr:
-        return [at("E501", "not translated")]
-    if _is_blank(entry.msgid, entry.msgstr):
+        instead = [at("E502", "marked fuzzy; review the translation and remove the flag")]
+    elif status == "untranslated" and not entry.msgstr:
+        instead = [at("E501", "not translated")]
+    elif _is_blank(entry.msgid, entry.msgstr):
         shown = repr(entry.msgstr) if len(entry.msgstr) <= 40 else (
             f"{entry.msgstr[:40]!r}… ({len(entry.msgstr)} characters)")
-        return [at("E504", f"translation {shown} has nothing to read")]
-    pair = Pair(entry.msgid, entry.msgstr, info)
-    if len(pair.translation) > _CHECKED_LENGTH_FACTOR * _limit(info):
+        instead = [at("E504", f"translation {shown} has nothing to read")]
+    elif len(pair.translation) > _CHECKED_LENGTH_FACTOR * _limit(info):
         # Far too long to ship: the other checks (a Markdown parser among them) would spend
         # time in proportion to text that can only be rejected.
-        return [at(code, message) for code, message in check_max_length(pair, ctx)]
+        instead = [at(code, message) for code, message in check_max_length(pair, ctx)]
+    if instead is not None:
+        return [] if ctx.scope == "language" else instead
     return [at(code, message) for check in entry_checks(ctx) for code, message in check(pair, ctx)]
 
 
 def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
-    """Every problem in one catalog: headers, each entry, obsolete count."""
+    """Every problem in one catalog: headers, each entry, obsolete count (each entry's
+    checks alone with the "language" scope)."""
+    whole = ctx.scope != "language"
     result = [diag(ctx.display, 1, 0, code, printable(message))
-              for check in HEADER_CHECKS for code, message in check(catalog, ctx)]
+              for check in (HEADER_CHECKS if whole else []) for code, message in check(catalog, ctx)]
     obsolete: list[polib.POEntry] = []
     for entry in catalog:
         if entry.obsolete:
             obsolete.append(entry)
         elif entry.msgid or entry.msgctxt:  # msgid "" without context is the header
             result.extend(check_entry(entry, ctx))
-    if obsolete:
+    if obsolete and whole:
         result.append(diag(ctx.display, translation_line(obsolete[0]), 0, "W503",
                            f"{len(obsolete)} obsolete entr{'y' if len(obsolete) == 1 else 'ies'}"
                            "; remove them once no longer useful"))

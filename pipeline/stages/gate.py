@@ -4,7 +4,6 @@ translation checks of every catalog under each locale's policy (required or opti
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline.content import language
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
@@ -197,6 +197,13 @@ class _Locale:
     digests: dict[Path, str] = field(default_factory=dict)
     read: list[Path] = field(default_factory=list)
     error: Diagnostic | None = None
+    # The translation checks, made with the summaries (each catalog is parsed once): the
+    # key each catalog's findings are cached by, findings cached or made now (the language
+    # of each translation aside, see `_check_locale`), and the sentences left to judge.
+    check_keys: dict[Path, str | None] = field(default_factory=dict)
+    checked: dict[Path, _Checked] = field(default_factory=dict)
+    to_judge: dict[Path, list[str]] = field(default_factory=dict)
+    terms: dict[str, str] = field(default_factory=dict)
 
     def catalog(self, path: Path) -> polib.POFile | Diagnostic:
         """A catalog parsed again when a check needs its entries (the same bytes, or E413);
@@ -227,9 +234,11 @@ def _po_key(config: Config, path: Path, folder: Path, locales: Path
     return sha(str(path), str(target), config.rel(path), data), digest(data)
 
 
-def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
-    """Every catalog of a locale, as summaries; the first broken one (in path order) makes
-    the locale unreadable, as `read_catalogs` does."""
+def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
+                 allow: frozenset[str]) -> _Locale:
+    """Every catalog of a locale, as summaries, with its translation checks (but language):
+    one parse of each catalog that changed serves both. The first broken one (in path order)
+    makes the locale unreadable, as `read_catalogs` does; every readable one is checked."""
     state = _Locale(config)
     namespace = f"po-{locale}"
     folder = config.catalog_dir(locale)
@@ -246,19 +255,76 @@ def _read_locale(config: Config, locale: str, cache: Cache) -> _Locale:
             state.summaries[path] = found
         else:
             todo.append(path)
-    summaries = parallel.run(functools.partial(_summarize, config, state.digests), todo,
-                             limit=config.environment.workers,
-                             description=f"reading {locale}")
+    unchecked = _cached_checks(config, library, locale, state, allow, cache)
+    units = {stem: _unit_info(library.documents[stem]) if stem in library.documents else {}
+             for stem in {path.stem for path in unchecked}}
+
+    def read(path: Path) -> tuple[_Po | None, _Checked | None, list[str]]:
+        catalog = read_or_error(config, path, expect=state.digests.get(path))
+        if isinstance(catalog, Diagnostic):  # broken, or changed since it was first read
+            return _Po(catalog), ([catalog], []) if path in unchecked else None, []
+        summary = _summary(catalog) if path in todo else None
+        if path not in unchecked:
+            return summary, None, []
+        ctx = checks.CheckContext(locale=locale, display=config.rel(path),
+                                  units=units[path.stem], glossary=state.terms,
+                                  same_as_source_allow=allow, scope="not-language")
+        sentences = language.to_judge((e.msgstr for e in catalog if is_translated(e)), locale)
+        return summary, _findings(catalog, ctx), sentences
+
+    both = sorted(set(todo) | set(unchecked))
+    results = parallel.run(read, both, limit=config.environment.workers,
+                           description=f"reading {locale}")
     state.read = todo
-    for path, summary in zip(todo, summaries):
-        state.summaries[path] = summary
-        changed = summary.error is not None and summary.error.code == "E413"
-        if (key := state.keys[path]) is not None and not changed:
-            cache.put(namespace, config.rel(path), key, state.summaries[path])
+    for path, (summary, checked, sentences) in zip(both, results):
+        if summary is not None and path in todo:
+            state.summaries[path] = summary
+            changed = summary.error is not None and summary.error.code == "E413"
+            if (key := state.keys[path]) is not None and not changed:
+                cache.put(namespace, config.rel(path), key, summary)
+        if checked is not None:
+            state.checked[path] = checked
+            state.to_judge[path] = sentences
     cache.prune(namespace)
     state.summaries = dict(sorted(state.summaries.items()))
     state.error = next((po.error for po in state.summaries.values() if po.error), None)
     return state
+
+
+def _cached_checks(config: Config, library: Library, locale: str, state: _Locale,
+                   allow: frozenset[str], cache: Cache) -> set[Path]:
+    """The glossary's terms, each catalog's check key and the findings cached under it;
+    returns the catalogs whose checks are to be made. A catalog's findings are cached by its
+    bytes, its document's source, the locale's glossary terms and the allowed
+    same-as-source texts."""
+    glossary_path = catalog_path(config, locale, "glossary")
+    glossary_po = state.keys.get(glossary_path) if glossary_path in state.keys else "none"
+    glossary_doc = library.digests.get("glossary") if "glossary" in library.documents else "none"
+    glossary_key = (sha(glossary_po, glossary_doc)
+                    if glossary_po is not None and glossary_doc is not None else None)
+    terms = cache.get("terms", locale, glossary_key) if glossary_key is not None else None
+    if not isinstance(terms, dict):
+        parsed = read_or_error(config, glossary_path, expect=state.digests.get(glossary_path)) \
+            if glossary_path in state.keys else None
+        terms = glossary_terms(library, {glossary_path: parsed}
+                               if isinstance(parsed, polib.POFile) else {})
+        if glossary_key is not None:
+            cache.put("terms", locale, glossary_key, terms)
+    state.terms = terms
+    namespace = f"check-{locale}"
+    todo: set[Path] = set()
+    for path, po_key in state.keys.items():
+        stem = path.stem
+        source = library.digests.get(stem) if stem in library.documents else "none"
+        key = (sha(po_key, str(source), repr(sorted(terms.items())), repr(sorted(allow)), locale)
+               if po_key is not None and source is not None else None)
+        state.check_keys[path] = key
+        found = cache.get(namespace, config.rel(path), key) if key is not None else None
+        if isinstance(found, tuple) and len(found) == 2:
+            state.checked[path] = found
+        else:
+            todo.add(path)
+    return todo
 
 
 def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]) -> Memory:
@@ -392,11 +458,11 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
         parse(locale)
     # Each locale's catalogs are read once, for freshness and for the checks; an unchanged
     # catalog only as a cached summary.
-    states = {locale: _read_locale(config, locale, cache) for locale in chosen}
+    allow = frozenset(config.same_as_source_allow)
+    states = {locale: _read_locale(config, library, locale, cache, allow) for locale in chosen}
     if not any(d.severity == "error" for d in problems):
         result.diagnostics += apply_severity(
             _cached_freshness(config, library, chosen, states, cache), config.severity)
-    allow = frozenset(config.same_as_source_allow)
     for locale in chosen:
         state = states[locale]
         result.diagnostics += [po.error for po in state.summaries.values() if po.error]
@@ -474,74 +540,51 @@ def locale_of(config: Config, path: str, locales: Iterable[str]) -> str | None:
                  if path.startswith(config.rel(config.locales_dir / loc) + "/")), None)
 
 
+# A catalog's findings, and per finding of UNSAFE_CODES the msgid it is about.
+_Checked = tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]
+
+
+def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:
+    found = checks.check_catalog(catalog, ctx)
+    lines = {translation_line(e): e.msgid for e in catalog}
+    return found, [(d, lines[d.line]) for d in found
+                   if d.code in UNSAFE_CODES and d.line in lines]
+
+
 def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
                   allow: frozenset[str], cache: Cache
                   ) -> tuple[list[Diagnostic], dict[str, list[tuple[Diagnostic, str]]]]:
-    """The translation checks of every catalog of a locale (severities not applied yet),
-    and per document the unsafe findings with the msgid they are about. A catalog's findings
-    are cached by its bytes, its document's source, the locale's glossary terms and the
-    allowed same-as-source texts."""
-    glossary_path = catalog_path(config, locale, "glossary")
-    glossary_po = state.keys.get(glossary_path) if glossary_path in state.summaries else "none"
-    glossary_doc = library.digests.get("glossary") if "glossary" in library.documents else "none"
-    glossary_key = (sha(glossary_po, glossary_doc)
-                    if glossary_po is not None and glossary_doc is not None else None)
-    terms: dict[str, str] | None = (cache.get("terms", locale, glossary_key)
-                                    if glossary_key is not None else None)
+    """The translation checks of every readable catalog of a locale (severities not applied
+    yet), and per document the unsafe findings with the msgid they are about.
+
+    The catalogs were checked as they were read, but for the language of each translation:
+    the sentences left to judge are judged here in one batch, and only a catalog with one
+    that reads as another language is parsed again for its language check."""
     namespace = f"check-{locale}"
-    results: dict[Path, tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]] = {}
-    keys: dict[Path, str | None] = {}
-    todo: list[Path] = []
-    for path in state.readable:
-        stem = path.stem
-        source = library.digests.get(stem) if stem in library.documents else "none"
-        po_key = state.keys.get(path)
-        if terms is None:
-            parsed = state.catalog(glossary_path) if glossary_path in state.summaries else None
-            terms = glossary_terms(library, {glossary_path: parsed}
-                                   if isinstance(parsed, polib.POFile) else {})
-            if glossary_key is not None:
-                cache.put("terms", locale, glossary_key, terms)
-        keys[path] = key = (sha(po_key, str(source), repr(sorted(terms.items())),
-                                repr(sorted(allow)), locale)
-                            if po_key is not None and source is not None else None)
-        found = cache.get(namespace, config.rel(path), key) if key is not None else None
-        if isinstance(found, tuple) and len(found) == 2:
-            results[path] = found
-        else:
-            todo.append(path)
+    judge.prefetch((s for sentences in state.to_judge.values() for s in sentences), locale,
+                   cache, config.environment.workers, split=True)
+    for path, sentences in sorted(state.to_judge.items()):
+        if not language.any_foreign(sentences, locale):
+            continue
+        catalog = state.catalog(path)
+        if isinstance(catalog, Diagnostic):  # changed since it was read
+            state.checked[path] = ([catalog], [])
+            continue
+        unit = _unit_info(library.documents[path.stem]) if path.stem in library.documents else {}
+        ctx = checks.CheckContext(locale=locale, display=config.rel(path), units=unit,
+                                  glossary=state.terms, same_as_source_allow=allow,
+                                  scope="language")
+        extra, extra_pairs = _findings(catalog, ctx)
+        earlier, pairs = state.checked[path]
+        state.checked[path] = (sorted(earlier + extra), pairs + extra_pairs)
+    for path in state.to_judge:
+        changed = any(d.code == "E413" for d in state.checked[path][0])
+        if (key := state.check_keys.get(path)) is not None and not changed:
+            cache.put(namespace, config.rel(path), key, state.checked[path])
     cache.prune(namespace)
-    if todo:
-        assert terms is not None
-        units = {path: _unit_info(library.documents[path.stem])
-                 if path.stem in library.documents else {} for path in todo}
-        # Every translation's language is judged in one batch before the checks fan out
-        # (a summary's offers hold every translation of its catalog).
-        judge.prefetch((offer[0] for path in todo
-                        for _, offer in state.summaries[path].offers()), locale, cache,
-                       config.environment.workers)
-        glossary = terms
-
-        def check(path: Path) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
-            catalog = state.catalog(path)
-            if isinstance(catalog, Diagnostic):  # changed since it was summarized
-                return [catalog], []
-            ctx = checks.CheckContext(locale=locale, display=config.rel(path),
-                                      units=units[path], glossary=glossary,
-                                      same_as_source_allow=allow)
-            found = checks.check_catalog(catalog, ctx)
-            lines = {translation_line(e): e.msgid for e in catalog}
-            return found, [(d, lines[d.line]) for d in found
-                           if d.code in UNSAFE_CODES and d.line in lines]
-
-        outcomes = parallel.run(check, todo, limit=config.environment.workers,
-                                description=f"checking {locale}")
-        for path, outcome in zip(todo, outcomes):
-            results[path] = outcome
-            if (key := keys[path]) is not None:
-                cache.put(namespace, config.rel(path), key, outcome)
-    found = [d for path in state.readable for d in results[path][0]]
-    unsafe = {path.stem: results[path][1] for path in state.readable if results[path][1]}
+    readable = [path for path in state.readable if path in state.checked]
+    found = [d for path in readable for d in state.checked[path][0]]
+    unsafe = {path.stem: state.checked[path][1] for path in readable if state.checked[path][1]}
     return found, unsafe
 
 
