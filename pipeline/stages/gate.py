@@ -256,28 +256,29 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
         else:
             todo.append(path)
     unchecked = _cached_checks(config, library, locale, state, allow, cache)
-    units = {stem: _unit_info(library.documents[stem]) if stem in library.documents else {}
-             for stem in {path.stem for path in unchecked}}
+    unread = set(todo)
 
     def read(path: Path) -> tuple[_Po | None, _Checked | None, list[str]]:
         catalog = read_or_error(config, path, expect=state.digests.get(path))
         if isinstance(catalog, Diagnostic):  # broken, or changed since it was first read
             return _Po(catalog), ([catalog], []) if path in unchecked else None, []
-        summary = _summary(catalog) if path in todo else None
+        summary = _summary(catalog) if path in unread else None
         if path not in unchecked:
             return summary, None, []
+        doc = library.documents.get(path.stem)
         ctx = checks.CheckContext(locale=locale, display=config.rel(path),
-                                  units=units[path.stem], glossary=state.terms,
-                                  same_as_source_allow=allow, scope="not-language")
+                                  units=_unit_info(doc) if doc is not None else {},
+                                  glossary=state.terms, same_as_source_allow=allow,
+                                  scope="not-language")
         sentences = language.to_judge((e.msgstr for e in catalog if is_translated(e)), locale)
         return summary, _findings(catalog, ctx), sentences
 
-    both = sorted(set(todo) | set(unchecked))
+    both = sorted(unread | unchecked)
     results = parallel.run(read, both, limit=config.environment.workers,
                            description=f"reading {locale}")
     state.read = todo
     for path, (summary, checked, sentences) in zip(both, results):
-        if summary is not None and path in todo:
+        if summary is not None and path in unread:
             state.summaries[path] = summary
             changed = summary.error is not None and summary.error.code == "E413"
             if (key := state.keys[path]) is not None and not changed:
