@@ -75,7 +75,12 @@ def read_catalog(path: Path, display: str | None = None, *, root: Path | None = 
         line = raw[: exc.start].count(b"\n") + 1
         raise PoReadError(diag(shown, line, 0, "E402",
                                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); catalogs are UTF-8"))
-    return _snapshot(parse_catalog(text, shown), raw, shown, expect)
+    catalog = _snapshot(parse_catalog(text, shown), raw, shown, expect)
+    # The text stays on disk (a run reads thousands of catalogs and writes few): `own_width`
+    # reads it again, by its digest, for a catalog that is written.
+    del catalog.source_text
+    catalog.source_path = path
+    return catalog
 
 
 def read_catalog_bytes(path: Path, shown: str, *, root: Path | None = None,
@@ -206,8 +211,18 @@ def render_catalog(catalog: polib.POFile, *, like: polib.POFile | None = None) -
 def own_width(catalog: polib.POFile) -> int | None:
     """The page width of the text a catalog was parsed from (`powriter.width_of`; None for
     no wrapping), or GNU's default for a catalog that was never text. Told only when a
-    catalog is written, which is rare: most runs read catalogs and write none."""
+    catalog is written, which is rare: most runs read catalogs and write none. A catalog
+    read from a file is read again, if its bytes are still those parsed (otherwise the
+    write is refused anyway, the file having changed)."""
     text = getattr(catalog, "source_text", None)
+    path = getattr(catalog, "source_path", None)
+    if text is None and isinstance(path, Path):
+        try:
+            data = read_regular(path, MAX_CATALOG_BYTES)
+            if digest(data) == digest_of(catalog):
+                text = data.decode("utf-8").removeprefix("\ufeff")
+        except (OSError, UnicodeDecodeError):
+            text = None
     return width_of(text) if isinstance(text, str) else DEFAULT_WIDTH
 
 
