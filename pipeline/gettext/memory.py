@@ -64,6 +64,17 @@ def _grams(text: str) -> list[str]:
     return [text[i:i + GRAM] for i in range(len(text) - GRAM + 1)]
 
 
+def entry_of(entry: polib.POEntry) -> tuple[EntryKey, _Translation | None]:
+    """What the memory keeps of a catalog entry: its key, and its translation if it has one."""
+    if not entry.msgstr:
+        return key_of(entry), None
+    fuzzy = "fuzzy" in entry.flags
+    return key_of(entry), _Translation(entry.msgstr, fuzzy,
+                                       entry.previous_msgid if fuzzy else None,
+                                       entry.previous_msgctxt if fuzzy else None,
+                                       entry.tcomment or "")
+
+
 class Memory:
     """Translations by (msgctxt, msgid), and an n-gram index over them for close matches.
 
@@ -83,19 +94,23 @@ class Memory:
 
     def add(self, entries: Iterable[polib.POEntry]) -> None:
         for entry in entries:
-            if not entry.msgid:
-                continue
-            self._entries += 1
-            if not entry.msgstr:
-                continue
-            key = key_of(entry)
-            fuzzy = "fuzzy" in entry.flags
-            self._found[key][_Translation(
-                entry.msgstr, fuzzy, entry.previous_msgid if fuzzy else None,
-                entry.previous_msgctxt if fuzzy else None, entry.tcomment or "")] += 1
+            if entry.msgid:
+                self.add_entry(*entry_of(entry))
+
+    def add_entry(self, key: EntryKey, translation: _Translation | None) -> None:
+        """One entry of a catalog, and its translation (None when it has none)."""
+        self._entries += 1
+        if translation is not None:
+            self._found[key][translation] += 1
             self._order.setdefault(key, len(self._order))
         self._best = None
         self._index = None
+
+    def prepare(self) -> None:
+        """Work out the best translations and the n-gram index now: workers forked after
+        this share them instead of each building its own."""
+        self._translations()
+        self._build_index()
 
     def __len__(self) -> int:
         return len(self._found)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -28,13 +29,14 @@ from pipeline.gettext.catalogs import (
     catalog_path,
     catalog_paths,
     init_catalog,
-    memory_of,
     planned_text,
     retire_all,
     wrong_language,
 )
+from pipeline.gettext.memory import Memory, entry_of
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
+    EntryKey,
     PoReadError,
     digest_of,
     read_catalog,
@@ -91,11 +93,49 @@ def locked(config: Config) -> Iterator[list[Diagnostic]]:
         yield finish_journal(config)
 
 
-def read_templates(config: Config) -> dict[str, polib.POFile]:
-    templates: dict[str, polib.POFile] = {}
-    for path in existing_templates(config):
-        templates[path.stem] = read_catalog(path, config.rel(path))
-    return templates
+def _template_problem(config: Config, path: Path) -> Diagnostic | None:
+    """Why a template cannot be read, if it cannot."""
+    found = read_or_error(config, path)
+    return found if isinstance(found, Diagnostic) else None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One catalog as the locale's memory sees it, read in a worker: the digest of its
+    bytes, its Language header, each entry's key and translation, whether it has a live
+    entry; or why it cannot be read."""
+
+    error: Diagnostic | None
+    digest: str | None = None
+    language: str = ""
+    entries: tuple[tuple[EntryKey, Any], ...] = ()
+    live: bool = False
+
+
+def _part(config: Config, path: Path) -> _Part:
+    found = read_or_error(config, path)
+    if isinstance(found, Diagnostic):
+        return _Part(found)
+    return _Part(None, digest_of(found), found.metadata.get("Language", ""),
+                 tuple(entry_of(e) for e in found if e.msgid), any(not e.obsolete for e in found))
+
+
+def _merged(config: Config, locale: str, memory: Memory, digests: dict[Path, str | None],
+            template_path: Path) -> tuple[str | None, Counter[str], Diagnostic | None]:
+    """One document's catalog merged with its template (in a worker: the memory is the
+    run's, shared by the fork): the new text or None, the merge's counts, or why the
+    template or the catalog (changed since it was first read) cannot be read."""
+    template = read_or_error(config, template_path)
+    if isinstance(template, Diagnostic):
+        return None, Counter(), template
+    path = catalog_path(config, locale, template_path.stem)
+    old: polib.POFile | Diagnostic | None = None
+    if path in digests:
+        old = read_or_error(config, path, expect=digests[path])
+        if isinstance(old, Diagnostic):
+            return None, Counter(), old
+    result = MergeResult()
+    return planned_text(template, old, memory, locale, result), result.counts, None
 
 
 def plan_update(config: Config, locales: list[str]
@@ -103,38 +143,59 @@ def plan_update(config: Config, locales: list[str]
     """What `update` would write: path → new text (and the digest of the bytes it replaces)
     for every catalog that changes.
 
-    Everything is read and merged in memory first; nothing is written when any input is
-    broken, so a bad catalog never leaves the locale half-updated.
+    Everything is read and merged before anything is written: a broken template stops the
+    update, and a broken catalog its locale, so a bad file never leaves a locale half
+    updated. The locale's catalogs are read once for its translation memory (each worker
+    sends back only what the memory keeps); then each document's template and catalog are
+    merged on every core, parsed again one at a time, so no run holds every parsed catalog
+    of a locale at once.
     """
     problems: list[Diagnostic] = []
     counts: Counter[str] = Counter()
     writes: dict[Path, Write] = {}
-    try:
-        templates = read_templates(config)
-    except PoReadError as exc:
-        return {}, counts, [exc.diagnostic]
+    templates = list(existing_templates(config))
+    workers = config.environment.workers
+    broken = parallel.run(functools.partial(_template_problem, config), templates,
+                          limit=workers, description="reading templates")
+    if (first := next((found for found in broken if found is not None), None)) is not None:
+        return {}, counts, [first]
+    stems = {path.stem for path in templates}
     for locale in locales:
-        try:
-            catalogs = read_catalogs(config, locale)
-        except PoReadError as exc:
-            problems.append(exc.diagnostic)
+        paths = catalog_paths(config, locale)
+        parts = parallel.run(functools.partial(_part, config), paths, limit=workers,
+                             description="reading catalogs")
+        if (error := next((part.error for part in parts if part.error), None)) is not None:
+            problems.append(error)
             continue
-        memory = memory_of(catalogs)
-        problems += [found for path, catalog in catalogs.items()
-                     if (found := wrong_language(config, path,
-                                                 catalog.metadata.get("Language", ""), locale))]
-        for doc_id, template in templates.items():
-            path = catalog_path(config, locale, doc_id)
-            result = MergeResult()
-            old = catalogs.get(path)
-            text = planned_text(template, old, memory, locale, result)
-            counts.update(result.counts)
+        memory = Memory()
+        for part in parts:
+            for key, translation in part.entries:
+                memory.add_entry(key, translation)
+        memory.prepare()
+        problems += [found for path, part in zip(paths, parts)
+                     if (found := wrong_language(config, path, part.language, locale))]
+        digests = {path: part.digest for path, part in zip(paths, parts)}
+        del parts  # the memory holds what it needs
+        merged = parallel.run(
+            functools.partial(_merged, config, locale, memory, digests), templates,
+            limit=workers, description=f"merging {locale}")
+        for template_path, (text, merge_counts, found) in zip(templates, merged):
+            if found is not None:
+                problems.append(found)
+                continue
+            counts.update(merge_counts)
+            path = catalog_path(config, locale, template_path.stem)
             if text is not None:
-                writes[path] = Write(text, digest_of(old) if old is not None else None)
-        for path, catalog in catalogs.items():
-            if path.stem not in templates and any(not e.obsolete for e in catalog):
+                writes[path] = Write(text, digests.get(path))
+        for path in paths:
+            if path.stem in stems:
+                continue
+            catalog = read_or_error(config, path, expect=digests[path])
+            if isinstance(catalog, Diagnostic):
+                problems.append(catalog)
+            elif any(not e.obsolete for e in catalog):
                 writes[path] = Write(render_catalog(retire_all(catalog), like=catalog),
-                                     digest_of(catalog))
+                                     digests[path])
     return writes, counts, problems
 
 
