@@ -2,10 +2,10 @@
 between runs in the per-file cache.
 
 The rules of what reads as another language are `content.language`'s; this module only
-decides where they run. `prefetch` judges every new sentence that is not plainly in its
-language in one batch, in the judge process (started then: most runs have no sentence to
-judge and never load the models), and stores the verdicts so that an edit never pays for
-loading the models again for sentences it did not change.
+decides where they run. A run that may judge forks the judge first (`start`), while it is
+small; `prefetch` then judges every new sentence that is not plainly in its language in one
+batch there (most runs have none, and the models never load), and stores the verdicts so
+that an edit never pays for loading the models again for sentences it did not change.
 """
 
 from __future__ import annotations
@@ -95,6 +95,14 @@ def _judge_for(workers: int | None) -> _Judge | None:
     except OSError:  # no process to spare: the models load here instead
         return None
     return _judges[0]
+
+
+def start(workers: int | None = None) -> None:
+    """Fork the judge now, while the run is small. It idles until it is asked about a
+    sentence, and its models load then. A judge forked later, from a run holding a whole
+    library, would start as a copy of it: counted in its memory, and copied page by page as
+    the run goes on changing what it holds."""
+    _judge_for(workers)
 
 
 def verdicts(sentences: list[str], base: str, workers: int | None = None

@@ -19,7 +19,7 @@ from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
 from pipeline.core.files import read_regular
 from pipeline.core.text import printable
-from pipeline.infra import parallel
+from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, sha
 from pipeline.infra.judge import prefetch
 
@@ -38,6 +38,8 @@ def validate_project(config: Config, cache: Cache | None = None
     # Ids of files that exist but were rejected: references to them are not reported again.
     rejected: set[str] = set()
     paths = list(iter_source_files(config.source_dir))
+    if len(paths) >= parallel.MIN_ITEMS:  # a library that makes the run large
+        judge.start(config.environment.workers)
     keys = [_file_key(config, path) for path in paths]
     outcomes: list[_Outcome | None] = [
         _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
