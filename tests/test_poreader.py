@@ -83,7 +83,7 @@ def catalogs(draw: st.DrawFn) -> polib.POFile:
     return catalog
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs(), st.sampled_from([79, 40, None]))
 def test_catalogs_written_as_gnu_writes_them_read_as_polib_reads_them(
         catalog: polib.POFile, width: int | None) -> None:
@@ -91,7 +91,7 @@ def test_catalogs_written_as_gnu_writes_them_read_as_polib_reads_them(
     assert view(read_entries(text, 79)) == view(by_polib(text))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(catalogs())
 def test_catalogs_written_by_polib_read_as_polib_reads_them(catalog: polib.POFile) -> None:
     text = str(catalog)

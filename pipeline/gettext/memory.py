@@ -51,7 +51,10 @@ class Match:
 
 
 @dataclass(frozen=True)
-class _Translation:
+class Translation:
+    """One translation as the memory counts it: msgstr, fuzzy, previous msgid and msgctxt
+    (when fuzzy), translator comment."""
+
     msgstr: str
     fuzzy: bool
     previous_msgid: str | None
@@ -64,12 +67,12 @@ def _grams(text: str) -> list[str]:
     return [text[i:i + GRAM] for i in range(len(text) - GRAM + 1)]
 
 
-def entry_of(entry: polib.POEntry) -> tuple[EntryKey, _Translation | None]:
+def entry_of(entry: polib.POEntry) -> tuple[EntryKey, Translation | None]:
     """What the memory keeps of a catalog entry: its key, and its translation if it has one."""
     if not entry.msgstr:
         return key_of(entry), None
     fuzzy = "fuzzy" in entry.flags
-    return key_of(entry), _Translation(entry.msgstr, fuzzy,
+    return key_of(entry), Translation(entry.msgstr, fuzzy,
                                        entry.previous_msgid if fuzzy else None,
                                        entry.previous_msgctxt if fuzzy else None,
                                        entry.tcomment or "")
@@ -83,10 +86,10 @@ class Memory:
 
     def __init__(self, exhaustive: bool = False) -> None:
         self.exhaustive = exhaustive
-        self._found: dict[EntryKey, Counter[_Translation]] = defaultdict(Counter)
+        self._found: dict[EntryKey, Counter[Translation]] = defaultdict(Counter)
         self._order: dict[EntryKey, int] = {}
         self._entries = 0
-        self._best: dict[EntryKey, _Translation] | None = None
+        self._best: dict[EntryKey, Translation] | None = None
         self._keys: list[EntryKey] = []
         self._bytes: list[bytes] = []
         self._index: dict[str, list[int]] | None = None
@@ -97,7 +100,7 @@ class Memory:
             if entry.msgid:
                 self.add_entry(*entry_of(entry))
 
-    def add_entry(self, key: EntryKey, translation: _Translation | None) -> None:
+    def add_entry(self, key: EntryKey, translation: Translation | None) -> None:
         """One entry of a catalog, and its translation (None when it has none)."""
         self._entries += 1
         if translation is not None:
@@ -115,7 +118,7 @@ class Memory:
     def __len__(self) -> int:
         return len(self._found)
 
-    def _translations(self) -> dict[EntryKey, _Translation]:
+    def _translations(self) -> dict[EntryKey, Translation]:
         if self._best is None:
             self._best = {}
             for key, counts in self._found.items():

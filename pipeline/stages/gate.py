@@ -21,7 +21,7 @@ from pipeline.core.files import digest, read_regular, read_text_or_none
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text
 from pipeline.gettext.locales import normalize, parse
-from pipeline.gettext.memory import Memory
+from pipeline.gettext.memory import Memory, Translation, entry_of
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     EntryKey,
@@ -135,11 +135,6 @@ def _catalog_problems(config: Config, writes: Iterable[Path]) -> list[Diagnostic
     return problems
 
 
-# One translation as the locale's memory counts it: msgstr, fuzzy, previous msgid and
-# msgctxt (when fuzzy), translator comment.
-_Offer = tuple[str, bool, str | None, str | None, str]
-
-
 @dataclass(frozen=True)
 class _Po:
     """What the gate needs of one catalog, kept between runs by the catalog's bytes: its
@@ -157,20 +152,14 @@ class _Po:
     live: bool = False
     progress: Progress = field(default_factory=Progress)
 
-    def offers(self) -> tuple[tuple[EntryKey, _Offer], ...]:
+    def offers(self) -> tuple[tuple[EntryKey, Translation], ...]:
         found = loads(self.packed_offers) if self.packed_offers else ()
         return found if isinstance(found, tuple) else ()
 
 
 def _summary(catalog: polib.POFile) -> _Po:
-    offers: list[tuple[EntryKey, _Offer]] = []
-    for entry in catalog:
-        if entry.msgid and entry.msgstr:
-            fuzzy = "fuzzy" in entry.flags
-            offers.append((key_of(entry), (entry.msgstr, fuzzy,
-                                           entry.previous_msgid if fuzzy else None,
-                                           entry.previous_msgctxt if fuzzy else None,
-                                           entry.tcomment or "")))
+    offers = [(key, translation) for key, translation in map(entry_of, catalog)
+              if key.msgid and translation is not None]
     return _Po(None, catalog.metadata.get("Language", ""),
                frozenset(key_of(e) for e in catalog),
                frozenset(key_of(e) for e in catalog if not e.msgstr),
@@ -328,16 +317,16 @@ def _cached_checks(config: Config, library: Library, locale: str, state: _Locale
     return todo
 
 
-def _memory_for(offers: dict[EntryKey, list[_Offer]], wanted: Iterable[EntryKey]) -> Memory:
+def _memory_for(offers: dict[EntryKey, list[Translation]], wanted: Iterable[EntryKey]
+                ) -> Memory:
     """The part of the locale's translation memory that merging a catalog whose entries
     are all present asks for: the translations of its untranslated English (`exact` looks at
     the translations of one key alone, so this part answers as the whole memory would).
     `offers` lists each key's translations in catalog order, as the whole memory sees them."""
     memory = Memory()
-    memory.add(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=offer[0],
-                             flags=["fuzzy"] if offer[1] else [], previous_msgid=offer[2],
-                             previous_msgctxt=offer[3], tcomment=offer[4])
-               for key in sorted(set(wanted)) for offer in offers.get(key, []))
+    for key in sorted(set(wanted)):
+        for offer in offers.get(key, []):
+            memory.add_entry(key, offer)
     return memory
 
 
@@ -358,7 +347,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
         # translations: a catalog stale with the others' is stale with them all (more
         # translations can only fill more), so it is still reported; one that is not may
         # only be judged once the broken catalog is fixed.
-        offers: dict[EntryKey, list[_Offer]] = {}
+        offers: dict[EntryKey, list[Translation]] = {}
         wanted = {k for po in state.summaries.values() for k in po.empty}
         for po in state.summaries.values():
             # Only a catalog holding some wanted English other than its own untranslated

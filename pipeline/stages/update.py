@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polib
 
@@ -33,7 +32,7 @@ from pipeline.gettext.catalogs import (
     retire_all,
     wrong_language,
 )
-from pipeline.gettext.memory import Memory, entry_of
+from pipeline.gettext.memory import Memory, Translation, entry_of
 from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     EntryKey,
@@ -108,7 +107,7 @@ class _Part:
     error: Diagnostic | None
     digest: str | None = None
     language: str = ""
-    entries: tuple[tuple[EntryKey, Any], ...] = ()
+    entries: tuple[tuple[EntryKey, Translation | None], ...] = ()
     live: bool = False
 
 
