@@ -143,17 +143,12 @@ def to_judge(texts: Iterable[str], expected: str) -> list[str]:
     return sorted({s for text in texts for s in _sentences(text) if not plainly_in(s, base)})
 
 
-def prefetch(texts: Iterable[str], expected: str, judge: Judge = judge_here) -> bool:
-    """Judge every sentence of many texts at once, with `judge` (lingua's batch call is
+def prefetch(sentences: Iterable[str], expected: str, judge: Judge = judge_here) -> bool:
+    """Judge many sentences (`to_judge`) at once, with `judge` (lingua's batch call is
     several times faster than one call per sentence; `infra.judge` answers from a process
-    of its own). Later `foreign_sentence` calls on these texts are dictionary lookups.
-    Returns whether any sentence was new, so a caller keeping verdicts knows to save them."""
-    return prefetch_sentences({s for text in texts for s in _sentences(text)}, expected, judge)
-
-
-def prefetch_sentences(sentences: Iterable[str], expected: str, judge: Judge = judge_here
-                       ) -> bool:
-    """`prefetch` for sentences already split (`to_judge`)."""
+    of its own). Later `foreign_sentence` calls on texts made of them are dictionary
+    lookups. Returns whether any sentence was new, so a caller keeping verdicts knows to
+    save them."""
     sentences = set(sentences)
     if not sentences or (base := base_of(expected)) is None:
         return False
@@ -171,7 +166,7 @@ def known_verdicts(base: str) -> dict[str, str | None]:
 
 
 def any_foreign(sentences: Iterable[str], expected: str) -> bool:
-    """Whether any of these judged sentences (`prefetch_sentences`) reads as another
+    """Whether any of these judged sentences (`prefetch`) reads as another
     language."""
     base = base_of(expected)
     known = _VERDICTS.get(base, {}) if base is not None else {}

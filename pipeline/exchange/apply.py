@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline.content import language
 from pipeline.content.library import Library
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
@@ -264,8 +265,8 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
         return []
     index = unit_index(library)
     terms = _glossary(library, locale_catalogs, candidates)
-    judge.prefetch((c.text for c in candidates), locale, Cache(config),
-                   config.environment.workers)
+    judge.prefetch(language.to_judge((c.text for c in candidates), locale), locale,
+                   Cache(config), config.environment.workers)
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     allow = frozenset(config.same_as_source_allow)

@@ -113,11 +113,11 @@ def verdicts(sentences: list[str], base: str, workers: int | None = None
     return answer if answer is not None else language.judge_here(sentences, base)
 
 
-def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
-             workers: int | None = None, *, split: bool = False) -> None:
-    """`language.prefetch` through the judge process, with the verdicts an earlier run kept
-    in the cache (and the new ones kept for the next). With `split`, `texts` are sentences
-    already (`language.to_judge`)."""
+def prefetch(sentences: Iterable[str], expected: str, cache: Cache | None = None,
+             workers: int | None = None) -> None:
+    """`language.prefetch` of sentences (`language.to_judge`) through the judge process,
+    with the verdicts an earlier run kept in the cache (and the new ones kept for the
+    next)."""
     base = language.base_of(expected)
     if base is None:
         return
@@ -129,8 +129,7 @@ def prefetch(texts: Iterable[str], expected: str, cache: Cache | None = None,
     def judge(todo: list[str], wanted: str) -> list[str | None]:
         return verdicts(todo, wanted, workers)
 
-    judged = (language.prefetch_sentences(texts, expected, judge) if split
-              else language.prefetch(texts, expected, judge))
+    judged = language.prefetch(sentences, expected, judge)
     if judged and cache is not None:
         cache.put(_NAMESPACE, base, _NAMESPACE, known)
         cache.save()

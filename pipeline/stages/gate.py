@@ -167,13 +167,6 @@ def _summary(catalog: polib.POFile) -> _Po:
                any(not e.obsolete for e in catalog), progress(catalog))
 
 
-def _summarize(config: Config, digests: dict[Path, str], path: Path) -> _Po:
-    """One catalog read and reduced to its summary (in a worker for large locales: only the
-    summary travels back, so no run holds every parsed catalog of a locale at once)."""
-    found = read_or_error(config, path, expect=digests.get(path))
-    return _Po(found) if isinstance(found, Diagnostic) else _summary(found)
-
-
 @dataclass
 class _Locale:
     """One locale's catalogs in this run: summaries (cached or made now), the hash each is
@@ -254,11 +247,7 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
         summary = _summary(catalog) if path in unread else None
         if path not in unchecked:
             return summary, None, []
-        doc = library.documents.get(path.stem)
-        ctx = checks.CheckContext(locale=locale, display=config.rel(path),
-                                  units=_unit_info(doc) if doc is not None else {},
-                                  glossary=state.terms, same_as_source_allow=allow,
-                                  scope="not-language")
+        ctx = _context(config, library, locale, path, state, allow, "not-language")
         sentences = language.to_judge((e.msgstr for e in catalog if is_translated(e)), locale)
         return summary, _findings(catalog, ctx), sentences
 
@@ -534,6 +523,15 @@ def locale_of(config: Config, path: str, locales: Iterable[str]) -> str | None:
 _Checked = tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]
 
 
+def _context(config: Config, library: Library, locale: str, path: Path, state: _Locale,
+             allow: frozenset[str], scope: str) -> checks.CheckContext:
+    """What the checks of one catalog need: its document's units, the locale's terms."""
+    doc = library.documents.get(path.stem)
+    return checks.CheckContext(locale=locale, display=config.rel(path),
+                               units=_unit_info(doc) if doc is not None else {},
+                               glossary=state.terms, same_as_source_allow=allow, scope=scope)
+
+
 def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:
     found = checks.check_catalog(catalog, ctx)
     lines = {translation_line(e): e.msgid for e in catalog}
@@ -552,7 +550,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
     that reads as another language is parsed again for its language check."""
     namespace = f"check-{locale}"
     judge.prefetch((s for sentences in state.to_judge.values() for s in sentences), locale,
-                   cache, config.environment.workers, split=True)
+                   cache, config.environment.workers)
     for path, sentences in sorted(state.to_judge.items()):
         if not language.any_foreign(sentences, locale):
             continue
@@ -560,10 +558,7 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         if isinstance(catalog, Diagnostic):  # changed since it was read
             state.checked[path] = ([catalog], [])
             continue
-        unit = _unit_info(library.documents[path.stem]) if path.stem in library.documents else {}
-        ctx = checks.CheckContext(locale=locale, display=config.rel(path), units=unit,
-                                  glossary=state.terms, same_as_source_allow=allow,
-                                  scope="language")
+        ctx = _context(config, library, locale, path, state, allow, "language")
         extra, extra_pairs = _findings(catalog, ctx)
         earlier, pairs = state.checked[path]
         state.checked[path] = (sorted(earlier + extra), pairs + extra_pairs)

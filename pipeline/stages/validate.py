@@ -50,7 +50,7 @@ def validate_project(config: Config, cache: Cache | None = None
     # The sentences the workers could not clear are judged in one batch; only a document
     # with one that reads as another language is looked at again.
     prefetch((s for *_, sentences in fresh for s in sentences), config.source_locale, cache,
-             config.environment.workers, split=True)
+             config.environment.workers)
     for i, (src, unreadable, doc, found, facts, lint, sentences) in zip(todo, fresh):
         if doc is not None and any_foreign(sentences, config.source_locale):
             lint = sorted(lint + foreign_lint(doc, config))
