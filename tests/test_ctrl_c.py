@@ -90,8 +90,11 @@ def interrupt(proc: subprocess.Popen[str], output: Output) -> tuple[int, str, st
     """SIGINT to the process group, as Ctrl-C at a terminal; (status, rest of stdout, stderr)."""
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.stderr is not None
+    # A run that missed the interrupt fails here (the caller kills the group) instead of
+    # blocking the suite on a pipe its children keep open.
+    status = proc.wait(timeout=60)
     err = proc.stderr.read()  # to its end: when every process of the group has closed it
-    return proc.wait(timeout=60), output.rest(), err
+    return status, output.rest(), err
 
 
 def start(args: list[str], cwd: Path, **env: str) -> subprocess.Popen[str]:
