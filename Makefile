@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PIPELINE := $(BIN)/python -m pipeline
 
-.PHONY: build test validate check extract update stats schema clean bench fuzz preview watch lint
+.PHONY: build test validate check extract update stats schema types clean bench fuzz preview watch lint
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ stats: $(STAMP)
 
 schema: $(STAMP)
 	$(PIPELINE) schema
+
+## TypeScript declarations of the bundles (pipeline/client/bundles.d.ts), after a model change.
+NODE_TOOLS := tests/renderers
+types: $(STAMP)
+	test -d $(NODE_TOOLS)/node_modules || (cd $(NODE_TOOLS) && npm ci --no-audit --no-fund)
+	$(BIN)/python -c 'from pipeline.client.bundles import types_schema, schema_text; \
+	  print(schema_text(types_schema()), end="")' > $(NODE_TOOLS)/.client-schema.json
+	node $(NODE_TOOLS)/make-types.mjs $(NODE_TOOLS)/.client-schema.json pipeline/client/bundles.d.ts
+	rm -f $(NODE_TOOLS)/.client-schema.json
 
 lint: $(STAMP)
 	$(BIN)/python -m mypy

@@ -30,7 +30,8 @@ def state_of(entry: polib.POEntry) -> str:
     msgfmt): the states msgmerge's decisions are compared in."""
     if entry.obsolete:
         return "obsolete"
-    if not entry.msgstr:
+    first = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+    if not first:
         return "untranslated"
     return "fuzzy" if "fuzzy" in entry.flags else "translated"
 

@@ -117,7 +117,11 @@ def _state(catalog: Iterable[polib.POEntry]) -> list[tuple[object, ...]]:
 
 
 def _has_translation(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr.strip()) or any(v.strip() for v in entry.msgstr_plural.values())
+    """As GNU gettext reads it: a plural entry is translated by its first form (one whose
+    first form is empty is dropped with its English by msgmerge too)."""
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural.get(0, "").strip())
+    return bool(entry.msgstr.strip())
 
 
 def run_po(data: bytes, folder: Path) -> None:

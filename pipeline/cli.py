@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
 def cmd_build(args: argparse.Namespace, config: Config) -> int:
     from pipeline.stages.build import run_build
 
-    result = run_build(config, clean=args.clean)
+    result = run_build(config, clean=args.clean, allow_incomplete=args.allow_incomplete)
     report.built(config, result, fmt=args.format, quiet=args.quiet)
     return 0 if result.ok else 1
 
@@ -293,6 +293,10 @@ def _check_options(parser: argparse.ArgumentParser) -> None:
 def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clean", action="store_true",
                         help="ignore the cache and export everything")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="staging build: required locales fall back to English where a "
+                             "translation is missing, fuzzy or unusable (marked in the "
+                             "manifest; never for production)")
 
 
 def _preview_options(parser: argparse.ArgumentParser) -> None:

@@ -388,13 +388,24 @@ def built(config: Config, result: BuildResult, *, fmt: Format, quiet: bool) -> N
         console(sys.stderr).print("build stopped by the problems above; "
                                   "build/ was not changed", style="bold red")
         return
-    if quiet:
+    staging = sorted(tag for tag, info in result.locales.items() if info.get("staging"))
+    if quiet and not staging:
         return
-    if result.warnings:
+    if result.warnings and not quiet:
         print_diagnostics(result.warnings, fmt, checked=result.bundles)
     out = console()
-    if fmt == "text":
+    if fmt == "text" and not quiet:
         out.print(build_table(result.locales))
+    if staging:
+        # Loud whatever the format: this build must not reach production.
+        console(sys.stderr).print(
+            f"STAGING BUILD: required locale{'s' if len(staging) > 1 else ''} "
+            f"{', '.join(staging)} fall{'' if len(staging) > 1 else 's'} back to English where "
+            "translations are missing, fuzzy or unusable; the manifest marks "
+            f"{'them' if len(staging) > 1 else 'it'} \"staging\": true. Do not deploy to "
+            "production.", style="bold yellow")
+    if quiet:
+        return
     out.print(f"Built {result.bundles} bundles in {config.rel(config.build_dir)}/ "
               f"({result.exported} exported, {result.reused} unchanged).")
 
@@ -518,10 +529,14 @@ def tmx_exported(config: Config, exported: TmxExport, path: Path | None, *, fmt:
         sys.stdout.buffer.flush()
         return
     shown = config.rel(path.absolute())
-    _exchange_problems([], 1, {"file": shown, "pairs": exported.pairs}, fmt=fmt, quiet=quiet)
+    _exchange_problems([], 1, {"file": shown, "pairs": exported.pairs,
+                               "plural_left_out": exported.plural}, fmt=fmt, quiet=quiet)
     if fmt == "text" and not quiet:
         left = (f"; {exported.left_out} left out (characters XML cannot carry)"
                 if exported.left_out else "")
+        if exported.plural:
+            left += (f"; {exported.plural} plural entr{'y' if exported.plural == 1 else 'ies'} "
+                     "left out (TMX has no plural forms; exchange them in XLIFF)")
         console().print(f"{exported.pairs} translation pairs in {shown}{left}.")
 
 

@@ -21,8 +21,12 @@ import json
 import os
 import re
 import shutil
+import struct
 import sys
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -284,13 +288,130 @@ def leftovers(root: Path, build: str = "build") -> list[str]:
     return sorted(p.name for p in root.glob(f".{build}.*"))
 
 
+def bundle_file(build: Path, rel: str) -> Path:
+    """Where a bundle named 'fr/hip-thrust.json' is: under site/, or under pseudo/ for the
+    pseudo-locale (whose tag ends in -XA, -XB…)."""
+    tag = rel.split("/")[0]
+    return build / ("pseudo" if re.search(r"-X[A-Z]$", tag) else "site") / rel
+
+
 def bundles(build: Path) -> dict[str, dict[str, Any]]:
-    """'fr/hip-thrust.json' → parsed bundle, for every locale folder."""
-    return {p.relative_to(build).as_posix(): json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(build.glob("*/*.json")) if p.parent.name != "schema"}
+    """'fr/hip-thrust.json' → parsed bundle, for every locale folder (site/ and pseudo/);
+    not the locales' index.json."""
+    found = sorted(build.glob("site/*/*.json")) + sorted(build.glob("pseudo/*/*.json"))
+    return {p.relative_to(p.parents[1]).as_posix(): json.loads(p.read_text(encoding="utf-8"))
+            for p in found if p.parent.name not in ("schema", "offline", "types")
+            and p.name != "index.json"}
+
+
+def manifest_of(build: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((build / "site" / "manifest.json").read_text("utf-8"))
+    return data
+
+
+def sent_texts(model: Any) -> list[Any]:
+    """The translatable texts of a document that its bundle carries (not the pipeline's own
+    fields, such as the glossary's dose phrases)."""
+    from pipeline.client.documents import internal_fields
+    from pipeline.content.textunits import iter_texts
+    hidden = internal_fields(type(model))
+    return [unit for unit in iter_texts(model) if unit.path[0] not in hidden]
+
+
+def links_of(rich: dict[str, Any]) -> list[dict[str, Any]]:
+    """The links of a rich text, in order: adjacent spans with an equal link are one."""
+    found: list[dict[str, Any]] = []
+    for block in rich["blocks"]:
+        previous = None
+        for span in block["spans"]:
+            if span["link"] is not None and span["link"] != previous:
+                found.append(span["link"])
+            previous = span["link"]
+    return found
+
+
+def plain(value: Any) -> Any:
+    """A bundle's text as plain text: a rich text's `plain`, a string as it is."""
+    if isinstance(value, dict) and "blocks" in value and "plain" in value:
+        return value["plain"]
+    return value
+
+
+def plain_of(markdown: str) -> str:
+    """What the rich text of a Markdown text reads as (marks and links taken away)."""
+    from pipeline.client.richtext import rich_text
+    return rich_text(markdown, lambda target: ("exercise", "x", None)).plain
 
 
 def get_path(data: Any, path: Iterable[str | int]) -> Any:
     for part in path:
         data = data[part]
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# Screenshots of built pages
+
+
+def png_rows(data: bytes) -> tuple[int, list[bytes]]:
+    """(bytes per pixel, unfiltered rows) of an 8-bit, non-interlaced RGB(A) PNG: what
+    Chromium writes. Whole-row arithmetic where the filter allows it, to stay fast."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, b""
+    width = height = bpp = 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and interlace == 0 and colour in (2, 6), (depth, colour)
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+    raw, stride = zlib.decompress(idat), width * bpp
+    low = int.from_bytes(b"\x7f" * stride, "big")
+    high = int.from_bytes(b"\x80" * stride, "big")
+
+    def add(x: bytes, y: bytes) -> bytes:  # bytewise (x + y) % 256 of two rows at once
+        a, b = int.from_bytes(x, "big"), int.from_bytes(y, "big")
+        return (((a & low) + (b & low)) ^ ((a ^ b) & high)).to_bytes(stride, "big")
+
+    rows, previous = [], bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], raw[start + 1:start + 1 + stride]
+        if kind == 1:  # Sub: a running sum along each channel
+            out = bytearray(stride)
+            for c in range(bpp):
+                summed: list[int] = list(accumulate(line[c::bpp], _add_byte))
+                out[c::bpp] = bytes(summed)
+            line = bytes(out)
+        elif kind == 2:  # Up
+            line = add(line, previous)
+        elif kind in (3, 4):  # Average, Paeth: byte by byte
+            out = bytearray(line)
+            for x in range(stride):
+                a = out[x - bpp] if x >= bpp else 0
+                b = previous[x]
+                if kind == 3:
+                    out[x] = (out[x] + ((a + b) >> 1)) & 255
+                    continue
+                c = previous[x - bpp] if x >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                out[x] = (out[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+            line = bytes(out)
+        rows.append(line)
+        previous = line
+    return bpp, rows
+
+
+def _add_byte(total: int, value: int) -> int:
+    return (total + value) & 255
+
+
+def png_colours(data: bytes) -> Counter[bytes]:
+    """RGB colour → number of pixels."""
+    bpp, rows = png_rows(data)
+    return Counter(row[x:x + 3] for row in rows for x in range(0, len(row), bpp))

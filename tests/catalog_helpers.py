@@ -93,14 +93,17 @@ def template_keys(root: Path) -> dict[str, set[EntryKey]]:
 def fill(root: Path, locale: str,
          translate: Callable[[polib.POEntry], str | None] = lambda e: "FR: " + e.msgid) -> None:
     """Translate every live entry of a locale (as a translator's script would), keeping the
-    tool's own layout so later diffs show only real changes."""
+    tool's own layout so later diffs show only real changes. A plural entry gets the text
+    in every form."""
     for path in sorted(catalog_dir(root, locale).glob("*.po")):
         catalog = read_po(path)
         for e in catalog:
             if e.obsolete:
                 continue
             text = translate(e)
-            if text is not None:
+            if text is not None and e.msgid_plural:
+                e.msgstr_plural = {index: text for index in e.msgstr_plural}
+            elif text is not None:
                 e.msgstr = text
                 if "fuzzy" in e.flags:
                     e.flags.remove("fuzzy")
@@ -238,3 +241,86 @@ def translated_project(factory: pytest.TempPathFactory) -> Path:
             ok(root, "init", "fr", "-q")
         fill(root, "fr")
     return _cached(factory, "translated", make)
+
+
+# --------------------------------------------------------------------------------------------
+# A project with plural phrases: the tiny project (tests/fixtures/build/tiny) whose glossary
+# writes doses out, French required and complete.
+
+TINY = Path(__file__).parent / "fixtures" / "build" / "tiny"
+DOSAGE_YAML = """dosage:
+  sets:
+    one: "{count} set"
+    other: "{count} sets"
+  repetitions:
+    one: "{count} repetition"
+    other: "{count} repetitions"
+  seconds:
+    one: "{count} second"
+    other: "{count} seconds"
+  sets_of_repetitions: "{sets} of {repetitions}"
+  each_side: "{dose} on each side"
+  holding: "{dose}, holding each for {seconds}"
+  hold: "Hold for {seconds}"
+"""
+DOSAGE = "dosage"
+# The plural phrases (msgid → msgid_plural) and the plain ones, with their French.
+PLURALS = {"{count} set": "{count} sets", "{count} repetition": "{count} repetitions",
+           "{count} second": "{count} seconds"}
+FRENCH_PLURALS = {"{count} set": ["{count} série", "{count} séries"],
+                  "{count} repetition": ["{count} répétition", "{count} répétitions"],
+                  "{count} second": ["{count}\u00a0seconde", "{count}\u00a0secondes"]}
+FRENCH_PHRASES = {"{sets} of {repetitions}": "{sets} de {repetitions}",
+                  "{dose} on each side": "{dose} de chaque côté",
+                  "{dose}, holding each for {seconds}": "{dose}, en tenant chaque fois {seconds}",
+                  "Hold for {seconds}": "Tenez la position {seconds}"}
+DOSAGE_PYPROJECT = """[project]
+name = "dosage-test"
+
+[tool.pipeline]
+source = "source"
+locales = "locales"
+build = "build"
+source_locale = "en"
+required_locales = ["fr"]
+optional_locales = []
+pseudo_locale = "en-XA"
+"""
+
+
+def translate_dosage(path: Path, plurals: dict[str, list[str]] | None = None,
+                     phrases: dict[str, str] | None = None) -> None:
+    """Give the dosage entries of a glossary catalog their translations (French by
+    default), reviewed, in the tool's layout."""
+    plurals = FRENCH_PLURALS if plurals is None else plurals
+    phrases = FRENCH_PHRASES if phrases is None else phrases
+    catalog = read_po(path)
+    for e in catalog:
+        if e.obsolete or e.msgctxt != DOSAGE:
+            continue
+        if e.msgid in plurals and e.msgid_plural:
+            e.msgstr_plural = dict(enumerate(plurals[e.msgid]))
+        elif e.msgid in phrases:
+            e.msgstr = phrases[e.msgid]
+        else:
+            continue
+        e.flags = [f for f in e.flags if f != "fuzzy"]
+        e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+
+
+def _make_dosage(root: Path) -> None:
+    shutil.copytree(TINY, root, dirs_exist_ok=True)
+    (root / "pyproject.toml").write_text(DOSAGE_PYPROJECT, encoding="utf-8")
+    with (root / "source" / "glossary.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(DOSAGE_YAML)
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        for command in ("schema", "extract", "update"):
+            ok(root, command, "-q")
+    translate_dosage(catalog_dir(root, "fr") / "glossary.po")
+
+
+def dosage_project(factory: pytest.TempPathFactory) -> Path:
+    """The tiny project with dosage phrases in its glossary (three plural entries, four
+    brace-format phrases), French required, complete and passing `check`."""
+    return _cached(factory, "dosage", _make_dosage)

@@ -4,12 +4,13 @@ own layer and those below it.
     core      configuration, codes, diagnostics, reading files, plain-text rules
     content   the English content: models, reading YAML, validation rules, language rules
     gettext   catalogs, templates, memory and merge, translation checks
+    client    what apps receive: rich text, client documents, bundles, index, their schemas
     infra     cache, atomic writes and locks, file records, workers, the language judge
     stages    what the commands run (validate, extract, update, gate, export, build, ...)
     exchange  vendor files (XLIFF, TMX) in and out
     edge      the command line and the terminal report
 
-Content and gettext code never import the machinery (`infra`) or a stage: a rule or a
+Content, gettext and client code never import the machinery (`infra`) or a stage: a rule or a
 format can be read, tested and reused without caches, processes or locks.
 """
 
@@ -27,10 +28,11 @@ ALLOWED = {
     "core": set(),
     "content": {"core"},
     "gettext": {"core", "content"},
+    "client": {"core", "content"},
     "infra": {"core", "content"},  # the judge runs content's language rules in its process
-    "stages": {"core", "content", "gettext", "infra"},
-    "exchange": {"core", "content", "gettext", "infra", "stages"},
-    "edge": {"core", "content", "gettext", "infra", "stages", "exchange", "edge"},
+    "stages": {"core", "content", "gettext", "client", "infra"},
+    "exchange": {"core", "content", "gettext", "client", "infra", "stages"},
+    "edge": {"core", "content", "gettext", "client", "infra", "stages", "exchange", "edge"},
 }
 
 
@@ -87,7 +89,7 @@ def test_every_module_is_in_a_layer() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
     assert top == ["__init__", "__main__", "cli", "report"]
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()} == {
-        "core", "content", "gettext", "infra", "stages", "exchange"}
+        "core", "content", "gettext", "client", "infra", "stages", "exchange"}
 
 
 def test_the_rule_is_not_vacuous(tmp_path: Path) -> None:

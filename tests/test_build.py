@@ -1,4 +1,8 @@
-"""`pipeline build`: gate, export localized bundles, manifest and schemas, swap in atomically.
+"""`pipeline build`: gate, export localized bundles, indexes, offline packs, manifest and
+schemas, swap in atomically.
+
+build/site/ is what clients fetch (bundles, indexes, offline packs, schemas, types and the
+manifest); build/pseudo/ holds the pseudo-locale, kept apart; build/mo/ the compiled catalogs.
 
 Every test works on a copy of a project in a tmp folder (see build_helpers) and runs the real
 command, in-process through `pipeline.cli.main` or as a `python -m pipeline` subprocess.
@@ -26,13 +30,15 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator
 
 import pipeline
-from pipeline.content.library import Library
+from pipeline.client.bundles import BUNDLE_MODELS
+from pipeline.client.documents import internal_fields
+from pipeline.content import markup
+from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.models import Exercise, Guide
-from pipeline.content.textunits import format_path, iter_texts
+from pipeline.content.textunits import format_path, iter_refs, iter_texts
 from pipeline.gettext.stats import progress
 from pipeline.infra import outdir
 from pipeline.stages.build import run_build
-from pipeline.stages.export import BUNDLE_MODELS
 from pipeline.stages.validate import validate_project
 
 from build_helpers import (
@@ -41,6 +47,7 @@ from build_helpers import (
     REPO_ROOT,
     big_template,
     built,
+    bundle_file,
     bundles,
     cli,
     cli_config,
@@ -50,15 +57,25 @@ from build_helpers import (
     edit_text,
     get_path,
     leftovers,
+    links_of,
+    manifest_of,
+    plain,
+    plain_of,
     po_path,
     real_template,
     refresh,
+    sent_texts,
     translations,
     tree_hashes,
 )
 
 LOCALES = ("en", "fr", "en-XA")
+SITE_LOCALES = ("en", "fr")  # the pseudo-locale is under pseudo/, outside the site
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+SCHEMAS = ("bundle", "index", "manifest", "offline")
+# What a card shows of the document it stands for, by the kind of that document.
+CARD_FIELDS = {"exercise": ("id", "name", "summary", "position", "equipment", "dosage"),
+               "reviewer": ("id", "name", "credentials", "role")}
 
 
 @pytest.fixture(scope="module")
@@ -73,16 +90,82 @@ def library_of(root: Path) -> Library:
     return library
 
 
-def schema_validator(build: Path, kind: str) -> Draft202012Validator:
-    schema = json.loads((build / "schema" / f"{kind}.json").read_text(encoding="utf-8"))
+def read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def bundle(build: Path, rel: str) -> dict[str, Any]:
+    """One bundle, named as `bundles` names it ('fr/glute-bridge.json')."""
+    data: dict[str, Any] = read(bundle_file(build, rel))
+    return data
+
+
+def schema_validator(build: Path, name: str) -> Draft202012Validator:
+    """A validator of build/site/schema/<name>.json, itself checked as a 2020-12 schema."""
+    schema = read(build / "site" / "schema" / f"{name}.json")
     assert schema["$schema"] == DRAFT_2020_12
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
 
 def schema_errors(validator: Draft202012Validator, data: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(data)]
+    """'path: message' of each error. A bundle failing the bundle schema's oneOf is reported
+    by the errors of the branch its `kind` names (the schema's discriminator), so a test can
+    tell what is wrong rather than only that no branch matched."""
+    schema = validator.schema
+    found: list[str] = []
+    for error in validator.iter_errors(data):
+        mapping = schema.get("discriminator", {}).get("mapping", {})
+        if error.validator == "oneOf" and error.context and not error.absolute_path and (
+                isinstance(data, dict) and data.get("kind") in mapping):
+            branch = [b["$ref"] for b in schema["oneOf"]].index(mapping[data["kind"]])
+            found += [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                      for e in error.context if e.relative_schema_path[0] == branch]
+        else:
+            found.append(f"{'/'.join(map(str, error.absolute_path))}: {error.message}")
+    return found
+
+
+def marks_opened(rich: dict[str, Any]) -> list[str]:
+    """The marks a rich text opens, in order: a span's marks that the span before it in its
+    paragraph did not have."""
+    found: list[str] = []
+    for block in rich["blocks"]:
+        previous: list[str] = []
+        for span in block["spans"]:
+            found += [mark for mark in span["marks"] if mark not in previous]
+            previous = span["marks"]
+    return found
+
+
+def expected_link(library: Library, doc: LoadedDocument, target: str) -> dict[str, Any]:
+    """What a Markdown link target of a source text becomes in a bundle: a web link, or the
+    document the relative path names (never the path itself)."""
+    if target.startswith("https://"):
+        return {"kind": "web", "url": target}
+    path, _, fragment = target.partition("#")
+    named = (doc.source.path.parent / path).resolve()
+    (linked,) = [d for d in library if d.source.path.resolve() == named]
+    return {"kind": linked.kind, "id": linked.id, "fragment": fragment or None}
+
+
+def assert_rich_text(value: Any, where: Any) -> None:
+    """A RichText object: paragraphs of spans whose texts make up its `plain`."""
+    assert isinstance(value, dict) and set(value) == {"blocks", "plain"}, where
+    assert value["blocks"], where
+    for block in value["blocks"]:
+        assert set(block) == {"type", "spans"} and block["type"] == "paragraph", where
+        assert block["spans"], where
+        for span in block["spans"]:
+            assert set(span) == {"text", "marks", "link"} and span["text"], where
+            assert set(span["marks"]) <= {"strong", "em"}, where
+    assert value["plain"] == "\n\n".join(
+        "".join(span["text"] for span in block["spans"]) for block in value["blocks"]), where
+
+
+def own_fallbacks(data: dict[str, Any]) -> list[str]:
+    """The bundle's fallbacks in its own document (not those of the cards it carries)."""
+    return [f for f in data["fallbacks"] if not f.startswith("cards.")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,39 +177,115 @@ def test_build_writes_a_valid_bundle_per_locale_and_document(real_built: Path) -
     library = library_of(real_built)
     found = bundles(build)
     assert set(found) == {f"{loc}/{doc.id}.json" for loc in LOCALES for doc in library}
-    validators = {kind: schema_validator(build, kind) for kind in BUNDLE_MODELS}
-    assert sorted(p.name for p in (build / "schema").iterdir()) == sorted(
-        f"{kind}.json" for kind in BUNDLE_MODELS)
+    assert sorted(p.name for p in (build / "site" / "schema").iterdir()) == sorted(
+        f"{name}.json" for name in SCHEMAS)  # one schema for every kind of bundle
+    validator = schema_validator(build, "bundle")
     for rel, data in found.items():
         locale, doc_id = rel.removesuffix(".json").split("/")
-        assert (data["locale"], data["id"], data["kind"]) == (
-            locale, doc_id, library.documents[doc_id].kind), rel
+        assert bundle_file(build, rel).is_file(), rel
+        assert (data["bundle_version"], data["locale"], data["id"], data["kind"]) == (
+            2, locale, doc_id, library.documents[doc_id].kind), rel
+        assert list(data) == sorted(["bundle_version", "locale", "kind", "id", "document",
+                                     "cards", "terms", "formatted", "fallbacks"]), rel
         BUNDLE_MODELS[data["kind"]].model_validate(data)  # the pydantic model accepts it
-        assert schema_errors(validators[data["kind"]], data) == [], rel  # and so does the schema
+        assert schema_errors(validator, data) == [], rel  # and so does the schema
+
+
+def test_build_folder_keeps_the_site_apart_from_the_rest(real_built: Path) -> None:
+    """site/ holds only what clients fetch; the pseudo-locale and the .mo files are beside
+    it, so deploying site/ ships neither."""
+    build = real_built / "build"
+    assert sorted(p.name for p in build.iterdir() if p.is_dir()) == ["mo", "pseudo", "site"]
+    assert sorted(p.name for p in (build / "site").iterdir()) == [
+        "en", "fr", "manifest.json", "offline", "schema", "types"]
+    assert sorted(p.name for p in (build / "pseudo").iterdir()) == ["en-XA"]
+    assert sorted(p.name for p in (build / "site" / "offline").iterdir()) == [
+        "en.json", "fr.json"]
+    assert (build / "site" / "types" / "bundles.d.ts").read_bytes() == (
+        REPO_ROOT / "pipeline" / "client" / "bundles.d.ts").read_bytes()
+    library = library_of(real_built)
+    for folder in [build / "site" / tag for tag in SITE_LOCALES] + [build / "pseudo" / "en-XA"]:
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            [f"{doc.id}.json" for doc in library] + ["index.json"]), folder
+    for path in [*(build / "site").rglob("*.json"), *(build / "pseudo").rglob("*.json")]:
+        assert b".yaml" not in path.read_bytes(), path  # no source path reaches a client
 
 
 def test_json_schema_alone_rejects_a_broken_bundle(real_built: Path) -> None:
     build = real_built / "build"
-    validator = schema_validator(build, "exercise")
-    exercise = next(d for d in bundles(build).values() if d["kind"] == "exercise")
+    validator = schema_validator(build, "bundle")
+    exercise = next(d for d in bundles(build).values()
+                    if d["kind"] == "exercise" and d["cards"]["exercises"])
     assert schema_errors(validator, exercise) == []
-    too_long = json.loads(json.dumps(exercise))
-    too_long["document"]["name"] = "x" * 61
-    assert schema_errors(validator, too_long)
-    unknown = json.loads(json.dumps(exercise))
-    unknown["document"]["colour"] = "red"
-    assert schema_errors(validator, unknown)
-    no_terms_shape = json.loads(json.dumps(exercise))
-    no_terms_shape["terms"] = {"muscles": {"x": {"label": "X"}}}
-    assert schema_errors(validator, no_terms_shape)
+
+    def broken(change: Callable[[dict[str, Any]], None]) -> list[str]:
+        data = json.loads(json.dumps(exercise))
+        change(data)
+        return schema_errors(validator, data)
+
+    def set_(path: tuple[str | int, ...], value: Any) -> Callable[[dict[str, Any]], None]:
+        return lambda data: get_path(data, path[:-1]).__setitem__(path[-1], value)
+
+    span = ("document", "steps", 0, "blocks", 0, "spans", 0)
+    card = next(iter(exercise["cards"]["exercises"]))
+    for change, where, says in [
+        (set_(("document", "name"), "x" * 61), "document/name", "is too long"),
+        (set_(("document", "colour"), "red"), "document", "('colour' was unexpected)"),
+        (set_(("terms",), {"muscles": {"x": {"label": "X"}}}), "terms",
+         "'equipment' is a required property"),
+        (set_(("document", "steps", 0), "Lie down."), "document/steps/0",
+         "is not of type 'object'"),  # a Markdown text is rich text now
+        (set_(span + ("link",), {"kind": "web", "url": "../exercises/bird-dog.yaml"}),
+         f"{'/'.join(map(str, span))}/link", "is not valid under any of the given schemas"),
+        (set_(span + ("link",), {"kind": "exercise", "id": "bird-dog"}),
+         f"{'/'.join(map(str, span))}/link", "is not valid under any of the given schemas"),
+        (set_(span + ("marks",), ["underline"]), f"{'/'.join(map(str, span))}/marks/0",
+         "'underline' is not one of"),
+        (lambda data: data["document"].pop("quote"), "document",
+         "'quote' is a required property"),  # every key is written, null where absent
+        (lambda data: data.pop("cards"), "", "'cards' is a required property"),
+        (lambda data: data["cards"]["exercises"][card].pop("dosage"),
+         f"cards/exercises/{card}", "'dosage' is a required property"),
+        (set_(("cards", "exercises", card, "steps"), []), f"cards/exercises/{card}",
+         "('steps' was unexpected)"),  # a card, not the whole document
+        (set_(("bundle_version",), 1), "bundle_version", "2 was expected"),
+    ]:
+        errors = broken(change)
+        assert any(e.startswith(f"{where}: ") and says in e for e in errors), (where, errors)
+    # Read as a guide, as its `kind` now says, the exercise's document is no guide.
+    assert "document/kind: 'guide' was expected" in broken(set_(("kind",), "guide"))
 
 
 def test_english_bundles_are_the_source_with_nothing_falling_back(real_built: Path) -> None:
+    """Markdown texts become rich text that reads as the source and links to documents, not
+    to source files; everything else is the source document as it is."""
     library = library_of(real_built)
+    links = marks = 0
     for doc in library:
-        data = json.loads((real_built / "build" / "en" / f"{doc.id}.json").read_text("utf-8"))
-        assert data["document"] == doc.model.model_dump(mode="json")
+        data = bundle(real_built / "build", f"en/{doc.id}.json")
         assert data["fallbacks"] == [], doc.id
+        source = json.loads(json.dumps(data["document"]))
+        for unit in sent_texts(doc.model):
+            value = get_path(data["document"], unit.path)
+            where = (doc.id, unit.path)
+            if unit.markup:
+                assert_rich_text(value, where)
+                assert value["plain"] == plain_of(unit.text), where
+                analysis = markup.analyze(unit.text)
+                assert links_of(value) == [expected_link(library, doc, target)
+                                           for target in analysis.links], where
+                assert marks_opened(value) == [tok.removesuffix("_open") for tok in
+                                               analysis.structure
+                                               if tok in ("strong_open", "em_open")], where
+                links += len(links_of(value))
+                marks += len(marks_opened(value))
+            else:
+                assert value == unit.text, where
+            get_path(source, unit.path[:-1])[unit.path[-1]] = unit.text
+        # Every key, null too; the pipeline's own fields (the glossary's dose phrases) stay out.
+        assert source == doc.model.model_dump(
+            mode="json", exclude=set(internal_fields(type(doc.model)))), doc.id
+    assert links and marks, "no link or no emphasis in the real project's texts"
 
 
 def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Path) -> None:
@@ -134,17 +293,24 @@ def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Pat
     glossary_fr = translations(po_path(real_built, "glossary"))
     checked = 0
     for doc in library:
-        data = json.loads((real_built / "build" / "fr" / f"{doc.id}.json").read_text("utf-8"))
+        data = bundle(real_built / "build", f"fr/{doc.id}.json")
+        english = bundle(real_built / "build", f"en/{doc.id}.json")
         table = translations(po_path(real_built, doc.id))
         expected_fallbacks = []
-        for unit in iter_texts(doc.model):
+        for unit in sent_texts(doc.model):
             french = table.get((unit.context, unit.text))
-            assert get_path(data["document"], unit.path) == (french or unit.text), (
-                doc.id, unit.path)
+            value = get_path(data["document"], unit.path)
+            if unit.markup:
+                assert_rich_text(value, (doc.id, unit.path))
+                assert value["plain"] == plain_of(french or unit.text), (doc.id, unit.path)
+                # the same links as the English, resolved the same way
+                assert links_of(value) == links_of(get_path(english["document"], unit.path))
+            else:
+                assert value == (french or unit.text), (doc.id, unit.path)
             if french is None:
                 expected_fallbacks.append(format_path(unit.path))
             checked += french is not None
-        assert data["fallbacks"] == sorted(set(expected_fallbacks)), doc.id
+        assert own_fallbacks(data) == sorted(set(expected_fallbacks)), doc.id
         if isinstance(doc.model, Exercise):
             # ids stay as they are; `terms` gives their localized names
             assert data["document"]["target_muscles"] == doc.model.target_muscles
@@ -152,9 +318,9 @@ def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Pat
             glossary = library.glossary
             assert glossary is not None
             for muscle in doc.model.target_muscles:
-                english = glossary.muscles[muscle].name
+                english_name = glossary.muscles[muscle].name
                 assert data["terms"]["muscles"][muscle]["name"] == glossary_fr.get(
-                    ("muscle", english), english)
+                    ("muscle", english_name), english_name)
             position = glossary.positions[doc.model.position].name
             assert data["terms"]["positions"][doc.model.position]["name"] == glossary_fr.get(
                 ("position", position), position)
@@ -164,31 +330,119 @@ def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Pat
     assert checked, "the copied French catalogs hold no translation at all"
 
 
+def test_bundles_carry_cards_and_terms_of_what_their_page_names(real_built: Path) -> None:
+    """A page needs one fetch: each bundle carries a card of every exercise and reviewer its
+    document names (as that document's own bundle in the locale shows it) and the localized
+    glossary terms that it and its exercise cards use."""
+    build = real_built / "build"
+    library = library_of(real_built)
+    found = bundles(build)
+    cards = 0
+    for rel, data in found.items():
+        locale = rel.split("/")[0]
+        doc = library.documents[data["id"]]
+        named: dict[str, set[str]] = {"exercise": set(), "reviewer": set()}
+        used: dict[str, set[str]] = {"muscles": set(), "equipment": set(), "positions": set()}
+        for ref in iter_refs(doc.model):
+            if ref.target in named:
+                named[ref.target].add(ref.value)
+            elif ref.target in used:
+                used[ref.target].add(ref.value)
+        fallbacks = set(own_fallbacks(data))
+        assert set(data["cards"]) == {"exercises", "reviewers"}, rel
+        for kind, fields in CARD_FIELDS.items():
+            shown = data["cards"][f"{kind}s"]
+            assert set(shown) == named[kind], rel
+            for card_id, card in shown.items():
+                other = found[f"{locale}/{card_id}.json"]
+                expected = {f: other["document"][f] for f in fields}
+                if kind == "exercise":  # the dose as the exercise's own bundle writes it
+                    expected["formatted"] = other["formatted"]
+                assert card == expected, (rel, card_id)
+                fallbacks |= {f"cards.{kind}s.{card_id}.{f}" for f in own_fallbacks(other)
+                              if f.split(".")[0].split("[")[0] in fields}
+                if kind == "exercise":
+                    used["equipment"] |= set(card["equipment"])
+                    used["positions"].add(card["position"])
+                cards += 1
+        assert data["fallbacks"] == sorted(fallbacks), rel
+        glossary = found[f"{locale}/glossary.json"]["document"]
+        assert data["terms"] == {vocabulary: {term: glossary[vocabulary][term]
+                                              for term in sorted(ids)}
+                                 for vocabulary, ids in used.items()}, rel
+    assert cards > 50
+
+
 def test_tiny_project_with_french_required(tiny_built: Path) -> None:
     """Hand-written French that passes every check ships exactly as written."""
     build = tiny_built / "build"
-    guide = json.loads((build / "fr" / "hip-pain.json").read_text("utf-8"))
+    guide = bundle(build, "fr/hip-pain.json")
     assert guide["formatted"] == {"reviewed_on": "14 octobre 2026"}
     assert guide["document"]["reviewed_on"] == "2026-10-14"
     assert guide["document"]["title"] == "Exercices contre la douleur à la hanche"
-    assert guide["document"]["intro"] == [
-        "Ces exercices renforcent les muscles autour de la hanche. Commencez par le "
-        "[pont fessier](../exercises/glute-bridge.yaml) et faites-le 3 fois par semaine."]
+    text = "Ces exercices renforcent les muscles autour de la hanche. Commencez par le "
+    assert guide["document"]["intro"] == [{
+        "blocks": [{"type": "paragraph", "spans": [
+            {"text": text, "marks": [], "link": None},
+            {"text": "pont fessier", "marks": [],
+             "link": {"kind": "exercise", "id": "glute-bridge", "fragment": None}},
+            {"text": " et faites-le 3 fois par semaine.", "marks": [], "link": None}]}],
+        "plain": text + "pont fessier et faites-le 3 fois par semaine."}]
+    item = guide["document"]["sections"][0]["items"][0]
+    assert item["heading"] == "Douleur vive"
+    assert item["text"]["blocks"][0]["spans"][1] == {
+        "text": "ces conseils", "marks": [],
+        "link": {"kind": "web", "url": "https://example.org/pain"}}
+    assert guide["document"]["sections"][0]["intro"] is None  # absent, yet present as null
     assert guide["document"]["references"][0]["title"] == "Hip strength and pain"  # verbatim
+    assert plain(guide["document"]["disclaimer"]) == (
+        "Ce guide ne remplace pas les conseils de votre médecin ou de votre kinésithérapeute.")
+    assert guide["cards"] == {
+        "exercises": {"glute-bridge": {
+            "id": "glute-bridge", "name": "Pont fessier",
+            "summary": "Soulevez les hanches du sol pour travailler les muscles fessiers.",
+            "position": "lying-on-back", "equipment": ["exercise-mat"],
+            "dosage": {"sets": 2, "reps": 10, "hold_seconds": 5, "per_side": False},
+            "formatted": {"dosage": None}}},  # the tiny glossary has no dose phrases
+        "reviewers": {"ann-lee": {"id": "ann-lee", "name": "Ann Lee",
+                                  "credentials": "PT, DPT", "role": "Kinésithérapeute"}}}
+    assert guide["terms"] == {  # what its exercise card shows
+        "equipment": {"exercise-mat": {"name": "Tapis d’exercice", "description":
+                                       "Un tapis rembourré pour s’allonger sur le sol."}},
+        "muscles": {},
+        "positions": {"lying-on-back": {"name": "Allongé sur le dos", "description": None}},
+    }
     assert guide["fallbacks"] == []
-    english = json.loads((build / "en" / "hip-pain.json").read_text("utf-8"))
+    english = bundle(build, "en/hip-pain.json")
     assert english["formatted"] == {"reviewed_on": "October 14, 2026"}
+    assert english["document"]["intro"][0]["blocks"][0]["spans"][1]["link"] == {
+        "kind": "exercise", "id": "glute-bridge", "fragment": None}
 
-    exercise = json.loads((build / "fr" / "glute-bridge.json").read_text("utf-8"))
+    exercise = bundle(build, "fr/glute-bridge.json")
     doc = exercise["document"]
     assert doc["name"] == "Pont fessier"
-    assert doc["steps"][2] == (
+    assert plain(doc["steps"][2]) == (
         f"Répétez 10 fois{NBSP}: reposez-vous 30 secondes entre les séries.")
-    assert doc["cautions"] == [
-        "**Arrêtez** si vous ressentez une douleur vive dans le bas du dos\u202f!"]
+    assert doc["cautions"] == [{"blocks": [{"type": "paragraph", "spans": [
+        {"text": "Arrêtez", "marks": ["strong"], "link": None},
+        {"text": " si vous ressentez une douleur vive dans le bas du dos\u202f!", "marks": [],
+         "link": None}]}],
+        "plain": "Arrêtez si vous ressentez une douleur vive dans le bas du dos\u202f!"}]
     assert doc["target_muscles"] == ["gluteus-maximus", "hamstrings"]
-    assert doc["quote"] == {"reviewer": "ann-lee", "text": "Je fais commencer presque tout le "
-                            "monde par cet exercice, car il est *sûr* et simple."}
+    assert doc["quote"]["reviewer"] == "ann-lee"
+    assert doc["quote"]["text"] == {"blocks": [{"type": "paragraph", "spans": [
+        {"text": "Je fais commencer presque tout le monde par cet exercice, car il est ",
+         "marks": [], "link": None},
+        {"text": "sûr", "marks": ["em"], "link": None},
+        {"text": " et simple.", "marks": [], "link": None}]}],
+        "plain": "Je fais commencer presque tout le monde par cet exercice, car il est sûr "
+                 "et simple."}
+    assert doc["easier"][0]["name"] == "Demi-pont"
+    assert plain(doc["easier"][0]["how"]) == "Soulevez les hanches seulement à mi-hauteur."
+    assert doc["harder"] == [] and doc["related"] == []
+    assert exercise["cards"] == {"exercises": {}, "reviewers": {"ann-lee": {
+        "id": "ann-lee", "name": "Ann Lee", "credentials": "PT, DPT",
+        "role": "Kinésithérapeute"}}}
     assert exercise["terms"] == {
         "equipment": {"exercise-mat": {"name": "Tapis d’exercice", "description":
                                        "Un tapis rembourré pour s’allonger sur le sol."}},
@@ -198,50 +452,107 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
         "positions": {"lying-on-back": {"name": "Allongé sur le dos", "description": None}},
     }
     assert exercise["fallbacks"] == []
-    glossary = json.loads((build / "fr" / "glossary.json").read_text("utf-8"))
+    assert exercise["formatted"] == {"dosage": None}  # the tiny glossary has no dose phrases
+    glossary = bundle(build, "fr/glossary.json")
     assert list(glossary["document"]["muscles"]) == ["gluteus-maximus", "hamstrings"]
+    validator = schema_validator(build, "bundle")
     for data in bundles(build).values():
         BUNDLE_MODELS[data["kind"]].model_validate(data)
-        assert schema_errors(schema_validator(build, data["kind"]), data) == []
+        assert schema_errors(validator, data) == []
 
 
 # ---------------------------------------------------------------------------------------------
-# 2. Manifest
+# 2. Manifest, indexes and offline packs
 
 
 def test_manifest(real_built: Path) -> None:
     build = real_built / "build"
-    manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    manifest = manifest_of(build)
+    assert schema_errors(schema_validator(build, "manifest"), manifest) == []
+    assert manifest["bundle_version"] == 2
     assert manifest["generator"] == f"exercise-content-pipeline {pipeline.__version__}"
     assert manifest["source_revision"] is None  # a tmp folder is no git checkout
     assert manifest["source_locale"] == "en"
-    shipped = {rel for rel in tree_hashes(build)
-               if rel not in ("manifest.json", ".pipeline-output")
-               and not rel.startswith(("schema/", "mo/"))}
-    assert set(manifest["bundles"]) == shipped
-    for rel, entry in manifest["bundles"].items():
-        data = (build / rel).read_bytes()
+    site = tree_hashes(build / "site")
+    assert set(manifest["files"]) == set(site) - {"manifest.json"}  # every file beside it
+    for rel, entry in manifest["files"].items():
+        data = (build / "site" / rel).read_bytes()
         assert entry == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}, rel
     library = library_of(real_built)
-    assert manifest["locales"]["en"] == {"policy": "source", "bundles": len(library)}
-    assert manifest["locales"]["en-XA"] == {"policy": "pseudo", "bundles": len(library)}
+    assert set(manifest["locales"]) == {"en", "fr"}  # never the pseudo-locale
+    assert manifest["locales"]["en"] == {
+        "policy": "source", "staging": False, "bundles": len(library),
+        "complete_percent": 100.0, "fallback_percent": 0.0,
+        "index": "en/index.json", "offline": "offline/en.json"}
     fr = manifest["locales"]["fr"]
     catalogs = [polib.pofile(str(po_path(real_built, doc.id))) for doc in library]
     counts = [progress(c).strings for c in catalogs]
     translated = sum(c["translated"] for c in counts)
     total = sum(c["translated"] + c["fuzzy"] + c["untranslated"] for c in counts)
-    assert fr["policy"] == "optional" and fr["bundles"] == len(library)
+    assert (fr["policy"], fr["staging"], fr["bundles"]) == ("optional", False, len(library))
+    assert (fr["index"], fr["offline"]) == ("fr/index.json", "offline/fr.json")
     assert fr["complete_percent"] == round(100.0 * translated / total, 1)
-    fallbacks = sum(len(json.loads((build / rel).read_text("utf-8"))["fallbacks"])
-                    for rel in shipped if rel.startswith("fr/"))
+    fallbacks = sum(len(own_fallbacks(bundle(build, f"fr/{doc.id}.json"))) for doc in library)
     texts = sum(1 for doc in library for _ in iter_texts(doc.model))
     assert fr["fallback_percent"] == round(100.0 * fallbacks / texts, 1)
 
 
 def test_manifest_of_complete_required_locale(tiny_built: Path) -> None:
-    manifest = json.loads((tiny_built / "build" / "manifest.json").read_text("utf-8"))
-    assert manifest["locales"]["fr"] == {"policy": "required", "bundles": 4,
-                                         "complete_percent": 100.0, "fallback_percent": 0.0}
+    manifest = manifest_of(tiny_built / "build")
+    assert manifest["locales"]["fr"] == {"policy": "required", "staging": False, "bundles": 4,
+                                         "complete_percent": 100.0, "fallback_percent": 0.0,
+                                         "index": "fr/index.json", "offline": "offline/fr.json"}
+
+
+def test_each_locale_has_an_index_of_its_bundles(real_built: Path) -> None:
+    """A list page or a search reads one file per locale: every document with its title,
+    summary, bundle (hashed) and how much of it is translated. Paths are relative to the
+    index's top folder (site/, or pseudo/ for the pseudo-locale)."""
+    build = real_built / "build"
+    library = library_of(real_built)
+    validator = schema_validator(build, "index")
+    for tag in LOCALES:
+        pseudo = tag == "en-XA"
+        base = build if pseudo else build / "site"
+        folder = f"pseudo/{tag}" if pseudo else tag
+        index = read(base / folder / "index.json")
+        assert schema_errors(validator, index) == [], tag
+        assert (index["bundle_version"], index["locale"]) == (2, tag)
+        assert [entry["id"] for entry in index["documents"]] == sorted(library.documents)
+        for entry in index["documents"]:
+            doc = library.documents[entry["id"]]
+            assert entry["bundle"] == f"{tag}/{doc.id}.json"  # from the index's top folder
+            raw = (base / folder / ".." / entry["bundle"]).read_bytes()
+            assert (entry["sha256"], entry["bytes"]) == (hashlib.sha256(raw).hexdigest(),
+                                                         len(raw)), entry["bundle"]
+            data = json.loads(raw)
+            document = data["document"]
+            assert entry["kind"] == doc.kind
+            assert entry["title"] == document.get("title", document.get("name"))
+            assert entry["summary"] == document.get("summary")
+            assert entry["fallbacks"] == own_fallbacks(data)
+            texts = sum(1 for _ in iter_texts(doc.model))
+            assert entry["translated_percent"] == (
+                round(100.0 * (texts - len(entry["fallbacks"])) / texts, 1) if texts
+                else 100.0)
+            if doc.kind == "glossary":
+                assert (entry["title"], entry["summary"]) == (None, None)
+            else:
+                assert isinstance(entry["title"], str)
+
+
+def test_offline_pack_holds_the_index_and_every_bundle_of_a_locale(real_built: Path) -> None:
+    build = real_built / "build"
+    library = library_of(real_built)
+    validator = schema_validator(build, "offline")
+    for tag in SITE_LOCALES:
+        pack = read(build / "site" / "offline" / f"{tag}.json")
+        assert schema_errors(validator, pack) == [], tag
+        assert pack == {
+            "bundle_version": 2, "locale": tag,
+            "index": read(build / "site" / tag / "index.json"),
+            "bundles": {doc.id: bundle(build, f"{tag}/{doc.id}.json") for doc in library}}
+    assert not (build / "site" / "offline" / "en-XA.json").exists()  # no pack for en-XA
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,24 +566,38 @@ def test_fuzzy_translation_falls_back_to_english(tiny: Path,
     edit_entry(po_path(tiny, "glossary"), "Gluteus maximus", msgctxt="muscle", fuzzy=True)
     run = cli(capsys, tiny, "build")
     assert run.code == 0, run.text
-    exercise = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
+    build = tiny / "build"
+    exercise = bundle(build, "fr/glute-bridge.json")
     assert exercise["document"]["name"] == "Glute bridge"
     assert exercise["fallbacks"] == ["name"]
     assert exercise["document"]["summary"] == ("Soulevez les hanches du sol pour travailler "
                                                "les muscles fessiers.")
     assert exercise["terms"]["muscles"]["gluteus-maximus"]["name"] == "Gluteus maximus"
     assert exercise["terms"]["muscles"]["hamstrings"]["name"] == "Ischio-jambiers"
-    glossary = json.loads((tiny / "build" / "fr" / "glossary.json").read_text("utf-8"))
+    # The guide's card of the exercise falls back too, and says so.
+    guide = bundle(build, "fr/hip-pain.json")
+    assert guide["cards"]["exercises"]["glute-bridge"]["name"] == "Glute bridge"
+    assert guide["cards"]["exercises"]["glute-bridge"]["summary"] == (
+        exercise["document"]["summary"])
+    assert guide["fallbacks"] == ["cards.exercises.glute-bridge.name"]
+    glossary = bundle(build, "fr/glossary.json")
     assert glossary["fallbacks"] == ["muscles.gluteus-maximus.name"]
-    fr = json.loads((tiny / "build" / "manifest.json").read_text("utf-8"))["locales"]["fr"]
+    index = {entry["id"]: entry for entry in read(build / "site" / "fr" / "index.json")[
+        "documents"]}
+    assert index["glute-bridge"]["title"] == "Glute bridge"
+    assert index["glute-bridge"]["fallbacks"] == ["name"]
+    texts = sum(1 for _ in iter_texts(library_of(tiny).documents["glute-bridge"].model))
+    assert index["glute-bridge"]["translated_percent"] == round(100.0 * (texts - 1) / texts, 1)
+    assert (index["hip-pain"]["fallbacks"], index["hip-pain"]["translated_percent"]) == (
+        [], 100.0)  # its own texts are all French
+    fr = manifest_of(build)["locales"]["fr"]
     assert fr["policy"] == "optional"
     assert fr["fallback_percent"] > 0
     assert fr["complete_percent"] < 100
-    for path in (tiny / "build").rglob("*"):  # the fuzzy French is nowhere in build/
+    for path in build.rglob("*"):  # the fuzzy French is nowhere in build/
         assert not path.is_file() or "Pont fessier".encode() not in path.read_bytes(), path
 
 
-# ---------------------------------------------------------------------------------------------
 # 5. A required locale that fails `check` stops the build
 
 
@@ -369,10 +694,15 @@ def test_optional_locale_falls_back_to_english_for_a_translation_breaking_the_mo
     assert run.code == 0, run.text
     assert f"locales/fr/LC_MESSAGES/glute-bridge.po:{line}: E601" in run.out
     assert message in run.out and "English used instead" in run.out
-    bundle = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
-    assert bundle["document"]["name"] == "Glute bridge"
-    assert "name" in bundle["fallbacks"]
-    assert msgstr not in (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+    path = bundle_file(tiny / "build", "fr/glute-bridge.json")
+    exercise = read(path)
+    assert exercise["document"]["name"] == "Glute bridge"
+    assert "name" in exercise["fallbacks"]
+    guide = bundle(tiny / "build", "fr/hip-pain.json")  # its card of the exercise too
+    assert guide["cards"]["exercises"]["glute-bridge"]["name"] == "Glute bridge"
+    assert "cards.exercises.glute-bridge.name" in guide["fallbacks"]
+    for shipped in (tiny / "build").rglob("*.json"):
+        assert msgstr not in shipped.read_text("utf-8"), shipped
     assert leftovers(tiny) == []
 
 
@@ -458,7 +788,7 @@ def test_killed_build_leaves_previous_build_intact(
         return True
 
     def writing(stage: Path) -> bool:  # the stage folder gets its first bundle
-        return (stage / "en").is_dir()
+        return (stage / "site" / "en").is_dir()
 
     def attempt(ready: Ready, sig: signal.Signals, delay: float) -> Interrupted:
         for _ in range(5):  # a busy machine may let the build finish before the kill point
@@ -471,12 +801,12 @@ def test_killed_build_leaves_previous_build_intact(
 
     # Later: once a random share of the English bundles is written (an event, not a delay,
     # which a fast build would outrun).
-    bundles = len(list((big / "build" / "en").iterdir()))
+    bundles = len(list((big / "build" / "site" / "en").glob("*.json"))) - 1  # not index.json
     written = random.Random("kill-build").randint(2, bundles // 2)
 
     def later(stage: Path) -> bool:
         try:
-            return len(os.listdir(stage / "en")) >= written
+            return len(os.listdir(stage / "site" / "en")) >= written
         except OSError:
             return False
 
@@ -487,9 +817,9 @@ def test_killed_build_leaves_previous_build_intact(
         stages_left += any(p.startswith(".build.tmp-") for p in leftovers(big))
         now = tree_hashes(big / "build")
         if now != before:  # the kill came after the exchange: the new build is whole
-            manifest = json.loads((big / "build" / "manifest.json").read_text("utf-8"))
-            assert {rel: now[rel] for rel in manifest["bundles"]} == {
-                rel: entry["sha256"] for rel, entry in manifest["bundles"].items()}, name
+            manifest = manifest_of(big / "build")
+            assert {rel: now[f"site/{rel}"] for rel in manifest["files"]} == {
+                rel: entry["sha256"] for rel, entry in manifest["files"].items()}, name
             shutil.rmtree(big / "build")
             shutil.copytree(backup, big / "build")
     assert stages_left > 0  # a kill left its stage, for the runs below to remove
@@ -511,8 +841,10 @@ def test_killed_build_leaves_previous_build_intact(
     after = tree_hashes(big / "build")
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert set(after) == set(before)
-    assert changed == {f"{loc}/{guide.stem}.json" for loc in ("en", "en-XA")} | {
-        "manifest.json"}
+    # The guide's bundles, and what lists them: the indexes, the offline pack, the manifest.
+    assert changed == {f"site/en/{guide.stem}.json", f"pseudo/en-XA/{guide.stem}.json",
+                       "site/en/index.json", "pseudo/en-XA/index.json",
+                       "site/offline/en.json", "site/manifest.json"}
 
 
 def _marked(folder: Path) -> Path:
@@ -530,8 +862,8 @@ def test_interrupted_swap_is_repaired_by_the_next_build(
     before = tree_hashes(tiny / "build")
     os.replace(tiny / "build", tiny / ".build.old-99999-abcd")
     half = _marked(tiny / ".build.tmp-99999-abcd")
-    (half / "en").mkdir()
-    (half / "en" / "half.json").write_text("{", encoding="utf-8")
+    (half / "site" / "en").mkdir(parents=True)
+    (half / "site" / "en" / "half.json").write_text("{", encoding="utf-8")
     _untranslated(tiny)
     run = cli(capsys, tiny, "build")
     assert run.code == 1
@@ -596,19 +928,32 @@ def test_incremental_build_reexports_only_what_changed(
     refresh(root)  # new template; the French entry becomes fuzzy (French is optional here)
     result = run_build(cli_config(root))
     assert result.ok
-    assert (result.exported, result.reused) == (len(LOCALES), total - len(LOCALES))
+    # Made again: the exercise's bundles, and those of the documents showing its card (a
+    # bundle is keyed on the documents it names); their bytes do not change, as a step is
+    # not on the card.
+    namers = {doc.id for doc in library
+              if any(ref.target == "exercise" and ref.value == doc_id
+                     for ref in iter_refs(doc.model))}
+    assert namers
+    remade = len(LOCALES) * (1 + len(namers))
+    assert (result.exported, result.reused) == (remade, total - remade)
     after = tree_hashes(root / "build")
     changed = {rel for rel in after if after[rel] != before.get(rel)}
     assert set(after) == set(before)
     assert {rel for rel in changed if not rel.startswith("mo/")} == {
-        f"{loc}/{doc_id}.json" for loc in LOCALES} | {"manifest.json"}
+        f"site/en/{doc_id}.json", f"site/fr/{doc_id}.json", f"pseudo/en-XA/{doc_id}.json",
+        "site/en/index.json", "site/fr/index.json", "pseudo/en-XA/index.json",
+        "site/offline/en.json", "site/offline/fr.json", "site/manifest.json"}
     assert {rel for rel in changed if rel.startswith("mo/")} <= {
         f"mo/fr/LC_MESSAGES/{doc_id}.mo"}
-    en = json.loads((root / "build" / "en" / f"{doc_id}.json").read_text("utf-8"))
-    assert en["document"]["steps"][0] == step.rstrip(".") + ", slowly."
-    fr = json.loads((root / "build" / "fr" / f"{doc_id}.json").read_text("utf-8"))
-    assert fr["document"]["steps"][0] == step.rstrip(".") + ", slowly."
+    en = bundle(root / "build", f"en/{doc_id}.json")
+    assert plain(en["document"]["steps"][0]) == plain_of(step.rstrip(".") + ", slowly.")
+    fr = bundle(root / "build", f"fr/{doc_id}.json")
+    assert fr["document"]["steps"][0] == en["document"]["steps"][0]
     assert "steps[0]" in fr["fallbacks"]
+    fr_index = {e["id"]: e for e in read(root / "build" / "site" / "fr" / "index.json")[
+        "documents"]}
+    assert "steps[0]" in fr_index[doc_id]["fallbacks"]
 
     run = cli(capsys, root, "build", "--clean")
     assert run.code == 0 and f"({total} exported, 0 unchanged)" in run.out
@@ -617,13 +962,18 @@ def test_incremental_build_reexports_only_what_changed(
 
 def test_incremental_build_follows_catalog_edits_and_repairs_tampering(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = tree_hashes(tiny / "build")
     edit_entry(po_path(tiny, "glute-bridge"), "Half bridge", msgstr="Pont à mi-hauteur")
     result = run_build(cli_config(tiny))
-    assert result.ok and (result.exported, result.reused) == (1, 11)
-    fr = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
+    # fr/glute-bridge.json, and fr/hip-pain.json, which shows the exercise's card
+    assert result.ok and (result.exported, result.reused) == (2, 10)
+    fr = bundle(tiny / "build", "fr/glute-bridge.json")
     assert fr["document"]["easier"][0]["name"] == "Pont à mi-hauteur"
     good = tree_hashes(tiny / "build")
-    tampered = tiny / "build" / "en" / "hip-pain.json"
+    assert {rel for rel in good if good[rel] != before[rel]} == {
+        "site/fr/glute-bridge.json", "site/fr/index.json", "site/offline/fr.json",
+        "site/manifest.json", "mo/fr/LC_MESSAGES/glute-bridge.mo"}
+    tampered = tiny / "build" / "site" / "en" / "hip-pain.json"
     tampered.write_text(tampered.read_text("utf-8").replace("hip pain", "hip gain"), "utf-8")
     result = run_build(cli_config(tiny))
     assert result.ok and (result.exported, result.reused) == (1, 11)
@@ -662,14 +1012,23 @@ def test_build_with_no_french_catalog_entries_translated_yet(
     refresh(tiny)
     run = cli(capsys, tiny, "build")
     assert run.code == 0, run.text
-    manifest = json.loads((tiny / "build" / "manifest.json").read_text("utf-8"))
+    build = tiny / "build"
+    manifest = manifest_of(build)
     assert manifest["locales"]["fr"]["complete_percent"] == 0.0
     assert manifest["locales"]["fr"]["fallback_percent"] == 100.0
+    index = {e["id"]: e for e in read(build / "site" / "fr" / "index.json")["documents"]}
     for doc_id in ("glute-bridge", "hip-pain", "ann-lee", "glossary"):
-        en = json.loads((tiny / "build" / "en" / f"{doc_id}.json").read_text("utf-8"))
-        fr = json.loads((tiny / "build" / "fr" / f"{doc_id}.json").read_text("utf-8"))
+        en = bundle(build, f"en/{doc_id}.json")
+        fr = bundle(build, f"fr/{doc_id}.json")
         assert fr["document"] == en["document"]
-    guide = json.loads((tiny / "build" / "fr" / "hip-pain.json").read_text("utf-8"))
+        assert fr["cards"] == en["cards"] and fr["terms"] == en["terms"]
+        assert own_fallbacks(fr) == index[doc_id]["fallbacks"] != []
+        assert index[doc_id]["translated_percent"] == 0.0
+    guide = bundle(build, "fr/hip-pain.json")
+    assert guide["fallbacks"] == sorted([*own_fallbacks(guide),
+                                         "cards.exercises.glute-bridge.name",
+                                         "cards.exercises.glute-bridge.summary",
+                                         "cards.reviewers.ann-lee.role"])
     assert guide["formatted"]["reviewed_on"] == format_date(dt.date(2026, 10, 14), "long",
                                                             locale="fr")
 

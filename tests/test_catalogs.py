@@ -18,7 +18,7 @@ import polib
 import pytest
 
 from pipeline.core.environment import Environment
-from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
+from pipeline.gettext.pofiles import EntryKey, entry_status, forms, key_of
 from pipeline.infra import cache
 from pipeline.infra.fsutil import write_atomic
 from pipeline.stages import update
@@ -26,16 +26,19 @@ from pipeline.stages.gate import run_gate
 
 from build_helpers import cli_config
 from catalog_helpers import (
+    DOSAGE,
     EPOCH,
     LOCK_SHOWN,
     Run,
     all_catalogs,
     assert_all_msgfmt_ok,
+    assert_msgfmt_ok,
     base_project,
     by_key,
     catalog_dir,
     clone,
     copy_project,
+    dosage_project,
     edit,
     edit_po,
     entry,
@@ -103,7 +106,12 @@ def test_init_creates_a_catalog_per_template_with_cldr_headers(content: Path) ->
         template = read_po(templates_dir(content) / f"{path.stem}.pot")
         assert meta["POT-Creation-Date"] == template.metadata["POT-Creation-Date"]
         assert [key_of(e) for e in catalog] == [key_of(e) for e in template]
-        assert all(e.msgstr == "" and not e.flags for e in catalog)
+        # Untranslated, with the template's format flags; a plural entry with French's
+        # two empty forms.
+        assert all(not any(forms(e)) and len(forms(e)) == (2 if e.msgid_plural else 1)
+                   for e in catalog)
+        assert [e.flags for e in catalog] == [e.flags for e in template]
+        assert [e.msgid_plural for e in catalog] == [e.msgid_plural for e in template]
         assert [e.comment for e in catalog] == [e.comment for e in template]
         assert [e.occurrences for e in catalog] == [e.occurrences for e in template]
         path.read_bytes().decode("utf-8")
@@ -796,3 +804,117 @@ def test_a_signed_journal_naming_anything_but_a_catalog_is_discarded(translated:
     assert snapshot(translated) == before
     assert not (translated.parent / "outside.po").exists()
     assert not (translated / "outside.po").exists()
+
+
+# --- plural entries (a glossary that writes doses out) -----------------------------------
+
+
+@pytest.fixture
+def dosage(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The tiny project with plural phrases in its glossary, French complete."""
+    return clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+
+
+def _glossary(root: Path, locale: str = "fr") -> polib.POFile:
+    return read_po(catalog_dir(root, locale) / "glossary.po")
+
+
+@pytest.mark.parametrize("locale, count", [("pl", 3), ("ja", 1), ("de", 2)])
+def test_init_gives_a_plural_entry_a_form_per_plural_form_of_the_language(
+        dosage: Path, locale: str, count: int) -> None:
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "init", locale, "-q")
+    counted = entry(_glossary(dosage, locale), "{count} set", DOSAGE)
+    assert counted.msgid_plural == "{count} sets"
+    assert counted.msgstr_plural == {index: "" for index in range(count)}
+    assert counted.flags == ["python-brace-format"]
+    assert_msgfmt_ok(catalog_dir(dosage, locale) / "glossary.po")
+    # Untranslated, counted once per entry, not per form.
+    report = json.loads(ok(dosage, "stats", "--format", "json").out)
+    strings = report["locales"][locale]["documents"]["glossary"]["strings"]
+    assert strings["translated"] == 0
+    assert strings["untranslated"] == len(_glossary(dosage, locale))
+
+
+def test_a_changed_english_plural_arrives_fuzzy_with_both_previous_strings(
+        dosage: Path) -> None:
+    edit(dosage / "source" / "glossary.yaml", 'other: "{count} sets"', 'other: "{count} series"')
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "extract", "-q")
+        result = ok(dosage, "update")
+    assert "1 fuzzy" in result.out
+    counted = entry(_glossary(dosage), "{count} set", DOSAGE)
+    assert counted.flags == ["fuzzy", "python-brace-format"]
+    assert (counted.msgid_plural, counted.previous_msgid, counted.previous_msgid_plural,
+            counted.previous_msgctxt) == ("{count} series", "{count} set", "{count} sets",
+                                          DOSAGE)
+    assert counted.msgstr_plural == {0: "{count} série", 1: "{count} séries"}
+    path = catalog_dir(dosage, "fr") / "glossary.po"
+    text = path.read_text("utf-8")
+    assert '#| msgid_plural "{count} sets"\nmsgctxt "dosage"\nmsgid "{count} set"' in text
+    check = run_cli(dosage, "check", "--format", "json")
+    found = [(d["path"], d["line"], d["code"]) for d in json.loads(check.out)["diagnostics"]]
+    line = text.split("\n").index('msgstr[0] "{count} série"') + 1
+    assert found == [(f"{FR}/glossary.po", line, "E502")]
+    before = snapshot(dosage)
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "update", "-q")
+    assert snapshot(dosage) == before
+    assert_msgfmt_ok(path)
+
+
+def test_a_removed_plural_phrase_stays_obsolete_with_every_form(dosage: Path) -> None:
+    glossary = dosage / "source" / "glossary.yaml"
+    text = glossary.read_text("utf-8")
+    glossary.write_text(text[:text.index("dosage:")], "utf-8")
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "extract", "-q")
+        ok(dosage, "update", "-q")
+    old = {e.msgid: e for e in _glossary(dosage) if e.obsolete}
+    assert old["{count} second"].msgstr_plural == {0: "{count}\u00a0seconde",
+                                                   1: "{count}\u00a0secondes"}
+    assert old["Hold for {seconds}"].msgstr == "Tenez la position {seconds}"
+    assert not any(e.msgctxt == DOSAGE for e in _glossary(dosage) if not e.obsolete)
+    # Put back: the translations return from the obsolete entries, reviewed.
+    glossary.write_text(text, "utf-8")
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "extract", "-q")
+        ok(dosage, "update", "-q")
+    assert run_cli(dosage, "check").code == 0
+    assert entry(_glossary(dosage), "{count} second", DOSAGE).msgstr_plural == {
+        0: "{count}\u00a0seconde", 1: "{count}\u00a0secondes"}
+
+
+def test_a_plural_entry_is_translated_only_with_every_form(dosage: Path) -> None:
+    def blank(catalog: polib.POFile) -> None:
+        entry(catalog, "{count} set", DOSAGE).msgstr_plural[1] = ""
+
+    edit_po(catalog_dir(dosage, "fr") / "glossary.po", blank)
+    report = json.loads(ok(dosage, "stats", "--format", "json").out)
+    strings = report["locales"]["fr"]["documents"]["glossary"]["strings"]
+    assert strings["untranslated"] == 1
+    check = run_cli(dosage, "check", "--format", "json")
+    found = [(d["code"], d["message"]) for d in json.loads(check.out)["diagnostics"]]
+    assert found == [("E501", "msgstr[1] not translated: every plural form needs its text")]
+    # A partial translation is the translator's: update keeps it as it is.
+    before = snapshot(dosage)
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "update", "-q")
+    assert snapshot(dosage) == before
+
+
+def test_a_catalog_without_the_templates_flag_is_stale(dosage: Path) -> None:
+    """The format flag comes from the template (as msgmerge takes it): a catalog whose
+    entry lost it is not merged with its template, and update puts it back."""
+    def unflag(catalog: polib.POFile) -> None:
+        entry(catalog, "Hold for {seconds}", DOSAGE).flags = []
+
+    edit_po(catalog_dir(dosage, "fr") / "glossary.po", unflag)
+    check = run_cli(dosage, "check", "--format", "json")
+    codes = {(d["path"], d["code"]) for d in json.loads(check.out)["diagnostics"]}
+    assert codes == {(f"{FR}/glossary.po", "E407")}
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(dosage, "update", "-q")
+    assert entry(_glossary(dosage), "Hold for {seconds}", DOSAGE).flags == [
+        "python-brace-format"]
+    assert run_cli(dosage, "check").code == 0

@@ -6,6 +6,8 @@ checks see exactly what `check` sees (escapes, line numbers, flags, obsolete ent
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -410,7 +412,8 @@ def test_headers(tmp_path: Path, changes: dict[str, str | None], locale: str,
 
 def test_every_code_used_is_registered() -> None:
     used = {"E402", "E404", "E405", *(f"E50{i}" for i in (1, 2, 4, 5, 6)), "W503", "W507",
-            "W508", "W509", "E510", "W511", "W512", "E513", "E514", "E515", "E516", "E517"}
+            "W508", "W509", "E510", "W511", "W512", "E513", "E514", "E515", "E516", "E517",
+            "E518"}
     assert used <= set(CODES)
 
 
@@ -431,3 +434,143 @@ def test_shipped_french_catalogs_can_be_checked() -> None:
         found = check_catalog(catalog, CheckContext("fr", display, {}, glossary))
         for d in found:
             assert d.code in CODES and d.path == display and d.line >= 1
+
+
+# --- Plural entries and placeholders ---------------------------------------------------------
+
+BRACE = "python-brace-format"
+
+
+def run_entry(tmp_path: Path, msgid: str, texts: Sequence[str], *, plural: str | None = None,
+              flags: Sequence[str] = (BRACE,), fuzzy: bool = False, model_format: bool = False,
+              locale: str = "fr") -> list[tuple[str, str]]:
+    """Check a catalog holding one entry (a plural one with `plural`), written as a file and
+    read as `check` reads it; (code, message) of each finding, all at its msgstr[0] line.
+    With `model_format`, the model says the text has placeholders, the entry's flag aside."""
+    lines = ['msgid ""', 'msgstr ""']
+    lines += [_quote(f"{k}: {v}\n") for k, v in headers_for(locale).items()]
+    shown = (["fuzzy"] if fuzzy else []) + list(flags)
+    lines += ["", f"#: {SOURCE_REF}"] + ([f"#, {', '.join(shown)}"] if shown else [])
+    lines.append(f"msgid {_quote(msgid)}")
+    if plural is None:
+        lines.append(f"msgstr {_quote(texts[0])}")
+    else:
+        lines.append(f"msgid_plural {_quote(plural)}")
+        lines += [f"msgstr[{n}] {_quote(text)}" for n, text in enumerate(texts)]
+    line = len(lines) - len(texts) + 1 if plural is not None else len(lines)
+    path = tmp_path / "glossary.po"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    info = UnitInfo(None, False, SOURCE_REF, BRACE if model_format else None)
+    ctx = CheckContext(locale, DISPLAY, {EntryKey(None, msgid): info}, GLOSSARY)
+    found = check_catalog(read_catalog(path, DISPLAY), ctx)
+    assert all(d.line == line for d in found), [d.format() for d in found]
+    return [(d.code, d.message) for d in found]
+
+
+def test_every_form_of_a_plural_entry_is_checked_against_its_own_english(
+        tmp_path: Path) -> None:
+    """msgstr[0] is held to the msgid, msgstr[1] to the msgid_plural: a number of the
+    plural English missing from the plural form is found there, and named."""
+    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (1 jour)",
+                                                        "{count} séries (7 jours)"],
+                     plural="{count} sets (7 days)") == []
+    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (1 jour)",
+                                                        "{count} séries (1 jour)"],
+                     plural="{count} sets (7 days)") == [
+        ("E506", "msgstr[1]: number '7' is missing from the translation")]
+    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (7 jours)",
+                                                        "{count} séries (7 jours)"],
+                     plural="{count} sets (7 days)") == [
+        ("E506", "msgstr[0]: number '1' is missing from the translation")]
+
+
+def test_with_one_form_the_form_renders_the_english_plural(tmp_path: Path) -> None:
+    """In a language with one plural form (Japanese: nplurals=1) that form serves every
+    count, so it is held to the msgid_plural."""
+    found = run_entry(tmp_path, "{count} set (1 day)", ["{count} セット (7 日)"],
+                      plural="{count} sets (7 days)", locale="ja")
+    assert [f for f in found if f[0] in ("E506", "E518")] == []
+    found = run_entry(tmp_path, "{count} set (1 day)", ["{count} セット (1 日)"],
+                      plural="{count} sets (7 days)", locale="ja")
+    assert [f for f in found if f[0] in ("E506", "E518")] == [
+        ("E506", "msgstr[0]: number '7' is missing from the translation")]
+
+
+def test_a_plural_entry_is_translated_only_with_every_form(tmp_path: Path) -> None:
+    assert run_entry(tmp_path, "{count} set", ["", ""], plural="{count} sets") == [
+        ("E501", "not translated")]
+    assert run_entry(tmp_path, "{count} set", ["{count} série", ""], plural="{count} sets") == [
+        ("E501", "msgstr[1] not translated: every plural form needs its text")]
+    assert run_entry(tmp_path, "{count} set", ["{count} série", " "], plural="{count} sets") == [
+        ("E504", "msgstr[1]: translation ' ' has nothing to read")]
+    assert run_entry(tmp_path, "{count} set", ["{count} série", "{count} séries"],
+                     plural="{count} sets", fuzzy=True) == [
+        ("E502", "marked fuzzy; review the translation and remove the flag")]
+
+
+@pytest.mark.parametrize(("msgid", "texts", "plural", "expected"), [
+    pytest.param("Hold for {seconds}", ["Tenez la position {seconds}"], None, [],
+                 id="kept"),
+    pytest.param("{sets} of {repetitions}", ["{repetitions} répétitions en {sets}"], None, [],
+                 id="moved"),
+    pytest.param("Hold for {seconds}", ["Tenez {seconds}, {seconds} pas plus"], None, [],
+                 id="used-twice"),
+    pytest.param("Hold for {seconds}", ["Tenez {{la}} position {seconds}"], None, [],
+                 id="doubled-brace-is-text"),
+    pytest.param("Hold for {seconds}", ["Tenez la position"], None,
+                 ["placeholders differ from the English: {seconds} missing (write exactly "
+                  "{seconds})"], id="missing"),
+    pytest.param("Hold for {seconds}", ["Tenez la position {secondes}"], None,
+                 ["placeholders differ from the English: {seconds} missing; {secondes} not in "
+                  "the English (write exactly {seconds})"], id="renamed"),
+    pytest.param("{dose} on each side", ["{dose} de chaque côté {side}"], None,
+                 ["placeholders differ from the English: {side} not in the English (write "
+                  "exactly {dose})"], id="added"),
+    pytest.param("Hold for {seconds}", ["Tenez la position {seconds"], None,
+                 ["an unmatched brace: keep each placeholder whole ({seconds}), and double a "
+                  "brace that is part of the text ({{ or }})"], id="unmatched-open"),
+    pytest.param("Hold for {seconds}", ["Tenez la position {seconds} }"], None,
+                 ["an unmatched brace: keep each placeholder whole ({seconds}), and double a "
+                  "brace that is part of the text ({{ or }})"], id="unmatched-close"),
+    pytest.param("{count} set", ["{count} série", "séries"], "{count} sets",
+                 ["msgstr[1]: placeholders differ from the English: {count} missing (write "
+                  "exactly {count})"], id="plural-form-missing"),
+    pytest.param("{count} set", ["une série", "{count} séries"], "{count} sets",
+                 ["msgstr[0]: placeholders differ from the English: {count} missing (write "
+                  "exactly {count})"], id="singular-form-missing"),
+])
+def test_placeholders_are_those_of_the_english(tmp_path: Path, msgid: str, texts: list[str],
+                                               plural: str | None, expected: list[str]) -> None:
+    found = run_entry(tmp_path, msgid, texts, plural=plural)
+    assert [message for code, message in found if code == "E518"] == expected
+    assert {code for code, _ in found} <= {"E518"}
+
+
+def test_placeholders_are_checked_by_the_flag_or_the_model(tmp_path: Path) -> None:
+    """The entry's python-brace-format flag says the text has placeholders, and so does the
+    model (a translator deleting the flag does not turn the check off); with neither, braces
+    are text."""
+    bad = ["Tenez la position"]
+    assert [c for c, _ in run_entry(tmp_path, "Hold for {seconds}", bad)] == ["E518"]
+    assert [c for c, _ in run_entry(tmp_path, "Hold for {seconds}", bad, flags=(),
+                                    model_format=True)] == ["E518"]
+    assert run_entry(tmp_path, "Hold for {seconds}", bad, flags=()) == []
+    assert run_entry(tmp_path, "Hold for {seconds}", bad,
+                     flags=("no-python-brace-format",)) == []
+
+
+def test_placeholder_findings_agree_with_msgfmt_on_plain_phrases(tmp_path: Path) -> None:
+    """Where GNU msgfmt -c checks python-brace-format strictly (a text without plural
+    forms), E518 finds exactly what it refuses."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("GNU msgfmt is not installed")
+    cases = [("Hold for {seconds}", text) for text in (
+        "Tenez {seconds}", "Tenez", "Tenez {secondes}", "Tenez {seconds} {x}",
+        "Tenez {{x}} {seconds}", "Tenez {seconds", "Tenez {seconds}{seconds}")]
+    for msgid, text in cases:
+        found = run_entry(tmp_path, msgid, [text])
+        done = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(tmp_path / "glossary.po")],
+                              capture_output=True, text=True, check=False)
+        assert (done.returncode != 0) == any(code == "E518" for code, _ in found), (text,
+                                                                                   done.stderr)

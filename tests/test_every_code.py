@@ -41,7 +41,7 @@ from pipeline.gettext.pofiles import render_catalog
 from pipeline.stages import update as update_stage
 
 from build_helpers import clone, configure, line_of, must, tiny_template
-from catalog_helpers import Run, run_cli
+from catalog_helpers import DOSAGE_YAML, Run, run_cli
 
 # --------------------------------------------------------------------------------------------
 # The tiny project's files, as the tool shows them
@@ -52,6 +52,7 @@ REVIEWER = "source/reviewers/ann-lee.yaml"
 GLOSSARY = "source/glossary.yaml"
 FR = "locales/fr/LC_MESSAGES"
 BRIDGE_PO = f"{FR}/glute-bridge.po"
+GLOSSARY_PO = f"{FR}/glossary.po"
 GUIDE_PO = f"{FR}/hip-pain.po"
 REVIEWER_PO = f"{FR}/ann-lee.po"
 REVIEWER_POT = "locales/templates/ann-lee.pot"
@@ -427,6 +428,9 @@ CASES: dict[str, Case] = {
                  replace(GUIDE, "(../exercises/glute-bridge.yaml)",
                          "(../exercises/glute-bridges.yaml)"),
                  run="validate", at=GUIDE, line="glute-bridges.yaml"),
+    "E208": case("a document whose id is the name of the locale's index",
+                 replace(REVIEWER, "id: ann-lee", "id: index"),
+                 run="validate", at=REVIEWER, line="id: index"),
     # Content lint
     "E301": case("a French tip in the English",
                  replace(EXERCISE, 'Think "heels down" each time you lift your hips.',
@@ -571,6 +575,10 @@ CASES: dict[str, Case] = {
                  command("extract"), command("update"),
                  translate(REVIEWER_PO, BIO_WITH_DOI, BIO_FR[:-1] + " (voir 10.1234/hip.2002)."),
                  run="check", at=REVIEWER_PO, line=MsgstrOf(BIO_WITH_DOI)),
+    "E518": case("a dose phrase's placeholder dropped from its translation",
+                 append(GLOSSARY, DOSAGE_YAML), command("extract"), command("update"),
+                 translate(GLOSSARY_PO, "Hold for {seconds}", "Tenez la position"),
+                 run="check", at=GLOSSARY_PO, line='msgstr "Tenez la position"'),
     # Build
     "E601": case("a translated name over the model's 60 characters, E510 turned off",
                  settings(severity={"E510": "off"}),

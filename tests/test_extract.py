@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,15 +14,19 @@ from pipeline.stages.validate import validate_project
 
 from build_helpers import cli_config
 from catalog_helpers import (
+    DOSAGE,
     EPOCH,
     EPOCH_STAMP,
+    PLURALS,
     all_catalogs,
     assert_all_msgfmt_ok,
+    assert_msgfmt_ok,
     base_project,
     by_key,
     clone,
     copy_project,
     creation_date,
+    dosage_project,
     edit,
     entry,
     env,
@@ -92,7 +98,9 @@ def test_identical_text_in_one_document_is_one_entry_with_every_reference(conten
 def test_glossary_terms_carry_their_vocabulary_as_msgctxt(content: Path) -> None:
     glossary = read_po(templates_dir(content) / "glossary.pot")
     contexts = {e.msgctxt for e in glossary}
-    assert contexts == {"muscle", "equipment", "position"}
+    # The phrases doses are written with (if the glossary has them) are the "dosage" ones.
+    assert {"muscle", "equipment", "position"} <= contexts <= {"muscle", "equipment",
+                                                                "position", "dosage"}
     term = entry(glossary, "Gluteus maximus", context="muscle")
     assert "muscles.gluteus-maximus.name of glossary" in term.comment
     assert "Kind: term. Max 50 characters." in term.comment
@@ -186,3 +194,99 @@ def test_template_of_a_deleted_document_is_removed(content: Path) -> None:
     assert "removed locales/templates/knee-pain.pot" in result.out
     assert not (templates_dir(content) / "knee-pain.pot").exists()
     assert len(list(templates_dir(content).glob("*.pot"))) == 20
+
+
+# --------------------------------------------------------------------------------------------
+# Plural phrases and placeholders
+
+
+@pytest.fixture
+def dosage(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The tiny project whose glossary writes doses out (plural phrases, placeholders)."""
+    return clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """An entry's lines from its flags on (no `#.` notes or `#:` places), by msgid."""
+    found: dict[str, str] = {}
+    for block in text.split("\n\n")[1:]:
+        lines = [line for line in block.strip("\n").split("\n")
+                 if not line.startswith(("#.", "#:"))]
+        msgid = next(line for line in lines if line.startswith("msgid "))
+        found[msgid[len('msgid "'):-1]] = "\n".join(lines)
+    return found
+
+
+def test_plural_phrases_and_placeholders_are_written_as_xgettext_writes_them(
+        dosage: Path, tmp_path: Path) -> None:
+    """A phrase with a count is one entry with msgid_plural and two empty forms, a phrase
+    with `{name}` placeholders carries python-brace-format: byte for byte what xgettext
+    writes for the same strings in Python (npgettext/pgettext calls), and msgfmt -c takes
+    the template."""
+    xgettext = shutil.which("xgettext")
+    if xgettext is None:
+        pytest.skip("GNU xgettext is not installed")
+    template = templates_dir(dosage) / "glossary.pot"
+    ours = _blocks(template.read_text(encoding="utf-8"))
+    phrases = [msgid for msgid, entry in ours.items() if f'msgctxt "{DOSAGE}"' in entry]
+    calls = []
+    for msgid in phrases:
+        if msgid in PLURALS:
+            calls.append(f"npgettext({DOSAGE!r}, {msgid!r}, {PLURALS[msgid]!r}, n)")
+        else:
+            calls.append(f"pgettext({DOSAGE!r}, {msgid!r})")
+    source = tmp_path / "phrases.py"
+    source.write_text("\n".join(calls) + "\n", encoding="utf-8")
+    out = tmp_path / "xgettext.pot"
+    subprocess.run([xgettext, "--from-code=UTF-8", "--no-location", "--keyword=pgettext:1c,2",
+                    "--keyword=npgettext:1c,2,3", "-o", str(out), str(source)], check=True,
+                   capture_output=True)
+    theirs = _blocks(out.read_text(encoding="utf-8"))
+    assert len(phrases) == 7 and {ours[m] for m in phrases} == {theirs[m] for m in phrases}
+    assert 'msgid_plural "{count} sets"\nmsgstr[0] ""\nmsgstr[1] ""' in ours["{count} set"]
+    assert ours["Hold for {seconds}"].startswith("#, python-brace-format\n")
+    # Plain texts carry no flag.
+    assert not any(entry.startswith("#,") for msgid, entry in ours.items()
+                   if msgid not in phrases)
+    assert_msgfmt_ok(template, *sorted((dosage / "locales").rglob("*.po")))
+
+
+def test_notes_tell_translators_what_to_keep_and_how_many_forms(dosage: Path) -> None:
+    template = read_po(templates_dir(dosage) / "glossary.pot")
+    counted = entry(template, "{count} set", DOSAGE)
+    assert counted.msgid_plural == "{count} sets"
+    assert "Keep the placeholder {count} as it is, braces included." in counted.comment
+    assert "one form for each plural form of your language" in counted.comment
+    holding = entry(template, "{dose}, holding each for {seconds}", DOSAGE)
+    assert "Keep the placeholders {dose}, {seconds} as they are" in holding.comment
+    assert "plural form" not in holding.comment
+
+
+def test_a_changed_english_plural_is_a_changed_template(dosage: Path) -> None:
+    """The English plural is part of what a template says: changing only it rewrites the
+    template (and `check` calls the old one stale until then)."""
+    edit(dosage / "source" / "glossary.yaml", 'other: "{count} sets"', 'other: "{count} series"')
+    check = run_cli(dosage, "check")
+    assert check.code == 1 and "E406" in check.out
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        result = ok(dosage, "extract")
+    assert "glossary.pot" in result.out
+    template = read_po(templates_dir(dosage) / "glossary.pot")
+    assert entry(template, "{count} set", DOSAGE).msgid_plural == "{count} series"
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        again = ok(dosage, "extract")
+    assert "0 written" in again.out
+
+
+def test_pybabels_extraction_method_gives_plural_phrases_as_ngettext(dosage: Path) -> None:
+    """The Babel method yields a phrase with a count as npgettext's context, singular and
+    plural, the way Babel's own extractors do, so `pybabel extract` writes msgid_plural."""
+    from pipeline.gettext.babel_extractor import extract_yaml
+
+    path = dosage / "source" / "glossary.yaml"
+    with path.open("rb") as fh:
+        found = {message: function for _, function, message, _ in
+                 extract_yaml(fh, {}, (), {})}
+    assert found[(DOSAGE, "{count} set", "{count} sets")] == "npgettext"
+    assert found[(DOSAGE, "Hold for {seconds}")] == "pgettext"
+    assert found[("muscle", "Gluteus maximus")] == "pgettext"

@@ -11,7 +11,7 @@ tests/golden/:
 
 * glute-bridge.pot      the template (`extract`)
 * glute-bridge.fr.po    the French catalog after that `update`
-* glute-bridge.fr.json  the French bundle (`build`)
+* glute-bridge.fr.json  the French bundle (`build`, build/site/fr/glute-bridge.json)
 
 A difference fails with a unified diff. When the change is intended, rewrite the golden
 files and review them like any other change:
@@ -24,6 +24,7 @@ Every golden catalog and template must also pass GNU gettext's `msgfmt -c`.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -49,7 +50,7 @@ REMOVED = '  - Think "heels down" each time you lift your hips.\n'
 FILES = {
     "glute-bridge.pot": "locales/templates/glute-bridge.pot",
     "glute-bridge.fr.po": "locales/fr/LC_MESSAGES/glute-bridge.po",
-    "glute-bridge.fr.json": "build/fr/glute-bridge.json",
+    "glute-bridge.fr.json": "build/site/fr/glute-bridge.json",
 }
 
 
@@ -124,6 +125,20 @@ def test_golden_catalog_pins_fuzzy_and_obsolete_entries(golden: Path) -> None:
     old, new = REWORDED
     assert f'#, fuzzy\n#| msgid "{old}"\nmsgid "{new}"\n' in text
     assert '#~ msgid "Think \\"heels down\\" each time you lift your hips."\n' in text
+
+
+def test_golden_bundle_pins_the_fuzzy_step_falling_back(golden: Path) -> None:
+    """The golden bundle shows the reworded step in English (its French is fuzzy), as rich
+    text, and lists it as fallen back; the removed tip is gone."""
+    bundle = json.loads((golden / "glute-bridge.fr.json").read_text(encoding="utf-8"))
+    assert (bundle["bundle_version"], bundle["locale"], bundle["id"]) == (2, "fr",
+                                                                           "glute-bridge")
+    assert bundle["fallbacks"] == ["steps[1]"]
+    assert bundle["document"]["steps"][1] == {
+        "blocks": [{"type": "paragraph", "spans": [
+            {"text": REWORDED[1], "marks": [], "link": None}]}],
+        "plain": REWORDED[1]}
+    assert len(bundle["document"]["tips"]) == 1
 
 
 @pytest.mark.parametrize("name", sorted(n for n in FILES if n.endswith((".po", ".pot"))))

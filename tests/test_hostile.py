@@ -20,7 +20,16 @@ import pytest
 from pipeline.content.loader import read_source
 from pipeline.core.config import UsageError
 
-from build_helpers import Run, cli, cli_config, clone, edit_entry, po_path, tiny_template
+from build_helpers import (
+    Run,
+    bundle_file,
+    cli,
+    cli_config,
+    clone,
+    edit_entry,
+    po_path,
+    tiny_template,
+)
 
 EXERCISE = "glute-bridge"
 NAME = "Glute bridge"  # msgid of a plain-text field (the exercise's name)
@@ -335,13 +344,29 @@ def test_a_less_than_sign_in_prose_is_no_tag(
 def test_bundles_escape_what_html_and_javascript_would_read(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A translation that passes every check still never puts a raw `<`, `&` or U+2028 into a
-    bundle: an app inlining it in a page cannot have its `<script>` element closed early."""
-    edit_entry(po_path(tiny, EXERCISE), NAME, msgstr="Pont fessier < 5 & plus")
+    bundle: an app inlining it in a page cannot have its `<script>` element closed early.
+    The name also reaches the guide's card of the exercise, the index and the offline pack:
+    every file that carries translations is held to the same (the schemas carry none)."""
+    name = "Pont fessier < 5 & plus"
+    edit_entry(po_path(tiny, EXERCISE), NAME, msgstr=name)
     assert cli(capsys, tiny, "build").code == 0
-    raw = (tiny / "build" / "fr" / f"{EXERCISE}.json").read_text("utf-8")
+    build = tiny / "build"
+    raw = bundle_file(build, f"fr/{EXERCISE}.json").read_text("utf-8")
     assert "<" not in raw and "&" not in raw and ">" not in raw
     assert "Pont fessier \\u003c 5 \\u0026 plus" in raw
-    assert json.loads(raw)["document"]["name"] == "Pont fessier < 5 & plus"
+    assert json.loads(raw)["document"]["name"] == name
+    guide = json.loads(bundle_file(build, "fr/hip-pain.json").read_text("utf-8"))
+    assert guide["cards"]["exercises"][EXERCISE]["name"] == name
+    index = json.loads((build / "site" / "fr" / "index.json").read_text("utf-8"))
+    assert {d["id"]: d["title"] for d in index["documents"]}[EXERCISE] == name
+    offline = json.loads((build / "site" / "offline" / "fr.json").read_text("utf-8"))
+    assert offline["bundles"][EXERCISE]["document"]["name"] == name
+    shipped = [p for p in sorted((build / "site").rglob("*.json"))
+               if p.parent.name != "schema"]
+    assert len(shipped) == 2 * (4 + 1) + 2 + 1  # en, fr: bundles, index; offline; manifest
+    for path in shipped:
+        text = path.read_text("utf-8")
+        assert "<" not in text and "&" not in text and ">" not in text, path
 
 
 def _all_links(root: Path) -> Iterator[Path]:

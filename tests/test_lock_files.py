@@ -194,7 +194,7 @@ def test_runs_leave_nothing_git_would_show(repo: Path, env: dict[str, str],
                if name not in {".gitignore", "CACHEDIR.TAG", "build.lock", "catalogs.lock"}]
     # With the cache off only the locks (and the files that hide them) are written.
     assert bool(results) != cache_off, kept
-    assert (repo / "build" / "manifest.json").is_file()
+    assert (repo / "build" / "site" / "manifest.json").is_file()
 
 
 def test_the_commands_that_only_read_take_no_lock(repo: Path, env: dict[str, str]) -> None:
@@ -315,7 +315,7 @@ def test_a_read_only_project_still_builds_into_a_folder_elsewhere(
     seen = read_only(repo, tmp_path / "read-only", mounts)
     beside = tmp_path / ".out.lock"
     ok(seen, env, "build")
-    assert (tmp_path / "out" / "manifest.json").is_file()
+    assert (tmp_path / "out" / "site" / "manifest.json").is_file()
     assert beside.is_file() and lock_files(repo) == []
     with holding(seen, env, "build") as lock:
         assert Path(lock).resolve() == beside.resolve()

@@ -17,7 +17,7 @@ import pytest
 from bench.agreement import state_of
 from pipeline.gettext.catalogs import memory_of, merge
 from pipeline.gettext.memory import Memory
-from pipeline.gettext.pofiles import EntryKey, parse_catalog, render_catalog
+from pipeline.gettext.pofiles import EntryKey, entry_status, parse_catalog, render_catalog
 
 from catalog_helpers import assert_msgfmt_ok, require_tool
 
@@ -319,3 +319,98 @@ def test_very_short_english_ties_go_to_the_shorter_text_as_in_msgmerge(tmp_path:
     assert ours == decisions(gnu_update(folder, templates, tmp_path)["glossary"])
     assert ours[("Arm", False)] == ("fuzzy", "Arc de cercle", "Arc")
     assert ours[("Armpit", True)] == ("obsolete", "Aisselle", None)
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries: a translation serves only an entry of its shape
+
+POLISH = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+
+
+def _plural_po(path: Path, entries: list[polib.POEntry], plural_forms: str | None = None
+               ) -> Path:
+    catalog = polib.POFile()
+    catalog.metadata = dict(HEADER) if plural_forms is None else {
+        **HEADER, "Plural-Forms": plural_forms}
+    for entry in entries:
+        catalog.append(entry)
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+    return path
+
+
+def _counted(msgid: str, plural: str, *texts: str) -> polib.POEntry:
+    return polib.POEntry(msgctxt="dosage", msgid=msgid, msgstr="", msgid_plural=plural,
+                         msgstr_plural=dict(enumerate(texts)), flags=["python-brace-format"])
+
+
+def _template(*entries: polib.POEntry) -> polib.POFile:
+    template = polib.POFile()
+    template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for entry in entries:
+        template.append(polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr="",
+                                      msgid_plural=entry.msgid_plural,
+                                      msgstr_plural={0: "", 1: ""} if entry.msgid_plural
+                                      else {}, flags=list(entry.flags)))
+    return template
+
+
+def test_a_plural_translation_moves_to_another_document_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    _plural_po(folder / "glossary.po", [_counted("{count} set", "{count} sets",
+                                                 "{count} série", "{count} séries")])
+    _plural_po(folder / "new.po", [])
+    memory = memory_of({p: read(p) for p in sorted(folder.glob("*.po"))})
+    (moved,) = merge(_template(_counted("{count} set", "{count} sets")),
+                     read(folder / "new.po"), memory)
+    assert entry_status(moved) == "translated"
+    assert moved.msgstr_plural == {0: "{count} série", 1: "{count} séries"}
+    assert moved.flags == ["python-brace-format"]
+
+
+def test_a_singular_translation_is_never_offered_to_a_plural_entry(tmp_path: Path) -> None:
+    """The same English as a text without plural forms in another document (exactly, or
+    closely): not a translation of the count phrase, so the plural entry stays untranslated;
+    the other way round too."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    _plural_po(folder / "other.po", [
+        polib.POEntry(msgctxt="dosage", msgid="{count} set", msgstr="{count} série(s)"),
+        _counted("{count} repetitions in all", "{count} repetitions in all",
+                 "{count} répétition", "{count} répétitions")])
+    _plural_po(folder / "new.po", [])
+    memory = memory_of({p: read(p) for p in sorted(folder.glob("*.po"))})
+    counted, plain = merge(
+        _template(_counted("{count} set", "{count} sets"),
+                  polib.POEntry(msgctxt="dosage", msgid="{count} repetitions in all!", msgstr="")),
+        read(folder / "new.po"), memory)
+    assert counted.msgstr_plural == {0: "", 1: ""} and "fuzzy" not in counted.flags
+    assert plain.msgstr == "" and "fuzzy" not in plain.flags
+    # With a plural translation of close English elsewhere, that one is offered.
+    _plural_po(folder / "more.po", [_counted("{count} sets done", "{count} sets done",
+                                             "{count} série faite", "{count} séries faites")])
+    memory = memory_of({p: read(p) for p in sorted(folder.glob("*.po"))})
+    (offered,) = merge(_template(_counted("{count} set", "{count} sets")),
+                       read(folder / "new.po"), memory)
+    assert "fuzzy" in offered.flags and offered.previous_msgid == "{count} sets done"
+    assert offered.msgstr_plural == {0: "{count} série faite", 1: "{count} séries faites"}
+
+
+def test_a_plural_translation_with_another_number_of_forms_is_not_used(tmp_path: Path) -> None:
+    """A catalog of the locale with another Plural-Forms (three forms where French has two):
+    its forms do not fit this catalog's, so they are not carried over; one that fits is."""
+    folder = tmp_path / "fr"
+    folder.mkdir()
+    _plural_po(folder / "odd.po", [_counted("{count} set", "{count} sets", "a", "b", "c")],
+               POLISH)
+    _plural_po(folder / "new.po", [])
+    template = _template(_counted("{count} set", "{count} sets"))
+    memory = memory_of({p: read(p) for p in sorted(folder.glob("*.po"))})
+    (entry,) = merge(template, read(folder / "new.po"), memory)
+    assert entry.msgstr_plural == {0: "", 1: ""}
+    _plural_po(folder / "good.po", [_counted("{count} set", "{count} sets",
+                                             "{count} série", "{count} séries")])
+    memory = memory_of({p: read(p) for p in sorted(folder.glob("*.po"))})
+    (entry,) = merge(template, read(folder / "new.po"), memory)
+    assert entry.msgstr_plural == {0: "{count} série", 1: "{count} séries"}
+    assert "fuzzy" not in entry.flags

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.gettext.pofiles import PoReadError, read_catalog
 
-from build_helpers import cli, clone, po_path, tiny_template
+from build_helpers import bundle_file, cli, clone, po_path, tiny_template
 
 pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU msgfmt")
 
@@ -74,6 +74,34 @@ def test_escapes_decode_as_gnu_msgfmt_decodes_them(tmp_path: Path) -> None:
     assert obsolete.obsolete and obsolete.msgstr == "parti A"
 
 
+def test_escapes_in_plural_entries_decode_as_gnu_msgfmt_decodes_them(tmp_path: Path) -> None:
+    """msgid_plural, each msgstr[N] (continued too) and a previous msgid_plural."""
+    po = tmp_path / "plural.po"
+    po.write_text(HEADER + '\n#, fuzzy\n#| msgid "{n} s\\x41"\n#| msgid_plural "{n} s\\101s"\n'
+                  'msgid "{n} \\x41"\nmsgid_plural "{n} \\101s"\nmsgstr[0] "{n} \\303\\251"\n'
+                  'msgstr[1] ""\n"{n} \\xC3\\xA9s\\t"\n', encoding="utf-8")
+    (entry,) = read_catalog(po, "plural.po")
+    assert (entry.msgid, entry.msgid_plural) == ("{n} A", "{n} As")
+    assert entry.msgstr_plural == {0: "{n} é", 1: "{n} és\t"}
+    assert (entry.previous_msgid, entry.previous_msgid_plural) == ("{n} sA", "{n} sAs")
+    reviewed = po.with_name("reviewed.po")
+    reviewed.write_text(po.read_text("utf-8").replace("#, fuzzy\n", ""), encoding="utf-8")
+    gnu = compiled(reviewed)
+    assert (gnu.ngettext("{n} A", "{n} As", 1), gnu.ngettext("{n} A", "{n} As", 2)) == (
+        "{n} é", "{n} és\t")
+
+
+def test_an_escape_msgfmt_refuses_in_a_plural_form_is_located(tmp_path: Path) -> None:
+    po = tmp_path / "bad.po"
+    po.write_text(HEADER + '\nmsgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y\\qz"\n',
+                  encoding="utf-8")
+    assert msgfmt_refuses(po)
+    with pytest.raises(PoReadError) as caught:
+        read_catalog(po, "bad.po")
+    found = caught.value.diagnostic
+    assert (found.code, found.line, found.column) == ("E401", 10, 13)
+
+
 INVALID = [r"\q", r"\'", r"\?", r"\e", r"\8", r"\x", r"\xg", r"\u00e9", r"\X41"]
 
 
@@ -125,5 +153,5 @@ def test_check_reports_an_invalid_escape_at_its_line_and_reads_a_valid_one(
     assert cli(capsys, tiny, "update").code == 0
     assert po.read_text("utf-8") == escaped
     assert cli(capsys, tiny, "build").code == 0
-    bundle = json.loads((tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8"))
-    assert "Pont fessier" in json.dumps(bundle, ensure_ascii=False)
+    bundle = json.loads(bundle_file(tiny / "build", "fr/glute-bridge.json").read_text("utf-8"))
+    assert bundle["document"]["name"] == "Pont fessier"

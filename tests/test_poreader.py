@@ -2,11 +2,16 @@
 polib does not know, no line separator inside a string), both readers give the same header,
 metadata and entries, field by field and line by line. Where polib is wrong (GNU escapes,
 `#~|` previous strings of obsolete entries) the reader follows GNU gettext, which
-`test_po_escapes.py` checks against msgfmt."""
+`test_po_escapes.py` checks against msgfmt.
+
+Plural entries (msgid_plural, msgstr[N]) read into polib's `msgid_plural` and
+`msgstr_plural`; a plural entry that is not whole is refused at its line, and each refusal is
+one GNU msgfmt makes too."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.gettext.pofiles import PoReadError, form_lines, parse_catalog
 from pipeline.gettext.poreader import SyntaxProblem, read_entries
 from pipeline.gettext.powriter import render_po
+
+from catalog_helpers import require_tool
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGS = sorted(p for p in [*REPO.joinpath("locales").rglob("*.po*"),
@@ -30,7 +38,7 @@ def view(catalog: polib.POFile) -> tuple[Any, ...]:
             catalog.wrapwidth, catalog.encoding, catalog.fpath,
             [(e.msgid, e.msgstr, e.msgctxt, e.obsolete, type(e.obsolete), e.flags, e.tcomment,
               e.comment, e.occurrences, e.previous_msgid, e.previous_msgctxt, e.linenum,
-              e.msgid_plural, e.msgstr_plural) for e in catalog])
+              e.msgid_plural, e.msgstr_plural, e.previous_msgid_plural) for e in catalog])
 
 
 def by_polib(text: str) -> polib.POFile:
@@ -57,7 +65,8 @@ _WORD = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)
 def catalogs(draw: st.DrawFn) -> polib.POFile:
     catalog = polib.POFile(wrapwidth=79)
     catalog.header = draw(st.sampled_from(["", "Catalog header.\nSecond line."]))
-    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr",
+                        "Plural-Forms": "nplurals=2; plural=(n > 1);"}
     seen: set[tuple[str | None, str]] = set()
     for _ in range(draw(st.integers(1, 6))):
         msgid = draw(_TEXT.filter(bool))
@@ -79,6 +88,12 @@ def catalogs(draw: st.DrawFn) -> polib.POFile:
         if "fuzzy" in entry.flags and draw(st.booleans()):
             entry.previous_msgid = draw(_TEXT.filter(bool))
             entry.previous_msgctxt = draw(st.none() | _TEXT)
+        if draw(st.booleans()):  # a plural entry: two forms, as the header's nplurals
+            entry.msgid_plural = draw(_TEXT.filter(bool))
+            entry.msgstr_plural = {0: entry.msgstr, 1: draw(_TEXT | st.just(""))}
+            entry.msgstr = ""
+            if entry.previous_msgid is not None and draw(st.booleans()):
+                entry.previous_msgid_plural = draw(_TEXT.filter(bool))
         catalog.append(entry)
     return catalog
 
@@ -112,3 +127,112 @@ def test_what_polib_refuses_is_refused_at_its_line(text: str, line: int) -> None
     with pytest.raises(SyntaxProblem) as refused:
         read_entries(text, 79)
     assert (refused.value.line, refused.value.code) == (line, "E401")
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries
+
+HEADER = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+          '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n')
+PLURAL = ('#, python-brace-format\nmsgctxt "dosage"\nmsgid "{count} set"\n'
+          'msgid_plural "{count} sets"\nmsgstr[0] "{count} série"\nmsgstr[1] "{count} séries"\n')
+
+
+def test_a_plural_entry_reads_its_forms_and_the_line_of_each() -> None:
+    text = (HEADER + PLURAL + '\n#, fuzzy\n#| msgid "{count} sec"\n#| msgid_plural "{count} secs"\n'
+            'msgid "{count} second"\nmsgid_plural "{count} seconds"\nmsgstr[0] ""\n'
+            '"{count} seconde"\nmsgstr[1] "{count} secondes"\n\n'
+            '#~ msgid "{count} day"\n#~ msgid_plural "{count} days"\n#~ msgstr[0] "{count} jour"\n'
+            '#~ msgstr[1] "{count} jours"\n')
+    sets, seconds, days = parse_catalog(text, "fr.po")
+    assert (sets.msgid_plural, sets.msgstr_plural, sets.msgstr) == (
+        "{count} sets", {0: "{count} série", 1: "{count} séries"}, "")
+    assert (sets.translation_line, form_lines(sets)) == (10, [10, 11])
+    assert (seconds.previous_msgid, seconds.previous_msgid_plural) == ("{count} sec",
+                                                                       "{count} secs")
+    assert seconds.msgstr_plural == {0: "{count} seconde", 1: "{count} secondes"}
+    assert form_lines(seconds) == [18, 20]
+    assert days.obsolete and days.msgstr_plural == {0: "{count} jour", 1: "{count} jours"}
+    assert view(read_entries(text, 79)) == view(by_polib(text))
+
+
+def _msgfmt_refuses(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "refused.po"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run([require_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode != 0, f"msgfmt -c accepts what the reader refuses:\n{text}"
+    return done.stderr
+
+
+# (catalog text after the header, line of the refusal, words of the message); msgfmt -c
+# refuses each of them too.
+NOT_WHOLE = {
+    "msgstr[N] without msgid_plural": (
+        'msgid "{count} set"\nmsgstr[0] "{count} série"\n', 7, "has none: write msgstr"),
+    "msgstr in a plural entry": (
+        'msgid "{count} set"\nmsgid_plural "{count} sets"\nmsgstr "séries"\n', 8,
+        "not by msgstr"),
+    "a form skipped": (
+        'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[2] "y"\n', 9,
+        "msgstr[2] where msgstr[1] is due"),
+    "forms out of order": (
+        'msgid "a"\nmsgid_plural "b"\nmsgstr[1] "x"\nmsgstr[0] "y"\n', 8,
+        "msgstr[1] where msgstr[0] is due"),
+    "a form twice": (
+        'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[0] "y"\n', 9,
+        "msgstr[0] where msgstr[1] is due"),
+    "no form at all": ('msgid "a"\nmsgid_plural "b"\n', 7, "no msgstr[0] after it"),
+    "a comment inside": (
+        'msgid "a"\nmsgid_plural "b"\n# note\nmsgstr[0] "x"\nmsgstr[1] "y"\n', 8,
+        "a comment cannot follow msgid_plural"),
+    "one form too few for nplurals=2": (
+        'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\n', 7,
+        "has 1 form (msgstr[0]), but the catalog's Plural-Forms header says nplurals=2"),
+    "one form too many for nplurals=2": (
+        'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[2] "z"\n', 7,
+        "has 3 forms (msgstr[0] to msgstr[2])"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_WHOLE, ids=str)
+def test_a_plural_entry_that_is_not_whole_is_refused_at_its_line_as_msgfmt_refuses_it(
+        tmp_path: Path, case: str) -> None:
+    body, line, words = NOT_WHOLE[case]
+    text = HEADER + body
+    _msgfmt_refuses(tmp_path, text)
+    with pytest.raises(PoReadError) as refused:
+        parse_catalog(text, "fr.po")
+    found = refused.value.diagnostic
+    assert (found.line, found.code) == (line, "E401"), found
+    assert words in found.message
+
+
+def test_the_count_of_forms_follows_the_plural_forms_header(tmp_path: Path) -> None:
+    """Three forms are right for Polish and wrong for French; a template (no Plural-Forms)
+    holds English's two; an obsolete entry is not held to it (msgfmt ignores those too)."""
+    three = 'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[2] "z"\n'
+    polish = HEADER.replace("nplurals=2; plural=(n > 1);", "nplurals=3; plural=(n==1 ? 0 : "
+                            "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);")
+    assert len(parse_catalog(polish + three, "pl.po")[0].msgstr_plural) == 3
+    with pytest.raises(PoReadError):
+        parse_catalog(polish + 'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y"\n',
+                      "pl.po")
+    template = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + three
+    assert len(parse_catalog(template, "t.pot")[0].msgstr_plural) == 3
+    obsolete = HEADER + "".join("#~ " + line + "\n" for line in three.splitlines())
+    path = tmp_path / "obsolete.po"
+    path.write_text(obsolete, encoding="utf-8")
+    subprocess.run([require_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)], check=True,
+                   capture_output=True)
+    assert parse_catalog(obsolete, "fr.po")[0].obsolete
+
+
+def test_an_empty_english_plural_is_refused_though_msgfmt_takes_it() -> None:
+    """`msgid_plural ""` is GNU syntax but says nothing, and polib (hence every script)
+    would write the entry back without its forms: refused, so nothing is lost."""
+    text = HEADER + 'msgid "a"\nmsgid_plural ""\nmsgstr[0] "x"\nmsgstr[1] "y"\n'
+    with pytest.raises(PoReadError) as refused:
+        parse_catalog(text, "fr.po")
+    assert (refused.value.diagnostic.line, refused.value.diagnostic.code) == (7, "E401")
+    assert "msgid_plural is empty" in refused.value.diagnostic.message

@@ -230,13 +230,18 @@ def test_comments_references_and_flags_as_gnu_writes_them(tmp_path: Path) -> Non
     # GNU joins a line ending with a backslash to the next one, comments too.
     catalog.append(polib.POEntry(msgid="backslash", msgstr="b", tcomment="ends with \\",
                                  comment="\\\n\\"))
-    # An obsolete entry's no-wrap and format flags are not written, so do not apply.
+    # An obsolete entry keeps its format flags and no-wrap (msgcat 0.21 writes them and lays
+    # the entry out by them), but not its range.
     catalog.append(polib.POEntry(msgid="obsolete no-wrap " * 6, msgstr="% d " * 30,
-                                 obsolete=True, flags=["no-wrap", "python-format"],
+                                 obsolete=True, flags=["no-wrap", "python-format", "range: 1..3"],
                                  previous_msgid="sacro-iliaque[lien](cible.md) " * 3))
+    catalog.append(polib.POEntry(msgid="obsolete format " * 6, msgstr="x% d " * 30,
+                                 obsolete=True, flags=["fuzzy", "python-format"]))
     assert_fixed_point(tmp_path, catalog)
     text = render_po(catalog)
     assert "obsolete, untranslated" not in text  # GNU drops it
+    assert '#, python-format, no-wrap\n#~| msgid "sacro' in text
+    assert '#, fuzzy, python-format\n#~ msgid ""\n' in text
     assert "#, fuzzy, no-c-format, python-brace-format, sh-format, range: 1..5\n" in text
 
 
@@ -314,6 +319,20 @@ def entries(draw: st.DrawFn) -> polib.POEntry:
         entry.previous_msgid = draw(texts)
         if draw(st.booleans()):
             entry.previous_msgctxt = draw(texts)
+    if draw(st.integers(0, 4)) == 0:  # a phrase with a count: msgid_plural and two forms
+        brace = draw(st.booleans())
+        count = "{count} " if brace else ""
+        entry.msgid = count + entry.msgid.replace("{", "").replace("}", "")
+        entry.msgid_plural = count + (draw(texts) or "p").replace("{", "").replace("}", "")
+        forms = [draw(st.one_of(st.just(""), texts)) for _ in range(2)]
+        if forms[0]:  # msgfmt -c holds a translated entry's forms to the English's format
+            forms = [_matching(count + (f or "t").replace("{", "").replace("}", ""), entry.msgid)
+                     for f in forms]
+        entry.msgstr, entry.msgstr_plural = "", dict(enumerate(forms))
+        if brace:
+            entry.flags.append("python-brace-format")
+        if entry.previous_msgid is not None and draw(st.booleans()):
+            entry.previous_msgid_plural = draw(texts)
     return entry
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import struct
 import subprocess
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -25,6 +23,7 @@ from pipeline.infra import outdir
 from pipeline.stages.preview import STATUSES, build_preview
 
 from build_helpers import (
+    bundle_file,
     cli,
     cli_config,
     clone,
@@ -32,10 +31,12 @@ from build_helpers import (
     edit_entry,
     edit_text,
     line_of,
+    png_colours,
     po_path,
     tiny_template,
     tree_hashes,
 )
+from catalog_helpers import dosage_project, translate_dosage
 
 FUZZY = "Glute bridge"  # name, row 1
 UNTRANSLATED = "Lift your hips off the floor to work the buttock muscles."  # summary, row 2
@@ -53,6 +54,8 @@ class Article:
     classes: set[str]
     texts: dict[str, str] = field(default_factory=dict)  # "en"/"tr" → shown text
     links: dict[str, dict[str, str]] = field(default_factory=dict)  # "src"/"po" → attrs+label
+    label: str = ""  # what the row is ("steps[2] (3 of 6)")
+    problems: list[str] = field(default_factory=list)
 
 
 class PageReader(HTMLParser):
@@ -83,16 +86,24 @@ class PageReader(HTMLParser):
             kind = "po" if "po" in classes else "src"
             self.articles[-1].links[kind] = dict(a)
             self._capture, self._buffer = ("link", kind), ""
+        elif tag == "a" and "path" in classes and self.articles:
+            self._capture, self._buffer = ("field", ""), ""
+        elif tag == "li" and self._side == "tr" and self.articles:
+            self._capture, self._buffer = ("problem", ""), ""
 
     def handle_data(self, data: str) -> None:
         if self._capture:
             self._buffer += data
 
     def handle_endtag(self, tag: str) -> None:
-        if self._capture and tag in ("p", "a"):
+        if self._capture and tag in ("p", "a", "li"):
             what, key = self._capture
             if what == "text":
                 self.articles[-1].texts[key] = self._buffer
+            elif what == "field":
+                self.articles[-1].label = self._buffer
+            elif what == "problem":
+                self.articles[-1].problems.append(self._buffer)
             else:
                 self.articles[-1].links[key]["label"] = self._buffer
             self._capture = None
@@ -332,44 +343,6 @@ def chromium() -> str:
     return found
 
 
-def png_colours(data: bytes) -> Counter[bytes]:
-    """RGB colour → pixel count of an 8-bit, non-interlaced PNG (what Chromium writes)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat = 8, b""
-    width = height = channels = 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert depth == 8 and interlace == 0 and colour_type in (2, 6)
-            channels = 3 if colour_type == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-    raw, stride, bpp = zlib.decompress(idat), width * channels, channels
-    previous, colours, i = bytearray(stride), Counter[bytes](), 0
-    for _ in range(height):
-        kind, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        for x in range(stride) if kind else ():
-            a = line[x - bpp] if x >= bpp else 0
-            b, c = previous[x], previous[x - bpp] if x >= bpp else 0
-            if kind == 1:
-                line[x] = (line[x] + a) & 255
-            elif kind == 2:
-                line[x] = (line[x] + b) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            else:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        colours.update(bytes(line[x:x + 3]) for x in range(0, stride, 4 * bpp))
-        previous = line
-    return colours
-
-
 def test_side_by_side_page_renders_in_headless_chromium(
         wip: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
     browser = chromium()
@@ -414,5 +387,44 @@ def test_a_build_carries_the_preview_over(tmp_path_factory: pytest.TempPathFacto
                msgstr="Serrez les fesses et soulevez doucement les hanches du sol.")
     run = cli(capsys, root, "build")
     assert run.code == 0, run.text
-    assert "doucement" in (root / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+    assert "doucement" in bundle_file(root / "build", "fr/glute-bridge.json").read_text("utf-8")
     assert tree_hashes(root / "build" / "preview") == site
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries: a row per form
+
+
+def test_each_form_of_a_plural_entry_has_its_row(tmp_path_factory: pytest.TempPathFactory,
+                                                 tmp_path: Path) -> None:
+    """Each form beside the English it renders, with the counts that take it under the
+    catalog's Plural-Forms and a link to its own msgstr[N] line; a finding about one form
+    under that form; the entry counted once."""
+    root = clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+    translate_dosage(po_path(root, "glossary"),
+                     {"{count} second": ["{count} seconde", "secondes"]}, {})
+    result = build_preview(cli_config(root))
+    assert result.problems == []
+    page_path = root / "build" / "preview" / "fr" / "glossary.html"
+    page = read_page(page_path)
+    one, many = row(page, "{count} second"), row(page, "{count} seconds")
+    assert (one.texts["tr"], many.texts["tr"]) == ("{count} seconde", "secondes")
+    assert one.label == "dosage.seconds · msgstr[0], for n = 0, 1"
+    assert many.label == "dosage.seconds · msgstr[1], for n = 2, 3, 4, 5…"
+    assert many.anchor == one.anchor + "-1"
+    # A required locale's error: the whole entry is rejected, the finding under its form.
+    assert "st-rejected" in one.classes and "st-rejected" in many.classes
+    # Findings about the entry as a whole (the build's) go under its first form.
+    assert not any("E518" in p for p in one.problems)
+    assert [p.split(":")[0] for p in many.problems] == ["E518 placeholder-parity"]
+    assert "msgstr[1]: placeholders differ" in many.problems[0]
+    lines = po_path(root, "glossary").read_text(encoding="utf-8").splitlines()
+    for article, keyword in ((one, "msgstr[0]"), (many, "msgstr[1]")):
+        line = int(article.links["po"]["data-line"])
+        assert lines[line - 1].startswith(keyword), (keyword, lines[line - 1])
+    sets = row(page, "{count} sets")
+    assert "st-translated" in sets.classes and sets.texts["tr"] == "{count} séries"
+    # Counted once per entry, as stats counts them.
+    (glossary,) = [p for p in result.pages if p.doc.id == "glossary"]
+    assert glossary.tally.total == len([e for e in polib.pofile(str(po_path(root, "glossary")))
+                                        if not e.obsolete])

@@ -46,7 +46,7 @@ from pipeline.gettext.pofiles import (
 )
 from pipeline.infra.fsutil import write_if_changed
 
-from build_helpers import TINY, configure
+from build_helpers import TINY, bundle_file, configure
 from catalog_helpers import assert_msgfmt_ok
 
 settings.register_profile(
@@ -186,8 +186,13 @@ def test_any_text_survives_extract_update_and_build(tiny: Path, text: str) -> No
         assert read_catalog(po).find(text).msgstr == text
         ok(root, "build")
         for locale in ("en", "fr"):
-            bundle = json.loads((root / "build" / locale / "ann-lee.json").read_text("utf-8"))
+            bundle = json.loads(bundle_file(root / "build", f"{locale}/ann-lee.json")
+                                .read_text("utf-8"))
             assert bundle["document"]["role"] == text, locale
+            # The exercise's page shows the reviewer's card, role included.
+            quoting = json.loads(bundle_file(root / "build", f"{locale}/glute-bridge.json")
+                                 .read_text("utf-8"))
+            assert quoting["cards"]["reviewers"]["ann-lee"]["role"] == text, locale
 
 
 @examples(4)

@@ -22,9 +22,12 @@ from pipeline.stages import rebuild as build_module
 
 from build_helpers import (
     PYTHON,
+    bundle_file,
     cli,
     configure,
     edit_entry,
+    plain,
+    plain_of,
     po_path,
     tree_hashes,
 )
@@ -103,7 +106,8 @@ def test_a_linked_build_folder_stays_a_link(tiny: Path, tmp_path: Path,
     assert run.code == 0, run.text
     assert (tiny / "build").is_symlink() and (tiny / "build").resolve() == target
     after = tree_hashes(target)
-    assert after != before and after["fr/glute-bridge.json"] != before["fr/glute-bridge.json"]
+    assert after != before
+    assert after["site/fr/glute-bridge.json"] != before["site/fr/glute-bridge.json"]
     assert [p.name for p in target.parent.iterdir()] == ["site"]  # no staging left
 
 
@@ -139,12 +143,12 @@ def test_compiled_catalogs_hold_only_what_the_bundles_accepted(
     assert run.code == 0, run.text
     mo = polib.mofile(str(tiny / "build" / "mo" / "fr" / "LC_MESSAGES" / "glute-bridge.mo"))
     shipped = {e.msgid: e.msgstr for e in mo}
-    bundle = (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+    bundle = bundle_file(tiny / "build", "fr/glute-bridge.json").read_text("utf-8")
     assert unsafe_step not in shipped and "alert(1)" not in bundle
     assert too_long not in shipped and "Pont Pont" not in bundle
     # Everything else the bundle carries in French is in the compiled catalog too.
-    assert shipped["Squeeze your buttocks and lift your hips off the floor."] in json.loads(
-        bundle)["document"]["steps"]
+    steps = [plain(step) for step in json.loads(bundle)["document"]["steps"]]
+    assert plain_of(shipped["Squeeze your buttocks and lift your hips off the floor."]) in steps
     catalog = polib.pofile(str(po_path(tiny, "glute-bridge")))
     assert len(shipped) == sum(1 for e in catalog if e.translated() and not e.obsolete) - 2
 
@@ -179,7 +183,7 @@ def test_a_planted_build_folder_is_rebuilt_not_trusted(
     """build/ is not where the build keeps its record: a build/ changed by hand, with an old
     style record claiming it is current, is made again."""
     good = tree_hashes(tiny / "build")
-    bundle = tiny / "build" / "fr" / "glute-bridge.json"
+    bundle = bundle_file(tiny / "build", "fr/glute-bridge.json")
     bundle.write_text(bundle.read_text("utf-8").replace("Pont fessier", "Pont piégé"), "utf-8")
     (tiny / "build" / ".cache.json").write_text("{}", encoding="utf-8")
     assert cli(capsys, tiny, "build").code == 0
@@ -270,10 +274,12 @@ def test_a_broken_catalog_in_an_optional_locale_warns_and_falls_back(
                and d["path"].endswith("hip-pain.po") for d in found)
     run = cli(capsys, tiny, "build")
     assert run.code == 0, run.text
-    fr = tiny / "build" / "fr"
+    fr = tiny / "build" / "site" / "fr"
     guide = json.loads((fr / "hip-pain.json").read_text("utf-8"))
-    english = json.loads((tiny / "build" / "en" / "hip-pain.json").read_text("utf-8"))
+    english = json.loads(bundle_file(tiny / "build", "en/hip-pain.json").read_text("utf-8"))
     assert guide["document"] == english["document"] and guide["fallbacks"]
+    # The exercise the guide shows keeps its own, readable, catalog: its card is French.
+    assert guide["cards"]["exercises"]["glute-bridge"]["name"] == "Pont fessier au sol"
     exercise = json.loads((fr / "glute-bridge.json").read_text("utf-8"))
     assert exercise["document"]["name"] == "Pont fessier au sol"
     assert not (tiny / "build" / "mo" / "fr" / "LC_MESSAGES" / "hip-pain.mo").exists()

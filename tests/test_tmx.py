@@ -14,8 +14,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from build_helpers import clone, edit_entry, po_path, tiny_template
-from catalog_helpers import assert_msgfmt_ok, env, run_cli
+from pipeline.exchange.tmx import export_tmx
+
+from build_helpers import cli_config, clone, edit_entry, po_path, tiny_template
+from catalog_helpers import assert_msgfmt_ok, dosage_project, env, run_cli, translate_dosage
 
 STOP = "**Stop** if you feel sharp pain in your lower back!"
 ADVICE = ("Stop the exercise if you feel sharp pain, and read "
@@ -131,3 +133,49 @@ def test_a_hostile_tmx_changes_nothing(project: Path, tmp_path: Path) -> None:
     assert "E702 exchange-unsafe-xml" in result.out and "TOP-SECRET-VALUE" not in result.out
     assert snapshot(project) == before
     assert run_cli(project, "tmx", "export", "--locale", "de").code == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries: no TMX pair can carry their forms
+
+
+def test_plural_entries_are_left_out_of_the_tmx_and_counted(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    tmx = pytest.importorskip("translate.storage.tmx")
+    root = clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+    out = tmp_path / "fr.tmx"
+    assert run_cli(root, "tmx", "export", "--locale", "fr", "-o", str(out)).code == 0
+    found = {(u.source, u.target) for u in tmx.tmxfile.parsefile(str(out)).units}
+    english = {source for source, _ in found}
+    assert "Hold for {seconds}" in english  # a phrase without plural forms is a pair
+    assert not english & {"{count} set", "{count} sets", "{count} second"}
+    assert not {target for _, target in found} & {"{count} série", "{count} séries"}
+    exported = export_tmx(cli_config(root), "fr")
+    assert (exported.plural, exported.pairs) == (3, len(found))
+
+
+def test_a_tmx_pair_never_fills_a_plural_entry(tmp_path_factory: pytest.TempPathFactory,
+                                               tmp_path: Path) -> None:
+    """A vendor's pair for the English of a plural entry gives one text where the language
+    needs a form per plural form: the entry is left as it was; a phrase without plural
+    forms is filled as usual."""
+    root = clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+    translate_dosage(po_path(root, "glossary"), {"{count} set": ["", ""]},
+                     {"Hold for {seconds}": ""})
+    memory = tmp_path / "vendor.tmx"
+    memory.write_text("""<?xml version="1.0"?>
+<tmx version="1.4"><header srclang="en" creationtool="x" creationtoolversion="1"
+ segtype="block" o-tmf="x" adminlang="en" datatype="plaintext"/>
+<body><tu><tuv xml:lang="en"><seg>{count} set</seg></tuv>
+<tuv xml:lang="fr"><seg>{count} série(s)</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Hold for {seconds}</seg></tuv>
+<tuv xml:lang="fr"><seg>Tenez la position {seconds}</seg></tuv></tu></body></tmx>
+""", encoding="utf-8")
+    result = run_cli(root, "tmx", "import", str(memory), "--locale", "fr", "--format", "json")
+    assert result.code == 0, result.out + result.err
+    assert json.loads(result.out)["filled"] == 1
+    entries = {e.msgid: e for e in polib.pofile(str(po_path(root, "glossary")))}
+    assert entries["{count} set"].msgstr_plural == {0: "", 1: ""}
+    assert entries["{count} set"].msgstr == ""
+    assert entries["Hold for {seconds}"].msgstr == "Tenez la position {seconds}"
+    assert_msgfmt_ok(po_path(root, "glossary"))

@@ -10,6 +10,7 @@ the header fields these tools manage are layout, not meaning (`pofiles.meaning`)
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -18,8 +19,18 @@ from pathlib import Path
 import polib
 import pytest
 
-from build_helpers import cli, clone, configure, edit_text, po_path, real_template, tree_hashes
-from catalog_helpers import EPOCH, env, ok
+from build_helpers import (
+    bundle_file,
+    cli,
+    clone,
+    configure,
+    edit_text,
+    po_path,
+    real_template,
+    tree_hashes,
+)
+from catalog_helpers import EPOCH, dosage_project, env, ok
+from runner import run_cli
 
 Transform = Callable[[Path, Path], None]  # (catalog, its template)
 
@@ -103,14 +114,15 @@ def _resave(root: Path, tool: Transform) -> dict[Path, bytes]:
 def test_a_catalog_saved_by_a_translators_tool_is_not_stale(
         name: str, tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """French is required in the tiny project: any staleness would fail `check`."""
-    built = tree_hashes(tiny / "build" / "fr")
+    built = tree_hashes(tiny / "build" / "site")
+    assert "fr/glute-bridge.json" in built and "offline/fr.json" in built
     saved = _resave(tiny, TOOLS[name])
     run = cli(capsys, tiny, "check")
     assert run.code == 0, run.text
     assert cli(capsys, tiny, "update").code == 0
     assert _french(tiny) == saved  # no churn: the tool's layout is kept
     assert cli(capsys, tiny, "build").code == 0
-    assert tree_hashes(tiny / "build" / "fr") == built
+    assert tree_hashes(tiny / "build" / "site") == built
 
 
 # The tools that write GNU's layout: on a catalog this tool wrote they change no byte.
@@ -199,7 +211,8 @@ def test_a_scripted_edit_of_one_translation_is_only_that_edit(
     catalog.save()
     assert cli(capsys, tiny, "check").code == 0
     assert cli(capsys, tiny, "build").code == 0
-    assert "Pont des fessiers" in (tiny / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
+    bundle = json.loads(bundle_file(tiny / "build", "fr/glute-bridge.json").read_text("utf-8"))
+    assert bundle["document"]["name"] == "Pont des fessiers"
 
 
 def test_check_on_a_path_that_does_not_exist_is_a_usage_error(
@@ -226,3 +239,46 @@ def test_a_configured_locale_cldr_does_not_know_is_a_usage_error(
     run = cli(capsys, tiny, command)
     assert run.code == 2
     assert "E409" in run.err and "'xx'" in run.err
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries (a glossary that writes doses out: `{count} set` / `{count} sets`)
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_plural_entries_saved_by_a_translators_tool_are_not_stale(
+        name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A catalog with plural entries and brace-format phrases, re-saved by each tool (GNU
+    msgcat and msgmerge among them): `check` passes (French is required, so a stale catalog
+    would fail it) and `update` keeps the tool's bytes."""
+    root = clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+    assert "msgstr[1]" in po_path(root, "glossary").read_text("utf-8")
+    saved = _resave(root, TOOLS[name])
+    assert "msgid_plural" in po_path(root, "glossary").read_bytes().decode("utf-8-sig")
+    run = run_cli(root, "check")
+    assert run.code == 0, run.out + run.err
+    with env(SOURCE_DATE_EPOCH=EPOCH):
+        ok(root, "update", "-q")
+    assert _french(root) == saved
+
+
+def test_gnu_tools_change_no_byte_of_plural_entries(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Plural entries, their forms and their flags are written as GNU gettext writes them:
+    msgcat, msgmerge, msgattrib (and translate-toolkit) change no byte of the glossary's
+    catalog's entries, which the tool wrote, or of its template. (msgmerge adds the
+    template's Report-Msgid-Bugs-To to the hand-written header of the tiny project.)"""
+    shipped = dosage_project(tmp_path_factory)
+
+    def entries(root: Path) -> str:
+        return po_path(root, "glossary").read_text("utf-8").split("\n\n", 1)[1]
+
+    original = entries(shipped)
+    assert "msgstr[1]" in original and "#, python-brace-format" in original
+    for name in sorted(GNU_LAYOUT):
+        root = clone(shipped, tmp_path / name.replace(" ", "_"))
+        _resave(root, TOOLS[name])
+        assert entries(root) == original, name
+    template = shipped / "locales" / "templates" / "glossary.pot"
+    assert "msgid_plural" in template.read_text("utf-8")
+    assert _msgcat_leaves_alone(template)

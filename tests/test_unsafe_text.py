@@ -13,9 +13,16 @@ live case must show there what makes it dangerous (a payload that runs, a link o
 English rendering lacks, an element the English lacks, invisible characters on the page), so
 this test fails if the corpus stops being hostile. Then the same translations, put in a
 required French locale, are refused by `check` (E515, E516) and by `build`; with French
-optional, the build ships the English instead, and the shipped bundles render with no script
-and no link the English lacks; and the clean French of this repository renders with exactly
-the English's links.
+optional, the build ships the English instead; and the clean French of this repository
+renders with exactly the English's links.
+
+Bundles carry no Markdown: a text that may carry markup reaches a client as rich text (blocks
+of spans with marks and typed links), which an app renders as text, never as HTML. So the
+shipped bundles are held to that: every link names a document of the build or is an https
+page the English links to, and rendered the way a client renders them (elements made one by
+one, span text set as text, an anchor only for an https or a document link), in the same
+browser, no script runs, no link the English lacks appears, and every span reads as the text
+it holds.
 """
 
 from __future__ import annotations
@@ -44,12 +51,15 @@ from pipeline.gettext.locales import plural_forms
 from pipeline.gettext.pofiles import read_catalog
 
 from build_helpers import (
+    bundles,
     cli,
     clone,
     configure,
     edit_entry,
     line_of,
     msgstr_line,
+    plain,
+    plain_of,
     po_path,
     refresh,
     tiny_template,
@@ -404,20 +414,20 @@ class Page:
         return sorted({renderer for _, renderer in self.renderings})
 
 
-def render_in_chromium(texts: dict[str, str], folder: Path) -> Page:
-    """Render every text with every renderer in one headless Chromium launch."""
+def _open_page(folder: Path, scripts: list[Path], data: list[dict[str, Any]]) -> Page:
+    """Open a page that sets `window.INPUT` to `data` and runs `scripts` in order, in one
+    headless Chromium launch; what the report the last script writes says."""
     browser = _tool("chromium")
-    scripts = renderer_scripts()
     folder.mkdir(parents=True, exist_ok=True)
     for script in scripts:
-        shutil.copy2(script, folder / script.name)
+        if script.parent != folder:
+            shutil.copy2(script, folder / script.name)
     # "<" escaped, so no text can end the script element that carries it.
-    data = json.dumps([{"id": key, "text": text} for key, text in texts.items()])
-    data = data.replace("<", "\\u003c")
+    text = json.dumps(data).replace("<", "\\u003c")
     tags = "".join(f'<script src="{script.name}"></script>' for script in scripts[:-1])
     (folder / "page.html").write_text(
         '<!doctype html><meta charset="utf-8"><title>renderers</title><body>\n'
-        f"{tags}\n<script>window.INPUT = {data};</script>\n"
+        f"{tags}\n<script>window.INPUT = {text};</script>\n"
         f'<script src="{scripts[-1].name}"></script>\n', encoding="utf-8")
     profile = folder / "profile"
     done = subprocess.run(
@@ -431,6 +441,124 @@ def render_in_chromium(texts: dict[str, str], folder: Path) -> Page:
                                                       tuple(r["tags"]), r["text"])
                   for r in report["results"]}
     return Page(renderings, [str(f) for f in report["fired"]])
+
+
+def render_in_chromium(texts: dict[str, str], folder: Path) -> Page:
+    """Render every text with every Markdown renderer in one headless Chromium launch."""
+    return _open_page(folder, renderer_scripts(),
+                      [{"id": key, "text": text} for key, text in texts.items()])
+
+
+# How an app renders a bundle's text: a plain-text field set as text; a rich text's spans
+# made into elements one by one (only <p>, <strong>, <em>, <br> and <a>), their text set as
+# text, never parsed as HTML; an anchor only for an https page or a document of the build
+# (adjacent spans with an equal link share one). Reported as render.js reports.
+CLIENT_JS = """\
+"use strict";
+
+window.fired = [];
+window.pwn = function (id) { window.fired.push(String(id)); };
+
+const MARKS = { strong: "strong", em: "em" };
+const DOCUMENTS = ["exercise", "guide", "reviewer", "glossary"];
+
+function href(link) {
+  if (link.kind === "web") return link.url.startsWith("https://") ? link.url : null;
+  if (!DOCUMENTS.includes(link.kind)) return null;
+  return "#/" + encodeURIComponent(link.kind) + "/" + encodeURIComponent(link.id) +
+    (link.fragment ? "/" + encodeURIComponent(link.fragment) : "");
+}
+
+function render(value, box) {
+  if (typeof value === "string") {
+    const p = document.createElement("p");
+    p.textContent = value;
+    box.append(p);
+    return;
+  }
+  for (const block of value.blocks) {
+    const p = document.createElement("p");
+    let anchor = null;
+    let anchorLink = null;
+    for (const span of block.spans) {
+      let node = document.createDocumentFragment();
+      span.text.split("\\n").forEach((line, n) => {
+        if (n > 0) node.append(document.createElement("br"));
+        node.append(document.createTextNode(line));  // as textContent sets it: text
+      });
+      for (const mark of [...span.marks].reverse()) {
+        if (!(mark in MARKS)) continue;
+        const element = document.createElement(MARKS[mark]);
+        element.append(node);
+        node = element;
+      }
+      const target = span.link === null ? null : href(span.link);
+      if (target === null) {
+        anchor = anchorLink = null;
+        p.append(node);
+        continue;
+      }
+      const key = JSON.stringify(span.link);
+      if (anchor === null || anchorLink !== key) {
+        anchor = document.createElement("a");
+        anchor.setAttribute("href", target);
+        anchorLink = key;
+        p.append(anchor);
+      }
+      anchor.append(node);
+    }
+    box.append(p);
+  }
+}
+
+const boxes = [];
+for (const item of window.INPUT) {
+  const box = document.createElement("div");
+  document.body.append(box);
+  render(item.value, box);
+  boxes.push({ id: item.id, box });
+}
+for (const { box } of boxes) {
+  for (const link of box.querySelectorAll("a[href]")) {
+    if (link.protocol === "javascript:") link.click();
+  }
+}
+
+function report() {
+  const results = boxes.map(({ id, box }) => ({
+    id,
+    renderer: "client",
+    links: [...box.querySelectorAll("a[href], area[href]")].map((a) => a.href),
+    titles: [...box.querySelectorAll("[title]")].map((e) => e.getAttribute("title")),
+    tags: [...new Set([...box.querySelectorAll("*")].map((e) => e.localName))].sort(),
+    text: box.textContent,
+  }));
+  const element = document.createElement("pre");
+  element.id = "report";
+  element.textContent = JSON.stringify({ results, fired: window.fired });
+  document.body.replaceChildren(element);
+}
+setTimeout(() => setTimeout(report, 0), 0);
+"""
+CLIENT_TAGS = {"p", "strong", "em", "br", "a"}
+
+
+def render_as_client(values: dict[str, Any], folder: Path) -> Page:
+    """Render every bundle text (a string or a rich text) as an app does, in one headless
+    Chromium launch."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "client.js").write_text(CLIENT_JS, encoding="utf-8")
+    return _open_page(folder, [folder / "client.js"],
+                      [{"id": key, "value": value} for key, value in values.items()])
+
+
+def text_shown(value: Any) -> str:
+    """What a page holding a bundle text reads as, every span taken as text (a line break
+    is an element, and reads as nothing)."""
+    if isinstance(value, str):
+        return value
+    return "".join(span["text"] for block in value["blocks"]
+                   for span in block["spans"]).replace("\n", "")
 
 
 def hazards(page: Page, text_id: str, english_id: str, renderer: str) -> set[str]:
@@ -458,20 +586,30 @@ def case_id(number: int) -> str:
 @dataclass(frozen=True)
 class Hostile:
     """The project, what `check` and `build` said with French required, the bundles the
-    build shipped with French optional, and what the browser made of it all."""
+    build shipped with French optional, and what the browser made of it all: the raw texts
+    with the Markdown renderers (`page`), the shipped texts and the raw texts put in spans
+    as an app renders a bundle (`client`)."""
 
     root: Path
     check: list[dict[str, Any]]
     required_build: int
     built_anything: bool  # whether the refused build left a build/ folder
     optional_build: int
-    shipped: dict[str, tuple[str, str]]  # text id → (English, French) from the bundles
+    bundles: dict[str, dict[str, Any]]  # "fr/case-01.json" → the bundle shipped
+    shipped: dict[str, tuple[Any, Any]]  # text id → (English, French) from the bundles
     page: Page
+    client: Page
 
 
-def _bundle_texts(english: Any, french: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
-    """(path, English, French) for every string the two bundles hold at the same place."""
-    if isinstance(english, str) and isinstance(french, str):
+def is_rich(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"blocks", "plain"}
+
+
+def _bundle_texts(english: Any, french: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(path, English, French) for every text the two bundles hold at the same place: a
+    string, or a rich text as a whole."""
+    if (isinstance(english, str) and isinstance(french, str)) or (
+            is_rich(english) and is_rich(french)):
         yield path, english, french
     elif isinstance(english, dict) and isinstance(french, dict):
         for key in sorted(english.keys() & french.keys()):
@@ -479,6 +617,41 @@ def _bundle_texts(english: Any, french: Any, path: str = "") -> Iterator[tuple[s
     elif isinstance(english, list) and isinstance(french, list):
         for index, (a, b) in enumerate(zip(english, french)):
             yield from _bundle_texts(a, b, f"{path}[{index}]")
+
+
+def rich_texts(value: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, rich text) for every rich text in a bundle."""
+    if is_rich(value):
+        yield path, value
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            yield from rich_texts(value[key], f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from rich_texts(item, f"{path}[{index}]")
+
+
+def links_of(rich: dict[str, Any]) -> list[dict[str, Any]]:
+    return [span["link"] for block in rich["blocks"] for span in block["spans"]
+            if span["link"] is not None]
+
+
+def _negated(value: Any) -> Any:
+    """A bundle text with its payloads' numbers negated: a payload that reached a bundle
+    reports itself as shipped, not raw."""
+    if isinstance(value, str):
+        return value.replace("pwn(", "pwn(-")
+    if isinstance(value, dict):
+        return {key: _negated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_negated(item) for item in value]
+    return value
+
+
+def as_span(text: str) -> dict[str, Any]:
+    """A text as the one span of a rich text."""
+    return {"blocks": [{"type": "paragraph", "spans": [{"text": text, "marks": [],
+                                                        "link": None}]}], "plain": text}
 
 
 def clean_french() -> dict[str, tuple[str, str]]:
@@ -509,28 +682,41 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     built_anything = (root / "build").exists()
     configure(root, required=(), optional=("fr",), pseudo="")
     optional_build = run_cli(root, "build", "--quiet").code
-    shipped: dict[str, tuple[str, str]] = {}
-    seen: set[tuple[str, str]] = set()
-    for path in sorted((root / "build" / "en").glob("*.json")):
-        english = json.loads(path.read_text("utf-8"))["document"]
-        french = json.loads((root / "build" / "fr" / path.name).read_text("utf-8"))["document"]
-        for where, en, fr in _bundle_texts(english, french):
-            if (en, fr) not in seen:
-                seen.add((en, fr))
-                shipped[f"shipped-{path.stem}{where}"] = (en, fr)
+    shipped_bundles = bundles(root / "build")
+    shipped: dict[str, tuple[Any, Any]] = {}
+    seen: set[str] = set()
+    for rel, french_bundle in sorted(shipped_bundles.items()):
+        if not rel.startswith("fr/"):
+            continue
+        english_bundle = shipped_bundles["en/" + rel.removeprefix("fr/")]
+        stem = rel.removeprefix("fr/").removesuffix(".json")
+        for part in ("document", "cards", "terms"):
+            for where, en, fr in _bundle_texts(english_bundle[part], french_bundle[part],
+                                               f".{part}"):
+                pair = json.dumps([en, fr], sort_keys=True)
+                if pair not in seen:
+                    seen.add(pair)
+                    shipped[f"shipped-{stem}{where}"] = (en, fr)
 
     texts: dict[str, str] = {}
     for number, case in enumerate(CASES, 1):
         texts[f"raw-{number}"] = hostile_text(number, case)
     for english in (STEP, EN_URL, EN_LINK):
         texts[f"en-{english}"] = english
-    # A payload that reached a bundle reports a negative number: shipped, not raw.
-    for key, (en, fr) in [*shipped.items(), *clean_french().items()]:
+    for key, (en, fr) in clean_french().items():
         texts[f"{key}-en"] = en
-        texts[f"{key}-fr"] = fr.replace("pwn(", "pwn(-")
+        texts[f"{key}-fr"] = fr
     page = render_in_chromium(texts, base / "page")
+    values: dict[str, Any] = {}
+    for key, (en, fr) in shipped.items():
+        values[f"{key}-en"] = en
+        values[f"{key}-fr"] = _negated(fr)
+    # Had a hostile text reached a span, an app would still show it as text.
+    for number, case in enumerate(CASES, 1):
+        values[f"span-{number}"] = as_span(hostile_text(number, case))
+    client = render_as_client(values, base / "client")
     return Hostile(root, json.loads(check.out)["diagnostics"], required_build, built_anything,
-                   optional_build, shipped, page)
+                   optional_build, shipped_bundles, shipped, page, client)
 
 
 def test_renderers_make_every_live_case_dangerous(hostile: Hostile) -> None:
@@ -567,24 +753,89 @@ def test_check_refuses_every_case_in_a_required_locale(hostile: Hostile) -> None
 
 
 def test_build_ships_none_of_them(hostile: Hostile) -> None:
+    """With French optional, each refused translation is shipped as the English's rich
+    text, and said to have fallen back."""
     assert hostile.required_build == 1 and not hostile.built_anything
     assert hostile.optional_build == 0
     for number, case in enumerate(CASES, 1):
-        bundle = json.loads((hostile.root / "build" / "fr" / f"{case_id(number)}.json")
-                            .read_text("utf-8"))
-        assert bundle["document"]["steps"][0] == case.english, case.name
+        bundle = hostile.bundles[f"fr/{case_id(number)}.json"]
+        english = hostile.bundles[f"en/{case_id(number)}.json"]
+        step = bundle["document"]["steps"][0]
+        assert step == english["document"]["steps"][0], case.name
+        assert plain(step) == plain_of(case.english), case.name
         assert "steps[0]" in bundle["fallbacks"], case.name
+        assert "pwn(" not in json.dumps(bundle), case.name
+
+
+DOCUMENT_KINDS = {"exercise", "guide", "reviewer", "glossary"}
+
+
+def test_every_shipped_link_names_a_document_or_an_https_page_the_english_links(
+        hostile: Hostile) -> None:
+    """A client follows a link as the bundle types it: a document of the build (no source
+    path reaches a bundle), or an https page, one the English at the same place links to."""
+    shipped = hostile.bundles
+    assert {rel.split("/")[0] for rel in shipped} == {"en", "fr"}
+    kinds = {rel: bundle["kind"] for rel, bundle in shipped.items()}
+    found: Counter[str] = Counter()
+    for rel, bundle in shipped.items():
+        locale, name = rel.split("/")
+        assert bundle["bundle_version"] == 2 and bundle["locale"] == locale, rel
+        assert ".yaml" not in json.dumps(bundle), rel
+        english = dict(rich_texts(shipped[f"en/{name}"]))
+        for where, rich in rich_texts(bundle):
+            spans = [span for block in rich["blocks"] for span in block["spans"]]
+            assert spans and all(set(span["marks"]) <= {"strong", "em"} for span in spans)
+            assert rich["plain"] == "\n\n".join(
+                "".join(span["text"] for span in block["spans"]) for block in rich["blocks"])
+            web = Counter(link["url"] for link in links_of(rich) if link["kind"] == "web")
+            english_web = Counter(link["url"] for link in links_of(english[where])
+                                  if link["kind"] == "web")
+            assert web - english_web == Counter(), (rel, where)
+            for link in links_of(rich):
+                if link["kind"] == "web":
+                    assert set(link) == {"kind", "url"}, (rel, where, link)
+                    assert link["url"].startswith("https://"), (rel, where, link)
+                else:
+                    assert set(link) == {"kind", "id", "fragment"}, (rel, where, link)
+                    assert link["kind"] in DOCUMENT_KINDS, (rel, where, link)
+                    assert kinds.get(f"{locale}/{link['id']}.json") == link["kind"], \
+                        (rel, where, link)
+                found[link["kind"]] += 1
+    # The project links to an exercise (every case's copy of the guide's exercise too) and
+    # to a web page: the checks above ran on both kinds.
+    assert found["web"] > 0 and found["exercise"] > 0, found
 
 
 def test_shipped_bundles_render_no_script_and_no_link_the_english_lacks(
         hostile: Hostile) -> None:
-    page = hostile.page
-    assert [f for f in page.fired if f.startswith("-")] == []
-    found = {(key, renderer): problems for key in hostile.shipped
-             for renderer in page.renderers()
-             if (problems := hazards(page, f"{key}-fr", f"{key}-en", renderer))}
+    """Rendered as an app renders them, the French bundles run nothing and show no link,
+    title or element the English lacks, and every span reads as the text it holds."""
+    client = hostile.client
+    assert client.renderers() == ["client"] and client.fired == []
+    found = {key: problems for key in hostile.shipped
+             if (problems := hazards(client, f"{key}-fr", f"{key}-en", "client"))}
     assert found == {}
+    for key, (en, fr) in hostile.shipped.items():
+        for side, value in (("en", en), ("fr", _negated(fr))):
+            rendering = client.renderings[f"{key}-{side}", "client"]
+            assert set(rendering.tags) <= CLIENT_TAGS, (key, side, rendering.tags)
+            assert rendering.text == text_shown(value), (key, side)
+    assert any(client.renderings[f"{key}-fr", "client"].links for key in hostile.shipped)
     assert len(hostile.shipped) > len(CASES)  # every case's bundle and the rest of them
+
+
+def test_a_hostile_text_in_a_span_is_shown_as_text(hostile: Hostile) -> None:
+    """The rich text's promise: span text is text. Every raw case, put in a span, renders as
+    a paragraph of that text, with no element, link or script of its own."""
+    client = hostile.client
+    assert client.fired == []
+    for number, case in enumerate(CASES, 1):
+        text = hostile_text(number, case)
+        rendering = client.renderings[f"span-{number}", "client"]
+        assert rendering.links == () and rendering.titles == (), case.name
+        assert set(rendering.tags) == ({"p", "br"} if "\n" in text else {"p"}), case.name
+        assert rendering.text == text.replace("\n", ""), case.name
 
 
 def test_clean_french_renders_with_exactly_the_english_links(hostile: Hostile) -> None:

@@ -237,6 +237,11 @@ FAILING = [
          message="tips[0]: link 'nope.yaml' does not point to a content file"),
     Case("E207-broken-link-in-guide", [(GUIDE, 7, 5, "E207")],
          edits=edit(GUIDE, "(../exercises/glute-bridge.yaml)", "(glute-bridge.yaml)")),
+    Case("E208-reserved-id", [("source/reviewers/index.yaml", 3, 5, "E208")],
+         files={"source/reviewers/index.yaml":
+                "kind: reviewer\nname: Sam Index\nid: index\ncredentials: PT\n"
+                "role: Physical therapist\n"},
+         message="id 'index' names a file the build writes beside the bundles"),
     # --- Content lint --------------------------------------------------------------------
     Case("E301-french-step", [(EX, 15, 5, "E301")],
          edits=step("Allongez-vous sur le dos, les genoux pliés et les pieds à plat sur le sol."),

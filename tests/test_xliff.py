@@ -29,14 +29,17 @@ from pipeline.gettext.pofiles import render_catalog
 
 from build_helpers import (
     NBSP,
+    bundle_file,
     clone,
     edit_entry,
     edit_text,
+    plain,
+    plain_of,
     po_path,
     refresh,
     tiny_template,
 )
-from catalog_helpers import assert_msgfmt_ok, run_cli
+from catalog_helpers import DOSAGE, assert_msgfmt_ok, dosage_project, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exchange"
 X12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -106,6 +109,13 @@ def imported(root: Path, *files: Path, expect: int = 0, fmt: str = "json") -> di
     data = json.loads(result.out)
     assert isinstance(data, dict)
     return data
+
+
+def rich(*spans: tuple[str, list[str], dict[str, str] | None]) -> dict[str, object]:
+    """A bundle's rich text of one paragraph, from its spans (text, marks, link)."""
+    return {"blocks": [{"type": "paragraph", "spans": [
+                {"text": text, "marks": marks, "link": link} for text, marks, link in spans]}],
+            "plain": "".join(text for text, _, _ in spans)}
 
 
 def codes_of(report: dict[str, object]) -> list[str]:
@@ -356,13 +366,25 @@ def test_a_cat_tool_round_trip_reaches_the_bundles(project: Path, tmp_path: Path
     assert run_cli(project, "check", "--locale", "fr").code == 0
     build = run_cli(project, "build")
     assert build.code == 0, build.out + build.err
-    bundle = json.loads((project / "build" / "fr" / "hip-pain.json").read_text("utf-8"))
-    assert EXPECTED[ADVICE] in json.dumps(bundle, ensure_ascii=False)
-    exercise = (project / "build" / "fr" / "glute-bridge.json").read_text("utf-8")
-    document = json.loads(exercise)["document"]
-    assert document["tips"][0] == EXPECTED[HEELS]
-    assert document["cautions"] == [EXPECTED[STOP]]
-    assert json.loads(exercise)["fallbacks"] == []
+    # The vendor's code pairs come back as the marks and links of the rich text.
+    bundle = json.loads(bundle_file(project / "build", "fr/hip-pain.json").read_text("utf-8"))
+    (advice,) = bundle["document"]["sections"][0]["items"]
+    assert advice["text"] == rich(
+        ("Arrêtez l’exercice en cas de douleur vive, et lisez ", [], None),
+        ("ces conseils", [], {"kind": "web", "url": "https://example.org/pain"}),
+        (".", [], None))
+    assert plain(advice["text"]) == plain_of(EXPECTED[ADVICE])
+    assert bundle["fallbacks"] == []
+    exercise = json.loads(bundle_file(project / "build", "fr/glute-bridge.json")
+                          .read_text("utf-8"))
+    document = exercise["document"]
+    assert document["tips"][0] == rich(("Gardez le poids sur vos ", [], None),
+                                       ("talons", ["em"], None), (".", [], None))
+    assert document["cautions"] == [rich(
+        ("Arrêtez tout", ["strong"], None),
+        (" si vous sentez une douleur vive dans le bas du dos" + NBSP + "!", [], None))]
+    assert exercise["terms"]["muscles"]["hamstrings"]["name"] == EXPECTED[HAMSTRINGS]
+    assert exercise["fallbacks"] == []
     assert_msgfmt_ok(*sorted((project / "locales" / "fr" / "LC_MESSAGES").glob("*.po")))
 
 
@@ -604,3 +626,213 @@ def test_inline_pieces_give_back_the_text_exactly() -> None:
         inline.resolve(pieces, ["x", ("close", "1")])
     with pytest.raises(inline.CodeProblem):
         inline.resolve(pieces, ["x", ("open", "7"), ("close", "7")])
+
+
+# --------------------------------------------------------------------------------------------
+# Plural entries: a group of forms, out and back whole
+
+SETS, SECONDS = "{count} set", "{count} second"
+
+
+@pytest.fixture
+def dosage(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The tiny project whose glossary writes doses out: its plural entry for seconds
+    untranslated, the one for sets fuzzy (made for an earlier English plural)."""
+    root = clone(dosage_project(tmp_path_factory), tmp_path / "dosage")
+    path = po_path(root, "glossary")
+    catalog = polib.pofile(str(path), wrapwidth=79)
+    for entry in catalog:
+        if entry.msgid == SECONDS:
+            entry.msgstr_plural = {0: "", 1: ""}
+        elif entry.msgid == SETS:
+            entry.flags.insert(0, "fuzzy")
+            entry.previous_msgid, entry.previous_msgctxt = SETS, DOSAGE
+            entry.previous_msgid_plural = "{count} setz"
+    path.write_text(render_catalog(catalog), encoding="utf-8")
+    return root
+
+
+def _group(tree: etree._ElementTree, msgid: str) -> etree._Element:
+    ident = unit_id("glossary", DOSAGE, msgid)
+    (found,) = [g for g in tree.iter(f"{{{X12}}}group", f"{{{X20}}}group")
+                if g.get("id") == ident]
+    return found
+
+
+def _forms(group: etree._Element) -> list[tuple[str | None, str, str | None, str | None]]:
+    """(id, source, target, state) of each form of a plural group, in order."""
+    found = []
+    for unit in group:
+        if etree.QName(unit).localname not in ("trans-unit", "unit"):
+            continue
+        ns = etree.QName(unit).namespace
+        holder = unit.find(f"{{{ns}}}segment") if ns == X20 else unit
+        assert holder is not None
+        source, target = holder.find(f"{{{ns}}}source"), holder.find(f"{{{ns}}}target")
+        state = holder.get("state") if ns == X20 else (
+            target.get("state") if target is not None else None)
+        found.append((unit.get("id"), "".join(source.itertext()) if source is not None else "",
+                      "".join(target.itertext()) if target is not None else None, state))
+    return found
+
+
+def glossary_file(files: list[Path]) -> Path:
+    (found,) = [path for path in files if path.name == "glossary.fr.xlf"]
+    return found
+
+
+def fill_forms(path: Path, msgid: str, texts: list[str | None], state: str = "final") -> None:
+    """A CAT tool's translation of a plural group: each form's target (None: left without
+    one), marked done."""
+    tree = etree.parse(str(path))
+    group = _group(tree, msgid)
+    units = [u for u in group if etree.QName(u).localname in ("trans-unit", "unit")]
+    for unit, text in zip(units, texts):
+        ns = etree.QName(unit).namespace
+        holder = unit.find(f"{{{ns}}}segment") if ns == X20 else unit
+        assert holder is not None
+        target = holder.find(f"{{{ns}}}target")
+        if text is None:
+            if target is not None:
+                holder.remove(target)
+            continue
+        if target is None:
+            target = etree.Element(f"{{{ns}}}target")
+            source = holder.find(f"{{{ns}}}source")
+            assert source is not None
+            source.addnext(target)
+        target.text = text
+        if ns == X20:
+            holder.set("state", state)
+        else:
+            target.set("state", "translated" if state == "final" else state)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_plural_entry_is_exported_as_a_group_of_its_forms(dosage: Path, tmp_path: Path
+                                                           ) -> None:
+    """XLIFF 1.2 as translate-toolkit's po2xliff writes a plural entry (and xliff2po reads
+    it back as the catalog's entry); XLIFF 2.0 as a group of units that validates against
+    the OASIS schemas. Each form has the English it renders and its translation."""
+    (path12,) = export(dosage, tmp_path / "x12", "--xliff-version", "1.2")
+    tree = etree.parse(str(path12))
+    group = _group(tree, SETS)
+    ident = unit_id("glossary", DOSAGE, SETS)
+    assert group.get("restype") == "x-gettext-plurals"
+    assert _forms(group) == [
+        (f"{ident}[0]", SETS, "{count} série", "needs-review-translation"),
+        (f"{ident}[1]", "{count} sets", "{count} séries", "needs-review-translation")]
+    notes = [n.text or "" for n in group.iter(f"{{{X12}}}note")]
+    assert any("earlier English: {count} set (plural: {count} setz)" in n for n in notes)
+    contexts = [c.text for c in group.iter(f"{{{X12}}}context")
+                if c.get("context-type") == "x-po-msgctxt"]
+    assert contexts == [DOSAGE]
+    assert _forms(_group(tree, SECONDS)) == [
+        (f"{unit_id('glossary', DOSAGE, SECONDS)}[0]", SECONDS, None, None),
+        (f"{unit_id('glossary', DOSAGE, SECONDS)}[1]", "{count} seconds", None, None)]
+    converter = Path(sys.executable).with_name("xliff2po")
+    assert converter.exists(), "translate-toolkit's xliff2po is not installed"
+    all12 = glossary_file(export(dosage, tmp_path / "all12", "--all", "--xliff-version", "1.2"))
+    back = tmp_path / "back.po"
+    subprocess.run([str(converter), "--progress=none", str(all12), str(back)], check=True,
+                   capture_output=True)
+    converted = {e.msgid: (e.msgid_plural, e.msgstr_plural, "fuzzy" in e.flags)
+                 for e in polib.pofile(str(back)) if e.msgid_plural}
+    assert converted == {e.msgid: (e.msgid_plural, e.msgstr_plural, "fuzzy" in e.flags)
+                         for e in polib.pofile(str(po_path(dosage, "glossary")))
+                         if e.msgid_plural}
+    assert len(converted) == 3
+
+    (path20,) = export(dosage, tmp_path / "x20")
+    tree = etree.parse(str(path20))
+    group = _group(tree, SETS)
+    assert (group.get("type"), group.get("name")) == ("x-gettext:plurals", DOSAGE)
+    assert _forms(group) == [(f"{ident}-0", SETS, "{count} série", "initial"),
+                             (f"{ident}-1", "{count} sets", "{count} séries", "initial")]
+    schema = _schema()
+    for path in (path20, *export(dosage, tmp_path / "all20", "--all")):
+        assert schema.validate(etree.parse(str(path))), (path, schema.error_log)
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_a_plural_translation_comes_back_whole(dosage: Path, tmp_path: Path,
+                                               version: str) -> None:
+    (path,) = export(dosage, tmp_path / "out", "--xliff-version", version)
+    fill_forms(path, SECONDS, ["{count}\u00a0seconde", "{count}\u00a0secondes"])
+    fill_forms(path, SETS, ["{count} série", "{count} séries au total"])
+    report = imported(dosage, path)
+    assert report["units"] == {"translated": 2}, report
+    entries = live(dosage, "glossary")
+    assert entries[(DOSAGE, SECONDS)].msgstr_plural == {0: "{count}\u00a0seconde",
+                                                        1: "{count}\u00a0secondes"}
+    sets = entries[(DOSAGE, SETS)]
+    assert sets.msgstr_plural == {0: "{count} série", 1: "{count} séries au total"}
+    assert "fuzzy" not in sets.flags and sets.previous_msgid_plural is None
+    assert sets.flags == ["python-brace-format"]
+    assert run_cli(dosage, "check").code == 0
+    assert_msgfmt_ok(po_path(dosage, "glossary"))
+    before = snapshot(dosage)
+    assert imported(dosage, path)["units"] == {"unchanged": 2}
+    assert snapshot(dosage) == before
+    # Everything exported and brought straight back changes nothing either.
+    assert imported(dosage, *export(dosage, tmp_path / "all", "--all",
+                                    "--xliff-version", version))["written"] == []
+    assert snapshot(dosage) == before
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_a_plural_group_not_whole_is_refused_and_changes_nothing(
+        dosage: Path, tmp_path: Path, version: str) -> None:
+    """A form without a target (E704), a form more than the catalog's (E704), a form's
+    English no longer the catalog's (W705) or a target losing its placeholder (E518, so
+    E709): the group is reported and no form of it is applied."""
+    path = glossary_file(export(dosage, tmp_path / "out", "--all", "--xliff-version", version))
+    cases: dict[str, Callable[[Path], None]] = {
+        "E704": lambda p: fill_forms(p, SECONDS, ["{count} seconde", None]),
+        "W705": lambda p: p.write_text(p.read_text("utf-8").replace(
+            "<source>{count} seconds</source>", "<source>{count} secs</source>"), "utf-8"),
+        "E709": lambda p: fill_forms(p, SECONDS, ["{count} seconde", "secondes"]),
+    }
+    for code, change in cases.items():
+        copy_path = tmp_path / f"{code}.xlf"
+        shutil.copy(path, copy_path)
+        fill_forms(copy_path, SECONDS, ["{count} s", "{count} s"])
+        change(copy_path)
+        before = snapshot(dosage)
+        report = imported(dosage, copy_path, expect=1 if code != "W705" else 0)
+        assert code in codes_of(report), (code, report)
+        if code == "E709":
+            assert "E518" in codes_of(report)
+        assert snapshot(dosage) == before, code
+    # One form more than French has: not this catalog's plural.
+    tree = etree.parse(str(path))
+    group = _group(tree, SECONDS)
+    extra = copy.deepcopy(group[-1])
+    extra.set("id", extra.get("id", "").replace("1", "2"))
+    group.append(extra)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    fill_forms(path, SECONDS, ["{count} s", "{count} s", "{count} s"])
+    before = snapshot(dosage)
+    report = imported(dosage, path, expect=1)
+    assert codes_of(report) == ["E704"], report
+    assert "3 forms, the catalog's entry 2" in report["diagnostics"][0]["message"]  # type: ignore[index]
+    assert snapshot(dosage) == before
+
+
+def test_a_plural_entry_is_never_applied_from_a_singular_unit(dosage: Path,
+                                                              tmp_path: Path) -> None:
+    """A file made when the English had no plural (one unit with the same id) is stale:
+    its one text is not a plural translation."""
+    ident = unit_id("glossary", DOSAGE, SECONDS)
+    vendor = tmp_path / "old.xlf"
+    vendor.write_text(
+        f'<?xml version="1.0"?>\n<xliff xmlns="{X20}" version="2.0" srcLang="en" '
+        'trgLang="fr">\n<file id="glossary" original="locales/fr/LC_MESSAGES/glossary.po">\n'
+        f'<unit id="{ident}" name="{DOSAGE}"><segment state="final"><source>{SECONDS}'
+        '</source><target>{count} seconde(s)</target></segment></unit>\n</file>\n</xliff>\n',
+        encoding="utf-8")
+    before = snapshot(dosage)
+    report = imported(dosage, vendor)
+    assert codes_of(report) == ["W705"]
+    assert "now a plural entry" in report["diagnostics"][0]["message"]  # type: ignore[index]
+    assert snapshot(dosage) == before

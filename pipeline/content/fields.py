@@ -7,10 +7,18 @@ kind and limit, adds `x-translatable` to the JSON Schema, and tells export what 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -28,6 +36,9 @@ class Translatable:
 
     kind: str
     markup: bool = False
+    # A gettext format flag for the entry ("python-brace-format": `{name}` placeholders that
+    # translators keep and msgfmt -c, Poedit and the checks verify).
+    format: str | None = None
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -35,6 +46,12 @@ class Translatable:
         result = handler(schema)
         result["x-translatable"] = {"kind": self.kind, "markup": self.markup}
         return result
+
+
+@dataclass(frozen=True)
+class Internal:
+    """Marks a field the pipeline uses to write values for clients (the phrases a dose is
+    written with) but does not send them."""
 
 
 @dataclass(frozen=True)
@@ -127,3 +144,52 @@ Sentence = Annotated[str, StringConstraints(min_length=1, max_length=320), _Rich
                      Translatable("sentence", markup=True)]
 Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=1200), _Rich,
                       Translatable("paragraph", markup=True)]
+
+
+def placeholders(text: str) -> set[str] | None:
+    """The `{name}` fields of a brace-format text, or None when it is not one (an unmatched
+    brace): read as Python's str.format reads it."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _check_fields(*names: str) -> AfterValidator:
+    def check(value: str) -> str:
+        found = placeholders(value)
+        if found != set(names):
+            expected = ", ".join("{" + n + "}" for n in names)
+            raise PydanticCustomError(
+                "bad_placeholders", "write the text with exactly {expected} in it, each in "
+                "braces (found {found})",
+                {"expected": expected, "found": "an unmatched brace" if found is None
+                 else ", ".join("{" + n + "}" for n in sorted(found)) or "none"})
+        return value
+    return AfterValidator(check)
+
+
+BRACE = "python-brace-format"
+_PhraseLimit = StringConstraints(min_length=1, max_length=120)
+_Phrase = Translatable("phrase", format=BRACE)
+# The phrases a dose is written with, each with the placeholders it must keep.
+SetsOfPhrase = Annotated[str, _PhraseLimit, _Plain, _check_fields("sets", "repetitions"), _Phrase]
+EachSidePhrase = Annotated[str, _PhraseLimit, _Plain, _check_fields("dose"), _Phrase]
+HoldingPhrase = Annotated[str, _PhraseLimit, _Plain, _check_fields("dose", "seconds"), _Phrase]
+HoldPhrase = Annotated[str, _PhraseLimit, _Plain, _check_fields("seconds"), _Phrase]
+
+_CountForm = Annotated[str, StringConstraints(min_length=1, max_length=80), _Plain,
+                       _check_fields("count")]
+
+
+class PluralText(BaseModel):
+    """A phrase with a count in it, in English's two forms: one gettext plural entry, so each
+    language writes as many forms as its plural rules need ("{count} set", "{count} sets")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    one: _CountForm = Field(description="The form for a count of one.")
+    other: _CountForm = Field(description="The form for any other count.")
+
+
+# How extraction marks a plural phrase.
+PLURAL = Translatable("count", format=BRACE)

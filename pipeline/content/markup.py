@@ -84,7 +84,7 @@ class _Parser(MarkdownIt):
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
     return _Parser("commonmark").enable("table")
 
 
@@ -147,7 +147,7 @@ def _address(kind: str, written: str, target: str) -> Address:
     """An address with its target as a browser gets it: decoded and normalized the way
     markdown-it writes an `href` (percent-encoding, punycode hosts), then as `browser_target`
     reads it, so the English and a translation compare on the same form."""
-    return Address(kind, written, browser_target(_parser().normalizeLink(_unescape(target))))
+    return Address(kind, written, browser_target(parser().normalizeLink(_unescape(target))))
 
 
 def _target_problem(target: str) -> str | None:
@@ -440,7 +440,7 @@ def analyze(text: str) -> Markup:
 def parse(text: str) -> Markup:
     """`analyze` without the shortcut for plain text: the parsers always run."""
     env: dict[str, Any] = {}
-    blocks = _parser().parse(text, env)
+    blocks = parser().parse(text, env)
     links: list[str] = []
     structure: list[str] = []
     problems = list(_block_problems(blocks))
@@ -449,7 +449,7 @@ def parse(text: str) -> Markup:
         if tok.type == "inline":
             _inline(tok.children or [], links, structure, problems, addresses)
     # Apps render in inline mode too, where a blank line does not end a code span or a link.
-    for tok in _parser().parseInline(text, {}):
+    for tok in parser().parseInline(text, {}):
         _inline(tok.children or [], [], [], problems, addresses)
     if _TABLE_DELIMITER.search(text):  # marked takes a table where markdown-it does not
         problems.append(Problem("E310", "table markup is not supported"))

@@ -17,11 +17,17 @@ from pydantic_core import PydanticCustomError
 
 from pipeline.content.fields import (
     Doi,
+    EachSidePhrase,
+    HoldingPhrase,
+    HoldPhrase,
     HttpsUrl,
     Id,
+    Internal,
     Name,
     Paragraph,
+    PluralText,
     Sentence,
+    SetsOfPhrase,
     Summary,
     Term,
     Title,
@@ -202,6 +208,20 @@ class GlossaryTerm(Strict):
     description: Summary | None = Field(None, description="A plain-language definition.")
 
 
+class DosagePhrases(Strict):
+    """How a dose is written out for readers (`formatted.dosage` in exercise bundles):
+    counts with their plural forms, and the patterns that join them."""
+
+    sets: PluralText = Field(description="A number of sets, e.g. '{count} sets'.")
+    repetitions: PluralText = Field(description="A number of repetitions.")
+    seconds: PluralText = Field(description="A number of seconds.")
+    sets_of_repetitions: SetsOfPhrase = Field(
+        description="Sets and repetitions together, e.g. '{sets} of {repetitions}'.")
+    each_side: EachSidePhrase = Field(description="A dose done on each side.")
+    holding: HoldingPhrase = Field(description="A dose whose every repetition is held.")
+    hold: HoldPhrase = Field(description="A hold alone, e.g. 'Hold for {seconds}'.")
+
+
 class Glossary(Strict):
     kind: Literal["glossary"]
     id: Literal["glossary"]
@@ -214,6 +234,9 @@ class Glossary(Strict):
     positions: Annotated[dict[Id, GlossaryTerm], MsgContext("position")] = Field(
         description="Starting positions, by id."
     )
+    dosage: Annotated[DosagePhrases | None, MsgContext("dosage"), Internal()] = Field(
+        None, description="How doses are written out; without it, bundles give the numbers "
+                          "only.")
 
 
 Document = Exercise | Guide | Reviewer | Glossary

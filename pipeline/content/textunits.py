@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from pipeline.content.fields import Translatable
+from pipeline.content.fields import PLURAL, PluralText, Translatable
 from pipeline.content.models import MsgContext, Ref
 
 # Where a value sits in a document: field names and list indexes, from the top.
@@ -32,6 +32,11 @@ class TextUnit:
     description: str | None
     # (index, count) of this text in its list, e.g. step 2 of 4.
     position: tuple[int, int] | None = None
+    # A phrase with a count: its English plural form (`text` is the singular), one gettext
+    # entry with msgid_plural.
+    plural: str | None = None
+    # The gettext format flag of the entry (e.g. "python-brace-format").
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None) -> _
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(annotation) if a is not type(None)]
         return _shape(options[0] if len(options) == 1 else Any, metadata, context)
+    if isinstance(annotation, type) and issubclass(annotation, PluralText):
+        return _Shape("leaf", None, context, PLURAL)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _Shape("model", None, context)
     if origin is list:
@@ -145,7 +152,10 @@ def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
         marker = shape.translatable
         if marker is not None and isinstance(value, str):
             found.append(TextUnit(path, value, marker.kind, marker.markup, shape.max_length,
-                                  shape.context, description, position))
+                                  shape.context, description, position, None, marker.format))
+        elif marker is not None and isinstance(value, PluralText):
+            found.append(TextUnit(path, value.one, marker.kind, False, None, shape.context,
+                                  description, position, value.other, marker.format))
 
     _walk_document(doc, visit)
     return iter(found)
@@ -163,12 +173,19 @@ def iter_refs(doc: BaseModel) -> Iterator[IdRef]:
     return iter(found)
 
 
-def localize(doc: BaseModel, translate: Callable[[TextUnit], str]) -> dict[str, Any]:
-    """The document as JSON data with every translatable text replaced by `translate(unit)`."""
+def localize(doc: BaseModel, translate: Callable[[TextUnit], str],
+             forms: Callable[[TextUnit], list[str]] | None = None) -> dict[str, Any]:
+    """The document as JSON data with every translatable text replaced by `translate(unit)`;
+    a plural phrase by its first and last forms (`forms(unit)`, the locale's own; English
+    when not given), which is what its model holds."""
     data: dict[str, Any] = doc.model_dump(mode="json")
     for unit in iter_texts(doc):
         target: Any = data
         for part in unit.path[:-1]:
             target = target[part]
-        target[unit.path[-1]] = translate(unit)
+        if unit.plural is None:
+            target[unit.path[-1]] = translate(unit)
+        else:
+            found = forms(unit) if forms is not None else [unit.text, unit.plural]
+            target[unit.path[-1]] = {"one": found[0], "other": found[-1]}
     return data

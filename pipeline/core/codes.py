@@ -57,6 +57,7 @@ _ALL = [
     Code("E205", "self-reference", "An exercise lists itself as related."),
     Code("E206", "missing-glossary", "The source folder has no glossary document."),
     Code("E207", "broken-link", "A relative link points to a content file that does not exist."),
+    Code("E208", "reserved-id", "A document id names a file the build writes beside the bundles (`index`)."),
     # Content lint (E3xx / W3xx)
     Code("E301", "wrong-language", "Text in an English field reads as another language."),
     Code("E302", "empty-text", "A text is empty or only white space."),
@@ -70,7 +71,7 @@ _ALL = [
     Code("E310", "unsupported-markup", "Markdown beyond emphasis, strong and links (headings, lists, code…)."),
     Code("E311", "markup-in-plain", "Markup in a field that is shown as plain text."),
     # Catalogs (E4xx / W4xx)
-    Code("E401", "po-syntax", "A .po or .pot file cannot be parsed: a malformed string, an escape GNU gettext does not know, plural entries, NUL or EOT."),
+    Code("E401", "po-syntax", "A .po or .pot file cannot be parsed: a malformed string, an escape GNU gettext does not know, NUL or EOT, or a plural entry that is not whole: msgstr[N] without msgid_plural (or with an empty one), forms not numbered 0, 1, 2… in order, or not as many forms as the Plural-Forms header's nplurals."),
     Code("E402", "po-charset", "A catalog is not declared and encoded as UTF-8."),
     Code("E403", "po-duplicate", "A catalog has the same msgctxt and msgid twice."),
     Code("E404", "po-language", "The Language header disagrees with the catalog's folder."),
@@ -101,6 +102,7 @@ _ALL = [
     Code("E515", "unsafe-translation", "Raw HTML or tag-like text, scripts, images, block Markdown, unsafe links, or links, addresses or titles not in the source."),
     Code("E516", "control-chars", "Invisible, direction-changing or control characters, line separators or stacked combining marks in a translation."),
     Code("E517", "doi-url-parity", "A DOI or URL in the source is missing or altered."),
+    Code("E518", "placeholder-parity", "A translation (each form of a plural entry) does not use exactly the `{name}` placeholders of the English, or has an unmatched brace, in an entry flagged python-brace-format."),
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
     Code("E602", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),

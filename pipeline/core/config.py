@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +38,9 @@ class Config:
     same_as_source_allow: tuple[str, ...] = ()
     project_name: str = "content"
     compile_mo: bool = True
+    # Required locales this run builds as optional ones: a staging build
+    # (`build --allow-incomplete`), its manifest saying so. Empty in every other run.
+    staging_locales: tuple[str, ...] = ()
     # What the environment says (read by the command line); not a setting results depend on.
     environment: Environment = field(default_factory=Environment, compare=False, repr=False)
     # Folders already found inside locales/ in this run (resolving is a system call per level).
@@ -49,6 +52,15 @@ class Config:
     @property
     def templates_dir(self) -> Path:
         return self._inside_locales(self.locales_dir / "templates")
+
+    def staging(self) -> Config:
+        """The configuration of a staging build: the required locales fall back to English
+        string by string, as optional ones do, and are marked as staging."""
+        if not self.required_locales:
+            return self
+        return replace(
+            self, required_locales=(), optional_locales=self.locales,
+            staging_locales=self.required_locales)
 
     @property
     def locales(self) -> tuple[str, ...]:

@@ -13,6 +13,11 @@ the XLIFF file:
 - in an optional locale, findings are warnings, as `check` reports them there, but a target
   the build would refuse as unsafe (E515, E516) is not applied either.
 
+A plural entry comes back only whole: its group's forms must be as many as the catalog
+entry's (its Plural-Forms; E704 otherwise), each form's English the entry's (W705), every
+form translated (E704 when only some are); the checks then run on every form, and all forms
+are applied together or none.
+
 Every new catalog text is computed in memory, then all are written through the catalogs'
 journal (`catalogs.apply_writes`): an interrupted import is completed by the next run. Only
 catalogs in which an entry changed are written, so importing the same file twice leaves
@@ -38,7 +43,13 @@ from pipeline.exchange.xliff import ReadFile, read_xliff
 from pipeline.exchange.xmlsafe import ExchangeFileError, fail
 from pipeline.gettext import catalogs as cat
 from pipeline.gettext import checks
-from pipeline.gettext.pofiles import PoReadError, digest_of, render_catalog
+from pipeline.gettext.pofiles import (
+    PoReadError,
+    digest_of,
+    forms,
+    render_catalog,
+    sources_of,
+)
 from pipeline.infra import judge
 from pipeline.infra.cache import Cache
 from pipeline.stages import update
@@ -62,7 +73,8 @@ class ImportResult:
 
 @dataclass
 class Candidate:
-    """A unit matched to its entry, with the text it would give it."""
+    """A unit matched to its entry, with the text it would give it (every form's, for a
+    plural entry: `text` is then the first)."""
 
     unit: ReadUnit
     locale: str
@@ -70,6 +82,11 @@ class Candidate:
     entry: polib.POEntry
     text: str
     fuzzy: bool
+    forms: tuple[str, ...] | None = None
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.forms if self.forms is not None else (self.text,)
 
 
 def shown_path(config: Config, path: Path) -> str:
@@ -208,6 +225,13 @@ def _match(config: Config, units: list[tuple[ReadUnit, str]],
             by_id[path] = {unit_id(unit.document, e.msgctxt, e.msgid): e
                            for e in catalog if not e.obsolete and e.msgid}
         entry = by_id[path].get(unit.id)
+        if entry is not None and unit.plural and entry.msgid_plural and \
+                unit.form_sources is not None and len(unit.form_sources) != len(forms(entry)):
+            report.append(diag(unit.shown, unit.line, 0, "E704", printable(
+                f"unit {unit.id!r}: its plural group has {len(unit.form_sources)} forms, the "
+                f"catalog's entry {len(forms(entry))} (its Plural-Forms); skipped")))
+            result.counts["skipped"] += 1
+            continue
         problem = _stale(unit, entry)
         if problem is not None or entry is None:
             report.append(diag(unit.shown, unit.line, 0, "W705", printable(
@@ -217,7 +241,8 @@ def _match(config: Config, units: list[tuple[ReadUnit, str]],
         if not unit.target:
             result.counts["no translation"] += 1
             continue
-        found.append(Candidate(unit, locale, path, entry, unit.target, unit.fuzzy))
+        found.append(Candidate(unit, locale, path, entry, unit.target, unit.fuzzy,
+                               unit.form_targets))
     result.diagnostics += apply_severity(report, config.severity)
     return found
 
@@ -227,9 +252,14 @@ def _stale(unit: ReadUnit, entry: polib.POEntry | None) -> str | None:
     if entry is None:
         return (f"no entry of {unit.document!r} has this unit's English any more (it changed "
                 "or was removed since the export)")
-    if unit.source != entry.msgid:
-        return (f"its English differs from the catalog's: the file has {unit.source[:60]!r}, "
-                f"the catalog {entry.msgid[:60]!r}")
+    if unit.plural != bool(entry.msgid_plural):
+        return ("the catalog's entry is now a plural entry (a phrase with a count)"
+                if entry.msgid_plural else "the catalog's entry is no longer a plural entry")
+    sources = sources_of(entry) if unit.plural else [entry.msgid]
+    for given, wanted in zip(unit.form_sources or (unit.source,), sources):
+        if given != wanted:
+            return (f"its English differs from the catalog's: the file has {given[:60]!r}, "
+                    f"the catalog {wanted[:60]!r}")
     if unit.context_given and unit.context != entry.msgctxt:
         return f"its context {unit.context!r} differs from the catalog's {entry.msgctxt!r}"
     return None
@@ -265,8 +295,8 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
         return []
     index = unit_index(library)
     terms = _glossary(library, locale_catalogs, candidates)
-    judge.prefetch(language.to_judge((c.text for c in candidates), locale), locale,
-                   Cache(config), config.environment.workers)
+    judge.prefetch(language.to_judge((text for c in candidates for text in c.texts), locale),
+                   locale, Cache(config), config.environment.workers)
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     allow = frozenset(config.same_as_source_allow)
@@ -278,7 +308,12 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
                                   same_as_source_allow=allow)
         probe = polib.POEntry(msgctxt=candidate.entry.msgctxt, msgid=candidate.entry.msgid,
                               msgstr=candidate.text,
-                              occurrences=list(candidate.entry.occurrences))
+                              occurrences=list(candidate.entry.occurrences),
+                              flags=[f for f in candidate.entry.flags if f != "fuzzy"])
+        if candidate.forms is not None:
+            probe.msgstr = ""
+            probe.msgid_plural = candidate.entry.msgid_plural
+            probe.msgstr_plural = dict(enumerate(candidate.forms))
         probe.linenum = unit.target_line
         found = apply_severity(checks.check_entry(probe, ctx), overrides)
         if required:
@@ -301,12 +336,20 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
 
 
 def apply_candidate(candidate: Candidate) -> bool:
-    """Give the entry its new text and state; whether anything changed. A reviewed
-    translation loses the fuzzy flag and the English it was made for (`#|`), as after a
-    translator's review; a fuzzy one keeps what it had."""
+    """Give the entry its new text (every form of a plural entry) and state; whether anything
+    changed. A reviewed translation loses the fuzzy flag and the English it was made for
+    (`#|`), as after a translator's review; a fuzzy one keeps what it had."""
     entry = candidate.entry
-    before = (entry.msgstr, list(entry.flags), entry.previous_msgid, entry.previous_msgctxt)
-    entry.msgstr = candidate.text
+
+    def state() -> tuple[object, ...]:
+        return (tuple(forms(entry)), list(entry.flags), entry.previous_msgid,
+                entry.previous_msgctxt, entry.previous_msgid_plural)
+
+    before = state()
+    if candidate.forms is not None:
+        entry.msgstr_plural = dict(enumerate(candidate.forms))
+    else:
+        entry.msgstr = candidate.text
     if candidate.fuzzy:
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
@@ -314,5 +357,5 @@ def apply_candidate(candidate: Candidate) -> bool:
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
         entry.previous_msgid = None
         entry.previous_msgctxt = None
-    return before != (entry.msgstr, list(entry.flags), entry.previous_msgid,
-                      entry.previous_msgctxt)
+        entry.previous_msgid_plural = None
+    return before != state()

@@ -7,7 +7,7 @@ original characters, and the words between stay text. The link target sits insid
 the translator can move the link but not change where it goes.
 
 Which characters are markup is decided by the same Markdown parser the checks use
-(`markup._parser`), and the codes are then found at their exact place in the text, so that
+(`markup.parser`), and the codes are then found at their exact place in the text, so that
 joining the pieces gives back the text byte for byte. A text the parser reads in a way the
 pieces cannot follow (escapes such as `\\*`, entities, raw HTML, images, reference links) is
 exported as plain text: nothing is lost, the markup is only unprotected, and the checks on
@@ -26,7 +26,7 @@ from typing import Literal
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
-from pipeline.content.markup import _parser
+from pipeline.content.markup import parser
 
 Kind = Literal["open", "close", "alone"]
 _ROLES = {"em_open": "em", "strong_open": "strong", "link_open": "link"}
@@ -94,7 +94,7 @@ class _Aligner:
         self.next_id = 1
 
     def run(self) -> list[Piece]:
-        tokens = _parser().parseInline(self.text)
+        tokens = parser().parseInline(self.text)
         children = tokens[0].children if tokens and tokens[0].children else []
         self._walk(iter(children))
         if self.pos != len(self.text) or self.open:

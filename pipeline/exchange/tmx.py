@@ -13,6 +13,11 @@ Import fills only what nobody translated: a live, untranslated entry whose Engli
 context, when the unit names one) equals a unit's source exactly takes the unit's
 translation as fuzzy, for a translator to review; it goes through the same checks as an
 XLIFF import first. Translated and fuzzy entries are never touched.
+
+Plural entries (a phrase with a count) are neither exported nor filled: a TMX unit pairs one
+English text with one translation, while a plural translation is a form per plural form of
+the language (three in Polish, one in Japanese), which no pair of texts says how to split.
+The export counts them (`TmxExport.plural`); XLIFF carries them whole.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from pipeline.gettext.pofiles import (
     PoReadError,
     digest_of,
     entry_status,
+    forms,
     is_translated,
     render_catalog,
 )
@@ -76,13 +82,17 @@ class _Pair:
     documents: set[str] = field(default_factory=set)
 
 
-def memory_pairs(catalogs: dict[Path, polib.POFile]) -> tuple[list[_Pair], int]:
-    """The reviewed pairs, sorted, and how many were left out because XML cannot carry
-    their text."""
+def memory_pairs(catalogs: dict[Path, polib.POFile]) -> tuple[list[_Pair], int, int]:
+    """The reviewed pairs, sorted; how many were left out because XML cannot carry their
+    text; and how many reviewed plural entries were left out (a TMX pair has no forms)."""
     pairs: dict[tuple[str | None, str, str], _Pair] = {}
-    left_out = 0
+    left_out = plural = 0
     for path, catalog in catalogs.items():
         for entry in catalog:
+            if entry.msgid_plural:
+                reviewed = "fuzzy" not in entry.flags and all(f.strip() for f in forms(entry))
+                plural += reviewed
+                continue
             if not entry.msgid or not entry.msgstr.strip() or "fuzzy" in entry.flags:
                 continue
             if not (entry.obsolete or is_translated(entry)):
@@ -95,7 +105,7 @@ def memory_pairs(catalogs: dict[Path, polib.POFile]) -> tuple[list[_Pair], int]:
             pairs.setdefault(key, _Pair(*key)).documents.add(path.stem)
     ordered = sorted(pairs.values(), key=lambda p: (p.source, p.context or "",
                                                     p.context is not None, p.target))
-    return ordered, left_out
+    return ordered, left_out, plural
 
 
 def _creation_date(environment: Environment) -> str | None:
@@ -159,6 +169,8 @@ class TmxExport:
     data: bytes = b""
     pairs: int = 0
     left_out: int = 0
+    # Reviewed plural entries, which TMX cannot carry (see the module's description).
+    plural: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
 
 
@@ -169,9 +181,9 @@ def export_tmx(config: Config, locale_code: str) -> TmxExport:
         catalogs = update.read_catalogs(config, locale)
     except PoReadError as exc:
         return TmxExport(problems=[exc.diagnostic])
-    pairs, left_out = memory_pairs(catalogs)
+    pairs, left_out, plural = memory_pairs(catalogs)
     root = tmx_document(pairs, bcp47(config.source_locale), bcp47(locale), config.environment)
-    return TmxExport(serialize(root), len(pairs), left_out)
+    return TmxExport(serialize(root), len(pairs), left_out, plural)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,8 +301,9 @@ def _candidates(shown: str, locale: str, catalogs: dict[Path, polib.POFile],
     found: list[Candidate] = []
     for path, catalog in catalogs.items():
         for entry in catalog:
-            if entry_status(entry) != "untranslated" or entry.msgstr or not entry.msgid:
-                continue
+            if (entry_status(entry) != "untranslated" or entry.msgstr or not entry.msgid
+                    or entry.msgid_plural):
+                continue  # a plural entry's forms are not in a TMX pair
             choices = by_source.get(entry.msgid, [])
             exact = [o for o in choices if o.context_given and o.context == entry.msgctxt]
             offer = next(iter(exact or [o for o in choices if not o.context_given]), None)

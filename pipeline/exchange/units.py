@@ -8,6 +8,14 @@ another: a returned unit whose id no longer names an entry is stale by construct
 States are mapped once here for both XLIFF versions: gettext knows translated, fuzzy and
 untranslated; XLIFF 1.2 puts a state on the target (and an `approved` flag on the unit),
 XLIFF 2.0 on the segment.
+
+A plural entry (a phrase with a count) is one unit with a form per plural form of the
+catalog's language, each with the English it renders (`pofiles.sources_of`: the msgid for
+msgstr[0], the msgid_plural for the others): in XLIFF 1.2 a `<group restype=
+"x-gettext-plurals">` of trans-units `<id>[0]`, `<id>[1]`… as translate-toolkit's po2xliff
+writes it, in XLIFF 2.0 a `<group type="x-gettext:plurals">` of units `<id>-0`, `<id>-1`….
+It comes back only whole: every form translated, as many forms as the catalog's entry has,
+each form's English still the entry's.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polib
 
@@ -25,7 +33,7 @@ from pipeline.exchange import inline
 from pipeline.exchange.xmlsafe import xml_text_ok
 from pipeline.gettext.checks import UnitInfo
 from pipeline.gettext.locales import normalize
-from pipeline.gettext.pofiles import EntryKey, entry_status, key_of
+from pipeline.gettext.pofiles import EntryKey, entry_status, forms, key_of, sources_of
 
 GENERATOR = "exercise-content-pipeline"
 _MAX_NOTE = re.compile(r"\bMax (\d+) characters\b")
@@ -44,8 +52,25 @@ STATES_20 = STATES_20_TRANSLATED | {"initial"}
 # approved="yes", which translate-toolkit and most CAT tools read as not fuzzy) and
 # `translated` in 2.0 (gettext records no review step); a fuzzy one is
 # `needs-review-translation` in 1.2 and `initial` (with its target) in 2.0.
-EXPORT_12 = {"translated": "final", "fuzzy": "needs-review-translation"}
-EXPORT_20 = {"translated": "translated", "fuzzy": "initial"}
+# A text in an entry counted untranslated (white space only, or one form of a plural entry
+# translated and another not) goes out as a target still to be translated.
+EXPORT_12 = {"translated": "final", "fuzzy": "needs-review-translation",
+             "untranslated": "needs-translation"}
+EXPORT_20 = {"translated": "translated", "fuzzy": "initial", "untranslated": "initial"}
+# How a plural entry's group is marked: translate-toolkit's restype in 1.2; in 2.0, which
+# has no convention for gettext plurals, a user-defined type of the same name.
+PLURALS_12 = "x-gettext-plurals"
+PLURALS_20 = "x-gettext:plurals"
+
+
+def form_id_12(unit: str, form: int) -> str:
+    """A plural form's trans-unit id in XLIFF 1.2, as po2xliff makes it: `<id>[0]`."""
+    return f"{unit}[{form}]"
+
+
+def form_id_20(unit: str, form: int) -> str:
+    """A plural form's unit id in XLIFF 2.0 (an NMTOKEN: no brackets): `<id>-0`."""
+    return f"{unit}-{form}"
 
 
 def unit_id(document: str, context: str | None, msgid: str) -> str:
@@ -88,7 +113,7 @@ def document_of(original: str) -> str | None:
 
 @dataclass(frozen=True)
 class ExportUnit:
-    """One catalog entry as a vendor sees it."""
+    """One catalog entry as a vendor sees it (one form of a plural entry: `form_units`)."""
 
     document: str
     context: str | None
@@ -101,10 +126,28 @@ class ExportUnit:
     locations: tuple[tuple[str, str], ...]
     max_length: int | None
     markup: bool
+    # A plural entry's: its English plural, the English each form renders, and each form's
+    # translation (None: none yet). `source` and `target` are then those of msgstr[0].
+    plural: str | None = None
+    form_sources: tuple[str, ...] = ()
+    form_targets: tuple[str | None, ...] = ()
+    # The English plural a fuzzy plural translation was made for.
+    previous_plural: str | None = None
+    # The entry's msgid (the unit's id), when this is one form of a plural entry.
+    msgid: str | None = None
 
     @property
     def id(self) -> str:
-        return unit_id(self.document, self.context, self.source)
+        return unit_id(self.document, self.context,
+                       self.msgid if self.msgid is not None else self.source)
+
+    def form_units(self) -> list[ExportUnit]:
+        """A plural entry's forms, each as a unit of its own English and translation (the
+        entry's state; no notes: those go on the group)."""
+        return [replace(self, source=source, target=target, previous=None, comment="",
+                        translator_comment="", locations=(), plural=None, form_sources=(),
+                        form_targets=(), msgid=self.msgid or self.source)
+                for source, target in zip(self.form_sources, self.form_targets)]
 
     @property
     def source_pieces(self) -> list[inline.Piece]:
@@ -146,17 +189,25 @@ def export_units(document: str, catalog: polib.POFile, units: Mapping[EntryKey, 
             continue
         if not everything and status == "translated":
             continue
-        if not (xml_text_ok(entry.msgid) and xml_text_ok(entry.msgctxt or "")):
+        if not all(xml_text_ok(text) for text in
+                   (entry.msgid, entry.msgid_plural or "", entry.msgctxt or "")):
             continue  # not English from the source (which refuses such characters)
         info = units.get(key_of(entry))
+        texts = [text if text else None for text in forms(entry)]
+        plural = entry.msgid_plural or None
         found.append(ExportUnit(
             document=document, context=entry.msgctxt, source=entry.msgid,
-            target=entry.msgstr if entry.msgstr else None, status=status,
+            target=texts[0] if plural is None else None, status=status,
             previous=entry.previous_msgid if status == "fuzzy" else None,
             comment=entry.comment or "", translator_comment=entry.tcomment or "",
             locations=tuple((str(p), str(n or "")) for p, n in entry.occurrences),
             max_length=_max_length(entry, info),
-            markup=info.markup if info is not None else True))
+            markup=info.markup if info is not None else True,
+            plural=plural,
+            form_sources=tuple(sources_of(entry)) if plural is not None else (),
+            form_targets=tuple(texts) if plural is not None else (),
+            previous_plural=(entry.previous_msgid_plural
+                             if status == "fuzzy" and plural is not None else None)))
     return found
 
 
@@ -179,6 +230,36 @@ class ReadUnit:
     source: str
     target: str | None  # None or "" when there is nothing to apply
     fuzzy: bool
+    # A plural entry's group: the English of each form, and each form's translation (None
+    # when the group has no target; every form has one otherwise). `source` and `target`
+    # are then those of the first form.
+    form_sources: tuple[str, ...] | None = None
+    form_targets: tuple[str, ...] | None = None
+
+    @property
+    def plural(self) -> bool:
+        return self.form_sources is not None
+
+
+def plural_unit(shown: str, line: int, document: str, ident: str, context: str | None,
+                context_given: bool, parts: list[ReadUnit]) -> ReadUnit:
+    """A plural entry's group read back from its forms' units (read as units of their own,
+    in order): one unit whose targets are every form's, or none; UnitProblem (E704) when
+    some forms have a target and others none."""
+    if not parts:
+        raise UnitProblem("E704", "the plural group holds no form", line)
+    given = [part for part in parts if part.target]
+    if given and len(given) != len(parts):
+        missing = ", ".join(f"form {n}" for n, part in enumerate(parts) if not part.target)
+        raise UnitProblem("E704", f"the plural group has targets for some forms only ({missing} "
+                                  "without one): translate every form", given[0].target_line)
+    targets = tuple(part.target or "" for part in parts) if given else None
+    return ReadUnit(shown=shown, line=line,
+                    target_line=parts[0].target_line if given else line, document=document,
+                    id=ident, context=context, context_given=context_given,
+                    source=parts[0].source, target=targets[0] if targets else None,
+                    fuzzy=any(part.fuzzy for part in parts),
+                    form_sources=tuple(part.source for part in parts), form_targets=targets)
 
 
 class UnitProblem(Exception):

@@ -6,12 +6,16 @@ translate-toolkit reads back as the text itself. The field's limit is `maxwidth`
 characters. The msgctxt is a context of type `x-po-msgctxt` (translate-toolkit's name for
 it), the source lines a location context group, the `#.` comments a note from "developer"
 (xliff2po makes them extracted comments again), the earlier English of a fuzzy entry a note
-on the source.
+on the source. A plural entry is a `<group restype="x-gettext-plurals">` holding those
+contexts and notes and one trans-unit per form (`<id>[0]`, `<id>[1]`…), as translate-toolkit's
+po2xliff writes it and xliff2po reads it back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from lxml import etree
 
@@ -23,12 +27,15 @@ from pipeline.exchange.inline import Code, Piece
 from pipeline.exchange.units import (
     EXPORT_12,
     GENERATOR,
+    PLURALS_12,
     STATES_12_OTHER,
     STATES_12_TRANSLATED,
     ExportUnit,
     ReadUnit,
     UnitProblem,
     document_of,
+    form_id_12,
+    plural_unit,
 )
 from pipeline.exchange.xmlsafe import (
     XML_SPACE,
@@ -78,7 +85,17 @@ def _write_pieces(parent: etree._Element, pieces: Sequence[Piece]) -> None:
 
 
 def _unit(body: etree._Element, unit: ExportUnit) -> None:
+    if unit.plural is not None:
+        _plural_group(body, unit)
+        return
     element = etree.SubElement(body, _q("trans-unit"), id=unit.id)
+    left_out = _content(element, unit)
+    _contexts(element, unit)
+    _notes(element, unit, left_out)
+
+
+def _content(element: etree._Element, unit: ExportUnit) -> bool:
+    """A trans-unit's attributes, source and target; whether the target was left out."""
     element.set(XML_SPACE, "preserve")
     if unit.size_limit is not None:
         element.set("maxwidth", str(unit.size_limit))
@@ -93,6 +110,11 @@ def _unit(body: etree._Element, unit: ExportUnit) -> None:
     if target is not None:
         written = etree.SubElement(element, _q("target"), state=EXPORT_12[unit.status])
         _write_pieces(written, target)
+    return left_out
+
+
+def _contexts(element: etree._Element, unit: ExportUnit) -> None:
+    """The msgctxt and the source lines, as context groups."""
     if unit.context is not None:
         group = etree.SubElement(element, _q("context-group"), name="po-entry",
                                  purpose="information")
@@ -105,18 +127,42 @@ def _unit(body: etree._Element, unit: ExportUnit) -> None:
             _clean(path)
         if line:
             etree.SubElement(group, _q("context"), {"context-type": "linenumber"}).text = line
+
+
+def _notes(element: etree._Element, unit: ExportUnit, left_out: bool) -> None:
+    """What the text is, the English a fuzzy translation was made for, a target left out,
+    the translator's comments."""
     if unit.comment:
         etree.SubElement(element, _q("note"), {"from": "developer"}).text = \
             _clean(unit.comment)
     if unit.previous is not None:
+        plural = (f" (plural: {unit.previous_plural})"
+                  if unit.previous_plural is not None else "")
         etree.SubElement(element, _q("note"), {"from": "previous-source",
                                                "annotates": "source"}).text = _clean(
-            "The current translation was made for this earlier English: " + unit.previous)
+            "The current translation was made for this earlier English: " + unit.previous
+            + plural)
     if left_out:
         etree.SubElement(element, _q("note"), {"from": GENERATOR}).text = _LEFT_OUT
     if unit.translator_comment:
         etree.SubElement(element, _q("note"), {"from": "translator"}).text = \
             _clean(unit.translator_comment)
+
+
+def _plural_group(body: etree._Element, unit: ExportUnit) -> None:
+    """A plural entry: its contexts and notes on the group, then a trans-unit per form. A
+    form XML cannot carry leaves every form's target out (a plural comes back whole)."""
+    group = etree.SubElement(body, _q("group"), id=unit.id, restype=PLURALS_12)
+    group.set(XML_SPACE, "preserve")
+    forms = unit.form_units()
+    left_out = not all(xml_text_ok(form.target or "") for form in forms)
+    if unit.status == "translated" and not left_out:
+        group.set("approved", "yes")  # po2xliff's mark, which xliff2po reads as not fuzzy
+    _contexts(group, unit)
+    _notes(group, unit, left_out)
+    for number, form in enumerate(forms):
+        element = etree.SubElement(group, _q("trans-unit"), id=form_id_12(unit.id, number))
+        _content(element, replace(form, target=None) if left_out else form)
 
 
 def document(units: Sequence[ExportUnit], original: str, source_lang: str, target_lang: str
@@ -205,11 +251,13 @@ def read(root: etree._Element, shown: str) -> tuple[str, str, list[ReadUnit], li
         if doc is None:
             fail(shown, file.sourceline or 0, "E704",
                  f"<file> names no document (original {original!r})")
-        for unit in file.iter(_q("trans-unit")):
+        for unit in _units(file):
             if unit.get("translate") == "no":
                 continue
             try:
-                units.append(_read_unit(unit, shown, doc))
+                plural = local(unit) == "group"
+                units.append(_read_group(unit, shown, doc) if plural else
+                             _read_unit(unit, shown, doc))
             except UnitProblem as exc:
                 problems.append(diag(shown, exc.line or unit.sourceline or 0, 0, exc.code,
                                      printable(f"unit {unit.get('id')!r}: {exc.message}; "
@@ -219,6 +267,46 @@ def read(root: etree._Element, shown: str) -> tuple[str, str, list[ReadUnit], li
                                                   "source and one target language")
     (source_lang, target_lang), = languages
     return source_lang, target_lang, units, problems
+
+
+def _units(element: etree._Element) -> Iterator[etree._Element]:
+    """The trans-units under an element, in order, and the plural groups (whose trans-units
+    are its forms, read with it)."""
+    for child in element:
+        if not isinstance(child.tag, str) or namespace(child) != NS:
+            continue
+        name = local(child)
+        if name == "trans-unit":
+            yield child
+        elif name == "group" and child.get("restype") == PLURALS_12:
+            yield child
+        elif name in ("body", "group"):
+            yield from _units(child)
+
+
+_FORM_ID = re.compile(r"^(.*)\[(\d{1,3})\]$")
+
+
+def _read_group(group: etree._Element, shown: str, document_id: str) -> ReadUnit:
+    """A plural entry's group: its forms' trans-units, ordered by their `[N]` ids (in file
+    order when the ids do not say), read as one unit."""
+    line = group.sourceline or 0
+    members = [tu for tu in children(group, NS, "trans-unit") if tu.get("translate") != "no"]
+    found = [_FORM_ID.match(tu.get("id") or "") for tu in members]
+    if found and all(found):
+        order = [int(match.group(2)) for match in found if match is not None]
+        members = [tu for _, tu in sorted(zip(order, members), key=lambda pair: pair[0])]
+    ident = group.get("id") or (found[0].group(1) if found and found[0] else "")
+    if not ident:
+        raise UnitProblem("E704", "a plural group has no id", line)
+    parts = [_read_unit(tu, shown, document_id) for tu in members]
+    contexts = [c for part in children(group, NS, "context-group")
+                for c in children(part, NS, "context")
+                if c.get("context-type") == "x-po-msgctxt"]
+    context = "".join(contexts[0].itertext()) if contexts else (
+        parts[0].context if parts and parts[0].context_given else None)
+    given = bool(contexts) or bool(parts and parts[0].context_given)
+    return plural_unit(shown, line, document_id, ident, context, given, parts)
 
 
 def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:

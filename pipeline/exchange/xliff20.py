@@ -5,12 +5,14 @@ sit in the unit's `<originalData>`, out of the translator's reach. The field's l
 unit's `slr:sizeRestriction` (Size and Length Restriction module, code points). Notes carry
 what the text is and where it is used (the `#.` comments), the English a fuzzy translation
 was made for, the translator's comments and the source lines. The msgctxt, if any, is the
-unit's `name`.
+unit's `name`. A plural entry is a `<group type="x-gettext:plurals">` (XLIFF 2.0 has no
+convention of its own for gettext plurals) holding the notes and the msgctxt as its `name`,
+and one unit per form (`<id>-0`, `<id>-1`…).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
@@ -20,13 +22,16 @@ from pipeline.exchange import inline
 from pipeline.exchange.inline import Code, Piece
 from pipeline.exchange.units import (
     EXPORT_20,
+    PLURALS_20,
     STATES_20,
     STATES_20_TRANSLATED,
     ExportUnit,
     ReadUnit,
     UnitProblem,
     document_of,
+    form_id_20,
     location_text,
+    plural_unit,
 )
 from pipeline.exchange.xmlsafe import (
     XML_SPACE,
@@ -105,25 +110,47 @@ def _note(notes: etree._Element, category: str, text: str, applies_to: str | Non
         c if xml_text_ok(c) else "\ufffd" for c in text)
 
 
-def _unit(parent: etree._Element, unit: ExportUnit) -> None:
-    attrs = {"id": unit.id}
-    if unit.context is not None:
-        attrs["name"] = unit.context
-    element = etree.SubElement(parent, _q("unit"), attrs)
-    if unit.size_limit is not None:
-        element.set(f"{{{SLR}}}sizeRestriction", str(unit.size_limit))
+def _notes(element: etree._Element, unit: ExportUnit) -> None:
+    """What the text is, where it is used, the English a fuzzy translation was made for and
+    the translator's comments (no `<notes>` when there is none)."""
     notes = etree.SubElement(element, _q("notes"))
     if unit.comment:
         _note(notes, "context", unit.comment, "source")
     if unit.locations:
         _note(notes, "location", "Used at " + location_text(unit.locations), "source")
     if unit.previous is not None:
+        plural = (f" (plural: {unit.previous_plural})"
+                  if unit.previous_plural is not None else "")
         _note(notes, "previous-source", "The current translation was made for this "
-                                        "earlier English: " + unit.previous, "source")
+                                        "earlier English: " + unit.previous + plural, "source")
     if unit.translator_comment:
         _note(notes, "translator-comment", unit.translator_comment, "target")
     if not len(notes):
         element.remove(notes)
+
+
+def _plural_group(parent: etree._Element, unit: ExportUnit) -> None:
+    """A plural entry: a group with its notes and msgctxt, and a unit per form."""
+    attrs = {"id": unit.id, "type": PLURALS_20}
+    if unit.context is not None:
+        attrs["name"] = unit.context
+    group = etree.SubElement(parent, _q("group"), attrs)
+    _notes(group, unit)
+    for number, form in enumerate(unit.form_units()):
+        _unit(group, form, form_id_20(unit.id, number))
+
+
+def _unit(parent: etree._Element, unit: ExportUnit, ident: str | None = None) -> None:
+    if unit.plural is not None:
+        _plural_group(parent, unit)
+        return
+    attrs = {"id": ident or unit.id}
+    if unit.context is not None and ident is None:
+        attrs["name"] = unit.context
+    element = etree.SubElement(parent, _q("unit"), attrs)
+    if unit.size_limit is not None:
+        element.set(f"{{{SLR}}}sizeRestriction", str(unit.size_limit))
+    _notes(element, unit)
     source = unit.source_pieces
     target = unit.target_pieces()
     data = _data_ids([*source, *(target or [])])
@@ -245,14 +272,42 @@ def read(root: etree._Element, shown: str) -> tuple[str, str, list[ReadUnit], li
         if doc is None:
             fail(shown, file.sourceline or 0, "E704",
                  f"<file> names no document (original {original!r})")
-        for unit in file.iter(_q("unit")):
+        for unit in _units(file):
             try:
-                units.append(_read_unit(unit, shown, doc))
+                plural = local(unit) == "group"
+                units.append(_read_group(unit, shown, doc) if plural else
+                             _read_unit(unit, shown, doc))
             except UnitProblem as exc:
                 problems.append(diag(shown, exc.line or unit.sourceline or 0, 0, exc.code,
                                      printable(f"unit {unit.get('id')!r}: {exc.message}; "
                                                "skipped")))
     return source_lang, target_lang, units, problems
+
+
+def _units(element: etree._Element) -> Iterator[etree._Element]:
+    """The units under an element, in order, and the plural groups (whose units are its
+    forms, read with it)."""
+    for child in element:
+        if not isinstance(child.tag, str) or namespace(child) != NS:
+            continue
+        name = local(child)
+        if name == "unit":
+            yield child
+        elif name == "group" and child.get("type") == PLURALS_20:
+            yield child
+        elif name == "group":
+            yield from _units(child)
+
+
+def _read_group(group: etree._Element, shown: str, document_id: str) -> ReadUnit:
+    """A plural entry's group: its forms' units, in order, read as one unit."""
+    line = group.sourceline or 0
+    ident = group.get("id")
+    if not ident:
+        raise UnitProblem("E704", "a plural group has no id", line)
+    parts = [_read_unit(unit, shown, document_id) for unit in children(group, NS, "unit")]
+    name = group.get("name")
+    return plural_unit(shown, line, document_id, ident, name, name is not None, parts)
 
 
 def _read_unit(unit: etree._Element, shown: str, document_id: str) -> ReadUnit:

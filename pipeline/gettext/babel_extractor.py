@@ -22,9 +22,10 @@ def extract_yaml(
     keywords: Mapping[str, Any],
     comment_tags: Collection[str],
     options: Mapping[str, Any],
-) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
-    """Babel's extractor protocol: (line, function name, message, comments) per message.
-    Invalid documents yield nothing; `pipeline validate` reports why."""
+) -> Iterator[tuple[int, str, str | tuple[str, ...], list[str]]]:
+    """Babel's extractor protocol: (line, function name, message, comments) per message, a
+    phrase with a count as (n)(p)gettext's singular and plural. Invalid documents yield
+    nothing; `pipeline validate` reports why."""
     name = getattr(fileobj, "name", None)
     if not isinstance(name, str):
         return
@@ -36,7 +37,12 @@ def extract_yaml(
         return
     for message in collect_messages(doc):
         line = int(message.occurrences[0][1])
-        if message.key.context is not None:
-            yield line, "pgettext", (message.key.context, message.key.msgid), message.comments
+        context, msgid, plural = message.key.context, message.key.msgid, message.plural
+        if plural is not None and context is not None:
+            yield line, "npgettext", (context, msgid, plural), message.comments
+        elif plural is not None:
+            yield line, "ngettext", (msgid, plural), message.comments
+        elif context is not None:
+            yield line, "pgettext", (context, msgid), message.comments
         else:
-            yield line, "gettext", message.key.msgid, message.comments
+            yield line, "gettext", msgid, message.comments

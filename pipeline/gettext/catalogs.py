@@ -3,6 +3,13 @@
 The promise to translators: no translation is ever lost. Changed English becomes fuzzy with
 the previous msgid, removed English becomes obsolete, moved English keeps its translation
 (through the locale's translation memory), and running `update` twice changes nothing.
+
+Plural entries (a phrase with a count) are merged as msgmerge merges them: a new one gets as
+many empty forms as the catalog's Plural-Forms names, an exact match keeps its forms, a
+changed English plural (msgid_plural) makes the entry fuzzy with both previous English
+strings (`#| msgid`, `#| msgid_plural`). Format flags (`python-brace-format`) come from the
+template, and a reviewed translation that fails its new flag's placeholder check becomes
+fuzzy, as msgmerge does to keep `msgfmt -c` passing.
 """
 
 from __future__ import annotations
@@ -15,15 +22,22 @@ from pathlib import Path
 import polib
 
 from pipeline import __version__
+from pipeline.content.fields import placeholders
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.gettext.locales import header_mismatch, plural_forms, team
-from pipeline.gettext.memory import FUZZY_THRESHOLD, Match, Memory
+from pipeline.gettext.memory import FUZZY_THRESHOLD, Match, Memory, Shape
 from pipeline.gettext.pofiles import (
+    BRACE_FORMAT,
+    DEFAULT_NPLURALS,
     EntryKey,
+    forms,
+    has_translation,
     key_of,
     meaning,
+    nplurals_of,
     render_catalog,
+    sources_of,
 )
 
 
@@ -72,12 +86,21 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     become obsolete. Two deliberate differences: the memory offers a reviewed translation
     before a fuzzy one of the same English (and an untranslated entry takes only a reviewed
     one, which keeps `update` idempotent), and English present elsewhere but untranslated
-    does not stop the search for a close match (msgmerge takes that empty entry as exact)."""
+    does not stop the search for a close match (msgmerge takes that empty entry as exact).
+
+    Plural entries: a translation serves only an entry of its shape (with plural forms, as
+    many as this catalog's Plural-Forms names; or without), from the memory and from close
+    matches; msgmerge would copy a singular translation into every form. Only the catalog's
+    own entry of the same English (msgctxt and msgid) that changed shape is converted as
+    msgmerge converts it, as fuzzy, since it could not stay beside the new entry as obsolete
+    (the two would be one entry to gettext): its translation into every form, or its first
+    form alone."""
     result = result or MergeResult()
     merged = polib.POFile()
     merged.header = old.header
     merged.metadata = dict(old.metadata)
     merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    nplurals = nplurals_of(merged) or DEFAULT_NPLURALS
     current: dict[EntryKey, polib.POEntry] = {}
     retired: dict[EntryKey, polib.POEntry] = {}
     for entry in old:
@@ -86,30 +109,26 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     local: Memory | None = None
     for tentry in template:
         key = key_of(tentry)
-        new = polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
-                            occurrences=list(tentry.occurrences), comment=tentry.comment)
+        new = _new_entry(tentry, nplurals)
+        shape: Shape = nplurals if new.msgid_plural else None
         previous = current.get(key) or retired.get(key)
         # An entry still untranslated here takes only a reviewed translation: one that is
         # itself fuzzy would be offered again by the next update (not idempotent).
-        hit = (memory.exact(key) if previous is None else
-               memory.exact(key, reviewed=True) if not previous.msgstr else None)
+        hit = (memory.exact(key, shape=shape) if previous is None else
+               memory.exact(key, reviewed=True, shape=shape)
+               if not has_translation(previous) else None)
         if previous is not None and hit is None:
             used.add(key)
-            new.msgstr = previous.msgstr
-            new.tcomment = previous.tcomment
-            new.flags = [f for f in previous.flags if f != "fuzzy"]
-            if "fuzzy" in previous.flags:
-                new.flags.insert(0, "fuzzy")
-                new.previous_msgid = previous.previous_msgid
-                new.previous_msgctxt = previous.previous_msgctxt
-            result.counts["fuzzy" if "fuzzy" in previous.flags else
-                          "translated" if previous.msgstr else "untranslated"] += 1
+            _keep(new, previous, tentry)
+            result.counts["fuzzy" if "fuzzy" in new.flags else
+                          "translated" if has_translation(new) else "untranslated"] += 1
         elif hit is not None:
             # Moved or reused English, or an entry still untranslated here that another
-            # document has translated: carried over as it is there.
-            _take(new, hit, fuzzy=hit.fuzzy)
+            # document has translated: carried over as it is there (fuzzy if its English
+            # plural was another).
+            _take(new, hit, fuzzy=hit.fuzzy or hit.plural != (new.msgid_plural or None))
             result.counts["from memory"] += 1
-            result.counts["fuzzy" if hit.fuzzy else "translated"] += 1
+            result.counts["fuzzy" if "fuzzy" in new.flags else "translated"] += 1
         else:
             if local is None:
                 local = Memory(exhaustive=True)
@@ -117,8 +136,9 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
             # The catalog's own closest entry, unless the memory has one strictly closer
             # (msgmerge's rule with a compendium): then that one is offered and the own old
             # entry, not reused, stays as obsolete with its translation.
-            own = local.fuzzy(key)
-            near = memory.fuzzy(key, own.score if own is not None else FUZZY_THRESHOLD)
+            own = local.fuzzy(key, shape=shape)
+            near = memory.fuzzy(key, own.score if own is not None else FUZZY_THRESHOLD,
+                                shape=shape)
             if near is None and own is not None:
                 near = own
                 used.add(EntryKey(own.msgctxt, own.msgid))
@@ -129,7 +149,8 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
                 result.counts["fuzzy"] += 1
         merged.append(new)
     for key, entry in [*current.items(), *retired.items()]:
-        if key in used or not entry.msgstr.strip():
+        # GNU writes no obsolete entry without a translation (a plural one: msgstr[0]).
+        if key in used or not forms(entry)[0].strip():
             continue
         entry = copy.copy(entry)  # the old catalog stays as it was read
         entry.obsolete = True
@@ -140,21 +161,88 @@ def merge(template: polib.POFile, old: polib.POFile, memory: Memory,
     return merged
 
 
+def _is_format_flag(flag: str) -> bool:
+    return flag.endswith("-format")
+
+
+def _new_entry(tentry: polib.POEntry, nplurals: int) -> polib.POEntry:
+    """A template entry as an untranslated catalog entry: its English, places, notes and
+    format flags; a plural one with `nplurals` empty forms (as msgmerge and msginit make)."""
+    new = polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
+                        occurrences=list(tentry.occurrences), comment=tentry.comment,
+                        flags=[f for f in tentry.flags if _is_format_flag(f)])
+    if tentry.msgid_plural:
+        new.msgid_plural = tentry.msgid_plural
+        new.msgstr_plural = {index: "" for index in range(nplurals)}
+    return new
+
+
+def _set_forms(new: polib.POEntry, texts: list[str]) -> bool:
+    """Give a new entry these translations, fitted to its shape; whether they had to be
+    changed to fit (a singular text copied into every form, a plural one cut to its first
+    form, forms added or cut to the catalog's number)."""
+    if not new.msgid_plural:
+        new.msgstr = texts[0]
+        return len(texts) != 1
+    count = len(new.msgstr_plural)
+    fitted = texts * count if len(texts) == 1 else (texts + [""] * count)[:count]
+    new.msgstr_plural = dict(enumerate(fitted))
+    return len(texts) != count
+
+
+def _keep(new: polib.POEntry, previous: polib.POEntry, tentry: polib.POEntry) -> None:
+    """The catalog's own entry of the same English, carried into the new one as msgmerge
+    carries it: translation, translator comments, flags but the format flags (the
+    template's), fuzzy state and previous English. It becomes fuzzy, recording the English
+    its translation was made for, when its English plural changed, when it had to change
+    shape, or when its reviewed translation fails a format flag it did not have before."""
+    new.tcomment = previous.tcomment
+    reshaped = _set_forms(new, forms(previous)) or bool(previous.msgid_plural) != bool(
+        new.msgid_plural)
+    fuzzy = "fuzzy" in previous.flags
+    if fuzzy:
+        new.previous_msgid = previous.previous_msgid
+        new.previous_msgctxt = previous.previous_msgctxt
+        new.previous_msgid_plural = previous.previous_msgid_plural
+    elif has_translation(previous) and (
+            reshaped or (previous.msgid_plural or None) != (new.msgid_plural or None)
+            or _fails_new_format(new, previous)):
+        fuzzy = True
+        new.previous_msgid = previous.msgid
+        new.previous_msgctxt = previous.msgctxt
+        new.previous_msgid_plural = previous.msgid_plural or None
+    kept = [f for f in previous.flags if f != "fuzzy" and not _is_format_flag(f)]
+    new.flags = (["fuzzy"] if fuzzy else []) + kept + new.flags
+
+
+def _fails_new_format(new: polib.POEntry, previous: polib.POEntry) -> bool:
+    """Whether the template gives the entry the brace-format flag its old entry lacked and
+    its translation does not keep the English's placeholders (each form, as the checks
+    compare them): msgmerge makes such an entry fuzzy so that `msgfmt -c` keeps passing."""
+    if BRACE_FORMAT not in new.flags or any(
+            flag in previous.flags for flag in (BRACE_FORMAT, "possible-" + BRACE_FORMAT)):
+        return False
+    return any(placeholders(text) != placeholders(source)
+               for text, source in zip(forms(new), sources_of(new)))
+
+
 def _take(new: polib.POEntry, match: Match, *, fuzzy: bool) -> None:
     """Fill a new entry from a match, as msgmerge does: the translation and translator
     comments travel; a fuzzy result records the English the translation was made for (the
     match's own previous msgid when it was fuzzy already)."""
-    new.msgstr = match.msgstr
+    _set_forms(new, list(match.forms) if match.plural is not None else [match.msgstr])
     new.tcomment = match.tcomment
     if not fuzzy:
         return
-    new.flags = ["fuzzy"]
+    new.flags = ["fuzzy", *new.flags]
     if match.fuzzy:
         new.previous_msgid = match.previous_msgid
         new.previous_msgctxt = match.previous_msgctxt
+        new.previous_msgid_plural = match.previous_plural
     else:
         new.previous_msgid = match.msgid
         new.previous_msgctxt = match.msgctxt
+        new.previous_msgid_plural = match.plural
 
 
 def retire_all(old: polib.POFile) -> polib.POFile:
@@ -177,10 +265,9 @@ def init_catalog(template: polib.POFile, locale: str, entries: bool = True) -> p
     first = (template.header or "").split("\n")[0].replace("Translation template", "Translations")
     catalog.header = "\n".join([line for line in (first, TRANSLATOR_NOTE) if line])
     catalog.metadata = new_header(template, locale)
+    nplurals = nplurals_of(catalog) or DEFAULT_NPLURALS
     for tentry in template if entries else []:
-        catalog.append(polib.POEntry(msgctxt=tentry.msgctxt, msgid=tentry.msgid, msgstr="",
-                                     occurrences=list(tentry.occurrences),
-                                     comment=tentry.comment))
+        catalog.append(_new_entry(tentry, nplurals))
     return catalog
 
 

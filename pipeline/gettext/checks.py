@@ -9,6 +9,11 @@ English source location as `source_ref`.
 
 What counts as translated/fuzzy/untranslated/obsolete comes from `pofiles.entry_status`, and
 what counts as markup from `markup.analyze`, so `check`, `stats` and `build` always agree.
+
+A plural entry is checked form by form: msgstr[0] against the msgid, the other forms against
+the msgid_plural (msgstr[0] too in a language with one form), each finding naming its form.
+An entry with `{name}` placeholders (the `python-brace-format` flag, or the model's format)
+must keep exactly the English's placeholders in every form (E518).
 """
 
 from __future__ import annotations
@@ -26,12 +31,21 @@ import polib
 from babel.numbers import NumberFormatError, parse_decimal
 
 from pipeline.content import language, markup
+from pipeline.content.fields import placeholders
 from pipeline.core.config import UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import hidden_characters, link_targets, printable, without_link_targets
 from pipeline.gettext.locales import cldr_plural_forms, header_mismatch, plural_forms
 from pipeline.gettext.locales import parse as parse_locale
-from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line
+from pipeline.gettext.pofiles import (
+    BRACE_FORMAT,
+    EntryKey,
+    entry_status,
+    forms,
+    key_of,
+    sources_of,
+    translation_line,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Public data
@@ -45,6 +59,8 @@ class UnitInfo:
     max_length: int | None
     markup: bool
     source_ref: str  # "source/exercises/hip-thrust.yaml:23"
+    # The text's gettext format flag ("python-brace-format" for `{name}` placeholders).
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +85,14 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class Pair:
-    """One translated entry as the checks see it."""
+    """One translated entry (one form of a plural entry) as the checks see it: the English
+    it renders and its translation."""
 
     source: str
     translation: str
     info: UnitInfo | None  # None when the model knows nothing about this msgid
+    # The entry's format ("python-brace-format"), by its flag or the model.
+    format: str | None = None
 
 
 class Finding(NamedTuple):
@@ -411,6 +430,37 @@ def check_addresses(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
             yield Finding("E517", f"{kind} {address!r} is missing or altered in the translation")
 
 
+def _shown_names(names: Iterable[str]) -> str:
+    return ", ".join("{" + name + "}" for name in sorted(names))
+
+
+def check_placeholders(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
+    """E518: a brace-format text is filled in with values by name (`{count} sets`), so its
+    translation keeps exactly the English's placeholders: one missing leaves a value out,
+    one renamed or added cannot be filled (the app fails or shows English), and an unmatched
+    brace breaks the whole text. A brace of the text itself is written doubled (`{{`)."""
+    if pair.format != BRACE_FORMAT:
+        return
+    wanted = placeholders(pair.source)
+    if wanted is None:
+        return  # the English is not a brace-format text: nothing to hold the translation to
+    found = placeholders(pair.translation)
+    if found is None:
+        yield Finding("E518", "an unmatched brace: keep each placeholder whole "
+                              f"({_shown_names(wanted) or 'none here'}), and double a brace "
+                              "that is part of the text ({{ or }})")
+        return
+    if found == wanted:
+        return
+    problems = []
+    if wanted - found:
+        problems.append(f"{_shown_names(wanted - found)} missing")
+    if found - wanted:
+        problems.append(f"{_shown_names(found - wanted)} not in the English")
+    yield Finding("E518", f"placeholders differ from the English: {'; '.join(problems)} "
+                          f"(write exactly {_shown_names(wanted) or 'no placeholder'})")
+
+
 # ---------------------------------------------------------------------------------------------
 # French typography
 
@@ -485,6 +535,7 @@ ENTRY_CHECKS: list[CheckFn] = [
     check_security,
     check_control_chars,
     check_addresses,
+    check_placeholders,
 ]
 
 # Rules for one language, keyed by the language part of the locale ("fr" serves fr, fr_CA…).
@@ -556,36 +607,59 @@ def _is_blank(source: str, translation: str) -> bool:
                    for ch in translation)
 
 
+def _format_of(entry: polib.POEntry, info: UnitInfo | None) -> str | None:
+    """The entry's brace format: the model's, or the entry's own flag."""
+    if (info is not None and info.format == BRACE_FORMAT) or BRACE_FORMAT in entry.flags:
+        return BRACE_FORMAT
+    return None
+
+
 def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
-    """The problems of one (non-obsolete) entry."""
+    """The problems of one (non-obsolete) entry; a plural entry's, form by form."""
     info = ctx.units.get(key_of(entry))
     ref = _source_ref(entry, info)
+    plural = bool(entry.msgid_plural)
 
-    def at(code: str, message: str) -> Diagnostic:
+    def at(code: str, message: str, form: int | None = None) -> Diagnostic:
         # Messages quote the translation: hidden characters in it are shown as escapes.
+        if plural and form is not None:
+            message = f"msgstr[{form}]: {message}"
         return diag(ctx.display, translation_line(entry), 0, code, printable(message),
                     source_ref=ref)
 
     # An entry not to be checked further: what it is reported for instead (the checks of
     # the "language" scope leave that to the others).
     status = entry_status(entry)
-    pair = Pair(entry.msgid, entry.msgstr, info)
+    texts = forms(entry)
+    pairs = [Pair(source, text, info, _format_of(entry, info))
+             for source, text in zip(sources_of(entry), texts)]
+    empty = [form for form, text in enumerate(texts) if not text]
     instead: list[Diagnostic] | None = None
     if status == "fuzzy":
         instead = [at("E502", "marked fuzzy; review the translation and remove the flag")]
-    elif status == "untranslated" and not entry.msgstr:
+    elif len(empty) == len(texts):
         instead = [at("E501", "not translated")]
-    elif _is_blank(entry.msgid, entry.msgstr):
-        shown = repr(entry.msgstr) if len(entry.msgstr) <= 40 else (
-            f"{entry.msgstr[:40]!r}… ({len(entry.msgstr)} characters)")
-        instead = [at("E504", f"translation {shown} has nothing to read")]
-    elif len(pair.translation) > _CHECKED_LENGTH_FACTOR * _limit(info):
+    elif empty:
+        missing = ", ".join(f"msgstr[{form}]" for form in empty)
+        instead = [at("E501", f"{missing} not translated: every plural form needs its text")]
+    elif blank := [form for form, pair in enumerate(pairs)
+                   if _is_blank(pair.source, pair.translation)]:
+        instead = [at("E504", f"translation {_shown(texts[form])} has nothing to read", form)
+                   for form in blank]
+    elif long := [form for form, pair in enumerate(pairs)
+                  if len(pair.translation) > _CHECKED_LENGTH_FACTOR * _limit(info)]:
         # Far too long to ship: the other checks (a Markdown parser among them) would spend
         # time in proportion to text that can only be rejected.
-        instead = [at(code, message) for code, message in check_max_length(pair, ctx)]
+        instead = [at(code, message, form) for form in long
+                   for code, message in check_max_length(pairs[form], ctx)]
     if instead is not None:
         return [] if ctx.scope == "language" else instead
-    return [at(code, message) for check in entry_checks(ctx) for code, message in check(pair, ctx)]
+    return [at(code, message, form) for form, pair in enumerate(pairs)
+            for check in entry_checks(ctx) for code, message in check(pair, ctx)]
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else f"{text[:40]!r}… ({len(text)} characters)"
 
 
 def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:

@@ -9,6 +9,12 @@ Close matches are found the way GNU msgmerge finds them, only faster: an index o
 n-grams picks the candidates sharing the most n-grams with the new English, and rapidfuzz
 scores just those (msgmerge's similarity: 2 × common bytes / total length, over UTF-8 bytes
 as msgmerge compares them, so "é" and "è" share their first byte).
+
+A plural entry's translation (its forms) serves only a plural entry with as many forms, and a
+translation without plural forms only an entry without them: msgmerge would copy a singular
+translation into every form of a plural entry (or keep only the first form of a plural one),
+which is never the right translation of a count. Close matches are scored on the msgid, as
+msgmerge scores them, among translations of the right shape.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataclasses import dataclass
 import polib
 from rapidfuzz import fuzz
 
-from pipeline.gettext.pofiles import EntryKey, key_of
+from pipeline.gettext.pofiles import EntryKey, forms, has_translation, key_of
 
 # GNU msgmerge's threshold: similarity above 0.6 makes a fuzzy match.
 FUZZY_THRESHOLD = 60.0
@@ -37,6 +43,10 @@ _SHORT_MAX = int((GRAM - 1) * 4 * _LENGTH_FACTOR)
 COUNT_BUDGET = 10_000
 
 
+# What a translation fits: None for an entry without plural forms, else its number of forms.
+Shape = int | None
+
+
 @dataclass(frozen=True)
 class Match:
     msgid: str
@@ -48,18 +58,37 @@ class Match:
     previous_msgid: str | None = None
     previous_msgctxt: str | None = None
     tcomment: str = ""
+    # A plural entry's: its English plural, its forms (msgstr is then empty), and the English
+    # plural a fuzzy translation was made for.
+    plural: str | None = None
+    forms: tuple[str, ...] = ()
+    previous_plural: str | None = None
 
 
 @dataclass(frozen=True)
 class Translation:
     """One translation as the memory counts it: msgstr, fuzzy, previous msgid and msgctxt
-    (when fuzzy), translator comment."""
+    (when fuzzy), translator comment; for a plural entry also its English plural, its forms
+    and the previous English plural."""
 
     msgstr: str
     fuzzy: bool
     previous_msgid: str | None
     previous_msgctxt: str | None
     tcomment: str
+    plural: str | None = None
+    forms: tuple[str, ...] = ()
+    previous_plural: str | None = None
+
+    @property
+    def shape(self) -> Shape:
+        return None if self.plural is None else len(self.forms)
+
+    def rank(self, count: int) -> tuple[object, ...]:
+        """The order among translations of one English: reviewed first, then complete, the
+        most frequent, then a stable order."""
+        return (self.fuzzy, not all(self.forms), -count, self.msgstr, self.forms,
+                self.tcomment)
 
 
 def _grams(text: str) -> list[str]:
@@ -68,14 +97,17 @@ def _grams(text: str) -> list[str]:
 
 
 def entry_of(entry: polib.POEntry) -> tuple[EntryKey, Translation | None]:
-    """What the memory keeps of a catalog entry: its key, and its translation if it has one."""
-    if not entry.msgstr:
+    """What the memory keeps of a catalog entry: its key, and its translation if it has one
+    (`pofiles.has_translation`: a plural entry's first form is not empty)."""
+    if not has_translation(entry):
         return key_of(entry), None
     fuzzy = "fuzzy" in entry.flags
-    return key_of(entry), Translation(entry.msgstr, fuzzy,
-                                       entry.previous_msgid if fuzzy else None,
-                                       entry.previous_msgctxt if fuzzy else None,
-                                       entry.tcomment or "")
+    plural = entry.msgid_plural or None
+    return key_of(entry), Translation(
+        entry.msgstr if plural is None else "", fuzzy,
+        entry.previous_msgid if fuzzy else None, entry.previous_msgctxt if fuzzy else None,
+        entry.tcomment or "", plural, tuple(forms(entry)) if plural is not None else (),
+        entry.previous_msgid_plural if fuzzy and plural is not None else None)
 
 
 class Memory:
@@ -89,7 +121,8 @@ class Memory:
         self._found: dict[EntryKey, Counter[Translation]] = defaultdict(Counter)
         self._order: dict[EntryKey, int] = {}
         self._entries = 0
-        self._best: dict[EntryKey, Translation] | None = None
+        # Each English's translations, best first (`Translation.rank`).
+        self._best: dict[EntryKey, list[Translation]] | None = None
         self._keys: list[EntryKey] = []
         self._bytes: list[bytes] = []
         self._index: dict[str, list[int]] | None = None
@@ -118,27 +151,34 @@ class Memory:
     def __len__(self) -> int:
         return len(self._found)
 
-    def _translations(self) -> dict[EntryKey, Translation]:
+    def _translations(self) -> dict[EntryKey, list[Translation]]:
         if self._best is None:
             self._best = {}
             for key, counts in self._found.items():
-                # Reviewed first, then the most frequent, then a stable order.
-                self._best[key] = min(counts, key=lambda t: (t.fuzzy, -counts[t], t.msgstr,
-                                                             t.tcomment))
+                # sorted() keeps the first seen first among equals, as min() did.
+                self._best[key] = sorted(counts, key=lambda t: t.rank(counts[t]))
         return self._best
 
-    def _match(self, key: EntryKey, score: float) -> Match:
-        found = self._translations()[key]
-        return Match(key.msgid, key.context, found.msgstr, found.fuzzy, score,
-                     found.previous_msgid, found.previous_msgctxt, found.tcomment)
+    def _best_of(self, key: EntryKey, shape: Shape) -> Translation | None:
+        """The best translation of an English that fits an entry of this shape."""
+        return next((t for t in self._translations().get(key, ()) if t.shape == shape), None)
 
-    def exact(self, key: EntryKey, reviewed: bool = False) -> Match | None:
-        """The translation of the same English, if any (with `reviewed`, only one that is
-        not fuzzy)."""
+    def _match(self, key: EntryKey, score: float, shape: Shape) -> Match | None:
+        found = self._best_of(key, shape)
+        if found is None:
+            return None
+        return Match(key.msgid, key.context, found.msgstr, found.fuzzy, score,
+                     found.previous_msgid, found.previous_msgctxt, found.tcomment,
+                     found.plural, found.forms, found.previous_plural)
+
+    def exact(self, key: EntryKey, reviewed: bool = False, shape: Shape = None
+              ) -> Match | None:
+        """The translation of the same English, if any, that fits an entry of this shape
+        (with `reviewed`, only one that is not fuzzy)."""
         if key not in self._found:
             return None
-        found = self._match(key, 100.0)
-        return None if reviewed and found.fuzzy else found
+        found = self._match(key, 100.0, shape)
+        return None if found is None or (reviewed and found.fuzzy) else found
 
     def _build_index(self) -> dict[str, list[int]]:
         if self._index is None:
@@ -203,9 +243,11 @@ class Memory:
             return -sum(gram in own for gram in grams), n
         return rank(number) < rank(other)
 
-    def fuzzy(self, key: EntryKey, lower_bound: float = FUZZY_THRESHOLD) -> Match | None:
-        """The closest translation of similar English, if more similar than `lower_bound`:
-        msgmerge's similarity, plus a tiny bonus for the same or no msgctxt."""
+    def fuzzy(self, key: EntryKey, lower_bound: float = FUZZY_THRESHOLD, shape: Shape = None
+              ) -> Match | None:
+        """The closest translation of similar English that fits an entry of this shape, if
+        more similar than `lower_bound`: msgmerge's similarity, plus a tiny bonus for the
+        same or no msgctxt."""
         if not self._found:
             return None
         query = key.msgid
@@ -213,7 +255,7 @@ class Memory:
         best_score, best = lower_bound, -1
         for number in self._candidates(query, grams):
             candidate = self._keys[number]
-            if candidate == key:
+            if candidate == key or self._best_of(candidate, shape) is None:
                 continue
             bonus = CONTEXT_BONUS if candidate.context in (None, key.context) else 0.0
             score = fuzz.ratio(encoded, self._bytes[number],
@@ -223,4 +265,4 @@ class Memory:
             if score > best_score or (score == best_score and best >= 0
                                       and self._before(number, best, grams)):
                 best_score, best = score, number
-        return self._match(self._keys[best], best_score) if best >= 0 else None
+        return self._match(self._keys[best], best_score, shape) if best >= 0 else None

@@ -4,7 +4,11 @@
 translator gets `file:line` for what polib alone would silently accept (an unterminated
 string, say); `powriter` writes them as GNU msgcat does.
 Catalogs come from outside the team, so reading also bounds what it accepts: a size limit,
-no plural entries (no text of the content is plural), a sane Plural-Forms header.
+a sane Plural-Forms header, and plural entries with exactly the forms it names.
+
+A plural entry (a phrase with a count, msgid_plural beside its msgid) is polib's: its
+translations are `msgstr_plural`, form index → text, and `msgstr` is empty. `forms` gives an
+entry's translations as a list either way, so most code need not tell the two apart.
 """
 
 from __future__ import annotations
@@ -31,6 +35,11 @@ _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 _PLURAL_FORMS = re.compile(r"^\s*+nplurals\s*+=\s*+[1-6]\s*+;\s*+plural\s*+=\s*+"
                            r"[n0-9\s()?:<>=!&|%+*/-]{1,400}+;?+\s*+$")
 _PLURAL_PLACEHOLDER = "nplurals=INTEGER; plural=EXPRESSION;"
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d{1,6})(?!\d)")
+# GNU gettext's rule for a catalog that names none: (n != 1), two forms.
+DEFAULT_NPLURALS = 2
+# The format flag of texts with `{name}` placeholders (Python's str.format).
+BRACE_FORMAT = "python-brace-format"
 
 class PoReadError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
@@ -46,6 +55,41 @@ class EntryKey:
 
 def key_of(entry: polib.POEntry) -> EntryKey:
     return EntryKey(entry.msgctxt, entry.msgid)
+
+
+def forms(entry: polib.POEntry) -> list[str]:
+    """An entry's translations in order: msgstr[0], msgstr[1]… of a plural entry (one empty
+    form if it has none yet), its msgstr otherwise."""
+    if not entry.msgid_plural:
+        return [entry.msgstr]
+    found = entry.msgstr_plural
+    return [found[index] for index in sorted(found)] if found else [""]
+
+
+def sources_of(entry: polib.POEntry) -> list[str]:
+    """The English each translation of an entry (`forms`) renders: msgid for msgstr; for a
+    plural entry msgid for msgstr[0] and msgid_plural for the others, or msgid_plural for
+    msgstr[0] when the language has that one form (it serves every count)."""
+    if not entry.msgid_plural:
+        return [entry.msgid]
+    count = len(forms(entry))
+    if count == 1:
+        return [entry.msgid_plural]
+    return [entry.msgid] + [entry.msgid_plural] * (count - 1)
+
+
+def has_translation(entry: polib.POEntry) -> bool:
+    """Whether an entry holds a translation at all, as GNU gettext tells it: its msgstr, or
+    a plural entry's msgstr[0], is not empty (GNU drops an obsolete entry without one, and
+    writes no fuzzy flag on it)."""
+    return bool(forms(entry)[0])
+
+
+def nplurals_of(catalog: polib.POFile) -> int | None:
+    """How many forms a plural entry has in this catalog, from its Plural-Forms header;
+    None when the header names none (a template, or xgettext's placeholder)."""
+    found = _NPLURALS.search(catalog.metadata.get("Plural-Forms", ""))
+    return int(found.group(1)) if found else None
 
 
 def locales_root(path: Path) -> Path | None:
@@ -140,8 +184,9 @@ def meaning(catalog: polib.POFile, *, ignore: frozenset[str] = frozenset()) -> M
                           if name not in skipped))
     entries = tuple(sorted(
         (bool(entry.obsolete), entry.msgctxt or "", entry.msgctxt is not None, entry.msgid,
-         entry.msgstr, tuple(entry.flags), entry.previous_msgctxt or "",
-         entry.previous_msgid or "", _words(entry.tcomment), _words(entry.comment),
+         entry.msgid_plural or "", tuple(forms(entry)), tuple(sorted(entry.flags)),
+         entry.previous_msgctxt or "", entry.previous_msgid or "",
+         entry.previous_msgid_plural or "", _words(entry.tcomment), _words(entry.comment),
          tuple((name, line or "") for name, line in entry.occurrences))
         for entry in catalog))
     return _words(catalog.header), fields, entries
@@ -153,9 +198,10 @@ def _words(comment: str | None) -> str:
 
 
 def parse_catalog(text: str, display: str) -> polib.POFile:
-    """Parse catalog text or raise PoReadError for its first problem: a syntax error, a
-    plural entry, a NUL or EOT, a charset other than UTF-8, an unusable Plural-Forms, a
-    repeated entry or header."""
+    """Parse catalog text or raise PoReadError for its first problem: a syntax error, a NUL
+    or EOT, a charset other than UTF-8, an unusable Plural-Forms, a repeated entry or header,
+    a plural entry without English plural or with another number of forms than the
+    Plural-Forms header names (as `msgfmt -c` refuses it)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -177,6 +223,7 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
         raise PoReadError(diag(display, 1, 0, "E405",
                                f"Plural-Forms {plural_forms[:80]!r} is not a gettext plural rule "
                                "with 1 to 6 forms"))
+    expected = nplurals_of(catalog)
     # Like msgfmt and msgmerge: an obsolete `#~` entry duplicates a live one with its msgid.
     seen: dict[EntryKey, int] = {}
     for entry in catalog:
@@ -189,8 +236,28 @@ def parse_catalog(text: str, display: str) -> polib.POFile:
                                    f"msgid {entry.msgid[:50]!r} already appears at line "
                                    f"{seen[ident]}"))
         seen[ident] = entry.linenum
+        if (line := getattr(entry, "plural_line", None)) is not None:
+            problem = _plural_problem(entry, None if entry.obsolete else expected)
+            if problem is not None:
+                raise PoReadError(diag(display, line, 0, "E401", problem))
     catalog.source_text = text  # for `own_width`, when the catalog is written again
     return catalog
+
+
+def _plural_problem(entry: polib.POEntry, expected: int | None) -> str | None:
+    """Why a plural entry cannot be read: no English plural, or not the number of forms the
+    catalog's Plural-Forms names (`expected`, None when it names none)."""
+    if not entry.msgid_plural:
+        return ("msgid_plural is empty: a plural entry gives the English plural there (or "
+                "remove msgid_plural and write msgstr for a text without plural forms)")
+    count = len(entry.msgstr_plural)
+    if expected is None or count == expected:
+        return None
+    have = "msgstr[0]" if count == 1 else f"msgstr[0] to msgstr[{count - 1}]"
+    want = "msgstr[0] only" if expected == 1 else f"msgstr[0] to msgstr[{expected - 1}]"
+    return (f"this plural entry has {count} form{'' if count == 1 else 's'} ({have}), but the "
+            f"catalog's Plural-Forms header says nplurals={expected}: write {want}, one form "
+            "per plural form of the language")
 
 
 def translation_line(entry: polib.POEntry) -> int:
@@ -199,6 +266,15 @@ def translation_line(entry: polib.POEntry) -> int:
     at the first comment line where polib's `linenum` starts the entry."""
     found = getattr(entry, "translation_line", None)
     return found if isinstance(found, int) else int(entry.linenum)
+
+
+def form_lines(entry: polib.POEntry) -> list[int]:
+    """The line of each translation of an entry (`forms`) in the file it was read from: of
+    each msgstr[N] of a plural entry, else of its msgstr (`translation_line`)."""
+    found = getattr(entry, "form_lines", None)
+    if entry.msgid_plural and isinstance(found, list) and len(found) == len(forms(entry)):
+        return list(found)
+    return [translation_line(entry)] * len(forms(entry))
 
 
 def render_catalog(catalog: polib.POFile, *, like: polib.POFile | None = None) -> str:
@@ -228,14 +304,14 @@ def own_width(catalog: polib.POFile) -> int | None:
 
 def entry_status(entry: polib.POEntry) -> str:
     """The one definition of an entry's state, used by stats, check and export alike:
-    translated means non-empty, not fuzzy and not obsolete."""
+    translated means non-empty (every form of a plural entry), not fuzzy and not obsolete."""
     if entry.obsolete:
         return "obsolete"
     if "fuzzy" in entry.flags:
         return "fuzzy"
-    if not entry.msgstr.strip():
-        return "untranslated"
-    return "translated"
+    if not entry.msgid_plural:
+        return "translated" if entry.msgstr.strip() else "untranslated"
+    return "translated" if all(text.strip() for text in forms(entry)) else "untranslated"
 
 
 def is_translated(entry: polib.POEntry) -> bool:

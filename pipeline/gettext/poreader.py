@@ -20,12 +20,12 @@ from pipeline.core.text import printable
 # Possessive: a string has one parse, so nothing is given back; backtracking into a group
 # repeated once per character would keep a frame per character (a 10 MB line took 1.2 GB).
 _STRING = r'"(?:[^"\\]++|\\.)*+"'
-_KEYWORD_LINE = re.compile(rf"(msgctxt|msgid|msgstr)\s+({_STRING})\s*")
+_KEYWORD_LINE = re.compile(
+    rf"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d++)\])?)\s+({_STRING})\s*")
 _CONTINUATION = re.compile(rf"({_STRING})\s*")
 _KEYWORD_START = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
-_PLURAL_KEYWORD = re.compile(r"msgid_plural|msgstr\[")
 _PREVIOUS_MARK = re.compile(r"#~?\|\s?")
-_PREVIOUS_LINE = re.compile(rf"(msgctxt|msgid)\s+({_STRING})\s*")
+_PREVIOUS_LINE = re.compile(rf"(msgctxt|msgid_plural|msgid)\s+({_STRING})\s*")
 # In a compiled catalog NUL separates plural forms and EOT context from msgid.
 SEPARATOR_CHARS = frozenset("\x00\x04")
 # The escapes GNU gettext reads in a string (po-lex.c): C's simple ones, one to three octal
@@ -35,18 +35,26 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "
                    "a": "\a", "\\": "\\", '"': '"'}
 
 # polib's states: what the last line read was. Which states each kind of line may follow
-# (polib's transitions); a line that may not follow the state is a syntax error.
-_ANY = frozenset({"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "tc", "ms", "mi"})
+# (polib's transitions); a line that may not follow the state is a syntax error. A plural
+# entry is held to GNU's order, stricter than polib's: msgid, msgid_plural, then msgstr[0],
+# msgstr[1]… with nothing between them.
+_ANY = frozenset({"st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mi", "mp",
+                  "mx"})
 _FOLLOWS = {
-    "ct": frozenset({"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "ms"}),
-    "mi": frozenset({"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "ms"}),
+    "ct": frozenset({"st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"}),
+    "mi": frozenset({"st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"}),
     "ms": frozenset({"mi", "tc"}),
-    "tc": frozenset({"gc", "oc", "fl", "tc", "pc", "pm", "ms", "mi"}),
+    "mp": frozenset({"mi"}),
+    "mx": frozenset({"mp", "mx"}),
+    "tc": frozenset({"gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mi", "mx"}),
 }
 _NAMES = {"st": "the start", "he": "the header comment", "gc": "a comment", "oc": "a reference",
           "fl": "a flags line", "ct": "msgctxt", "pc": "a previous msgctxt",
-          "pm": "a previous msgid", "tc": "a comment", "ms": "msgstr", "mi": "msgid",
+          "pm": "a previous msgid", "pp": "a previous msgid_plural", "tc": "a comment",
+          "ms": "msgstr", "mi": "msgid", "mp": "msgid_plural", "mx": "msgstr[N]",
           "mc": "a continued string"}
+# The entry states a line after which starts the next entry.
+_ENDS = frozenset({"ms", "mx"})
 
 
 class SyntaxProblem(ValueError):
@@ -123,6 +131,7 @@ class _Reader:
         self.obsolete = 0
         self.open: str | None = None
         self.previous = False  # whether the open string is a previous one (`#| "…"` lines)
+        self.form = 0  # which plural form the open string is, when it is `msgstr_plural`
         self.parts: list[str] = []
 
     def fail(self, message: str, column: int = 0, code: str = "E401") -> SyntaxProblem:
@@ -134,7 +143,7 @@ class _Reader:
         if self.state not in allowed:
             raise self.fail(f"syntax error: {_NAMES[symbol]} cannot follow "
                             f"{_NAMES[self.state]}")
-        if self.state == "ms" and symbol != "ms":
+        if self.state in _ENDS and symbol != self.state:
             self.catalog.append(self.entry)
             self.entry = polib.POEntry(linenum=self.number)
         self.state = symbol
@@ -144,7 +153,10 @@ class _Reader:
 
     def close(self) -> None:
         if self.open is not None:
-            setattr(self.entry, self.open, "".join(self.parts))
+            if self.open == "msgstr_plural":
+                self.entry.msgstr_plural[self.form] = "".join(self.parts)
+            else:
+                setattr(self.entry, self.open, "".join(self.parts))
             self.open = None
 
     def string(self, line: str, match: re.Match[str], group: int) -> str:
@@ -165,9 +177,12 @@ class _Reader:
 
 
 def read_entries(text: str, wrapwidth: int) -> polib.POFile:
-    """The catalog, or SyntaxProblem for its first line that is not PO syntax, uses a plural
-    form, holds NUL or EOT or an escape GNU gettext refuses or that makes bytes not UTF-8.
-    Each entry also gets `translation_line`, the line of its msgstr."""
+    """The catalog, or SyntaxProblem for its first line that is not PO syntax (a plural
+    entry's forms out of order among it), holds NUL or EOT or an escape GNU gettext refuses
+    or that makes bytes not UTF-8. Each entry also gets `translation_line`, the line of its
+    msgstr (of msgstr[0] in a plural entry); a plural entry also gets `plural_line`, the
+    line of its msgid_plural, and `form_lines`, those of its msgstr[N]. Plural entries are
+    polib's: `msgid_plural`, and `msgstr_plural` from form index (an int) to text."""
     reader = _Reader(wrapwidth)
     separators = [text.find(ch) for ch in SEPARATOR_CHARS if ch in text]
     first_separator = text.count("\n", 0, min(separators)) + 1 if separators else 0
@@ -207,13 +222,20 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
         else:
             last_hash = _read_line(reader, raw, line)
     reader.close()
+    if reader.state == "mp":
+        reader.number = reader.entry.plural_line
+        raise reader.fail("msgid_plural has no msgstr[0] after it: a plural entry's "
+                          "translations are msgstr[0], msgstr[1]…")
     if reader.state != "st" and not last_hash:
         reader.catalog.append(reader.entry)
     _header(reader.catalog)
     return reader.catalog
 
 
-_FIELDS = {"msgid": ("mi", "msgid"), "msgstr": ("ms", "msgstr"), "msgctxt": ("ct", "msgctxt")}
+_FIELDS = {"msgid": ("mi", "msgid"), "msgstr": ("ms", "msgstr"), "msgctxt": ("ct", "msgctxt"),
+           "msgid_plural": ("mp", "msgid_plural")}
+_PREVIOUS_FIELDS = {"msgid": ("pm", "previous_msgid"), "msgctxt": ("pc", "previous_msgctxt"),
+                    "msgid_plural": ("pp", "previous_msgid_plural")}
 
 
 def _read_line(reader: _Reader, raw: str, line: str) -> bool:
@@ -234,10 +256,9 @@ def _read_line(reader: _Reader, raw: str, line: str) -> bool:
         if (found := _PREVIOUS_LINE.fullmatch(body)) is not None:
             reader.close()
             value = reader.string(raw, found, 2)
-            msgid = found.group(1) == "msgid"
-            reader.move("pm" if msgid else "pc")
-            reader.begin("previous_msgid" if msgid else "previous_msgctxt", value,
-                         previous=True)
+            symbol, field = _PREVIOUS_FIELDS[found.group(1)]
+            reader.move(symbol)
+            reader.begin(field, value, previous=True)
             return True
         if reader.open is not None and reader.previous \
                 and (found := _CONTINUATION.fullmatch(body)) is not None:
@@ -248,9 +269,6 @@ def _read_line(reader: _Reader, raw: str, line: str) -> bool:
     if line.startswith("#"):
         _comment(reader, line)
         return True
-    if _PLURAL_KEYWORD.match(line):
-        raise reader.fail("plural entries (msgid_plural, msgstr[N]) are not used: no text of "
-                          "the content has plural forms")
     if (found := _KEYWORD_LINE.fullmatch(line)) is not None:
         _keyword(reader, raw, found)
         return False
@@ -260,16 +278,44 @@ def _read_line(reader: _Reader, raw: str, line: str) -> bool:
 
 
 def _keyword(reader: _Reader, raw: str, found: re.Match[str]) -> None:
-    """A msgctxt, msgid or msgstr line (`found` by _KEYWORD_LINE)."""
-    symbol, field = _FIELDS[found.group(1)]
-    body = found.group(2)[1:-1]
-    value = body if "\\" not in body else reader.string(raw, found, 2)
+    """A msgctxt, msgid, msgid_plural, msgstr or msgstr[N] line (`found` by _KEYWORD_LINE)."""
+    keyword, index = found.group(1), found.group(2)
+    body = found.group(3)[1:-1]
+    value = body if "\\" not in body else reader.string(raw, found, 3)
+    if index is not None:
+        _plural_form(reader, keyword, index, value)
+        return
+    symbol, field = _FIELDS[keyword]
+    if symbol == "ms" and reader.state == "mp":
+        raise reader.fail("a plural entry (one with msgid_plural) is translated by msgstr[0], "
+                          "msgstr[1]…, not by msgstr")
     reader.move(symbol, _FOLLOWS[symbol])
     if symbol == "mi":
         reader.entry.obsolete = reader.obsolete
     elif symbol == "ms":
         reader.entry.translation_line = reader.number
+    elif symbol == "mp":
+        reader.entry.plural_line = reader.number
+        reader.entry.form_lines = []
     reader.begin(field, value)
+
+
+def _plural_form(reader: _Reader, keyword: str, index: str, value: str) -> None:
+    """A `msgstr[N]` line: the next form of a plural entry, numbered from 0 in order."""
+    if reader.state == "mi":
+        raise reader.fail(f"{keyword[:20]} is for a plural entry, one with msgid_plural after "
+                          "its msgid; this entry has none: write msgstr")
+    reader.move("mx", _FOLLOWS["mx"])
+    due = len(reader.entry.msgstr_plural)
+    if index != str(due):
+        shown = index if len(index) <= 12 else index[:12] + "…"
+        raise reader.fail(f"msgstr[{shown}] where msgstr[{due}] is due: a plural entry's forms "
+                          "are msgstr[0], msgstr[1]… in order, one each")
+    if due == 0:
+        reader.entry.translation_line = reader.number
+    reader.entry.form_lines.append(reader.number)
+    reader.begin("msgstr_plural", value)
+    reader.form = due
 
 
 def _references(reader: _Reader, line: str) -> None:

@@ -24,7 +24,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import polib
@@ -513,14 +513,13 @@ def _entry_lines(entry: polib.POEntry, page_width: int | None, out: list[str]) -
     _comment_lines("#.", entry.comment, out)
     if entry.occurrences:
         _reference_lines(entry.occurrences, page_width or DEFAULT_WIDTH, out)
-    if obsolete:
-        if flags.fuzzy:
-            out.append("#, fuzzy")
-    elif (line := _flags_line(flags, bool(msgstrs[0][1]))) is not None:
+    # msgcat writes an obsolete entry's flags as a live one's (it has a translation: GNU
+    # writes no other), but its range; no-wrap and format directives apply to it too.
+    shown = replace(flags, range=None) if obsolete else flags
+    if (line := _flags_line(shown, obsolete or bool(msgstrs[0][1]))) is not None:
         out.append(line)
-    # An obsolete entry's `#,` line keeps only fuzzy: lay it out as it reads back.
-    width = None if flags.wrap is False and not obsolete else page_width
-    language = None if obsolete else flags.language()
+    width = None if flags.wrap is False else page_width
+    language = flags.language()
     previous = "#~| " if obsolete else "#| "
     for keyword, value in (("msgctxt", entry.previous_msgctxt),
                            ("msgid", entry.previous_msgid),

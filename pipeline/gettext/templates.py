@@ -1,7 +1,10 @@
 """Extraction: one gettext template per source document, with context for translators.
 
 What is translatable, its kind and its limit come from the model (via `textunits`); this
-module only decides how an entry reads in a `.pot` file.
+module only decides how an entry reads in a `.pot` file. A phrase with a count is a plural
+entry as xgettext writes one (msgid, msgid_plural, `msgstr[0] ""` and `msgstr[1] ""`), and a
+phrase with `{name}` placeholders carries its format flag (`#, python-brace-format`), which
+msgfmt -c, translators' tools and the checks hold translations to.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import polib
 
 from pipeline import __version__
 from pipeline.content import markup
+from pipeline.content.fields import placeholders
 from pipeline.content.library import LoadedDocument
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
@@ -28,6 +32,10 @@ class Message:
     key: EntryKey
     occurrences: list[tuple[str, str]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # The English plural (msgid_plural) of a phrase with a count.
+    plural: str | None = None
+    # The gettext format flag ("python-brace-format"), if the text has placeholders.
+    format: str | None = None
 
 
 def describe(doc: LoadedDocument, unit: TextUnit) -> str:
@@ -52,6 +60,15 @@ def _notes(unit: TextUnit) -> list[str]:
     if unit.markup and markup.analyze(unit.text).has_markup:
         notes.append("Keep the Markdown markup: **strong**, *emphasis*, and link targets "
                      "in [text](target) unchanged.")
+    names = placeholders(unit.text) if unit.format is not None else None
+    if names:
+        shown = ", ".join("{" + name + "}" for name in sorted(names))
+        notes.append(f"Keep the placeholders {shown} as they are, braces included; move them "
+                     "where your language needs them." if len(names) > 1 else
+                     f"Keep the placeholder {shown} as it is, braces included.")
+    if unit.plural is not None:
+        notes.append("Write one form for each plural form of your language (msgstr[0], "
+                     "msgstr[1]…), in the order of the catalog's Plural-Forms.")
     return notes
 
 
@@ -60,7 +77,8 @@ def collect_messages(doc: LoadedDocument) -> list[Message]:
     messages: dict[EntryKey, Message] = {}
     for unit in iter_texts(doc.model):
         key = EntryKey(unit.context, unit.text)
-        message = messages.setdefault(key, Message(key))
+        message = messages.setdefault(key, Message(key, plural=unit.plural,
+                                                   format=unit.format))
         line, _ = doc.source.where(unit.path)
         occurrence = (doc.source.display, str(line))
         if occurrence not in message.occurrences:
@@ -93,14 +111,20 @@ def build_template(config: Config, doc: LoadedDocument, created: str) -> polib.P
                        "English in the YAML, not here.")
     template.metadata = template_header(config, doc.id, created)
     for message in collect_messages(doc):
-        template.append(polib.POEntry(
-            msgctxt=message.key.context,
-            msgid=message.key.msgid,
-            msgstr="",
-            occurrences=message.occurrences,
-            comment="\n".join(message.comments),
-        ))
+        template.append(template_entry(message))
     return template
+
+
+def template_entry(message: Message) -> polib.POEntry:
+    """One message as a template entry: untranslated, with the format flag; a plural one
+    with the two empty forms xgettext writes (English has two)."""
+    entry = polib.POEntry(msgctxt=message.key.context, msgid=message.key.msgid, msgstr="",
+                          occurrences=message.occurrences, comment="\n".join(message.comments),
+                          flags=[message.format] if message.format else [])
+    if message.plural is not None:
+        entry.msgid_plural = message.plural
+        entry.msgstr_plural = {0: "", 1: ""}
+    return entry
 
 
 def stamp(moment: dt.datetime) -> str:

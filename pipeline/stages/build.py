@@ -117,8 +117,14 @@ def build_lock(config: Config) -> AbstractContextManager[None]:
     return run_lock(config, BUILD_LOCK, f"writing {config.rel(config.build_dir)}/", beside)
 
 
-def run_build(config: Config, *, clean: bool = False) -> BuildResult:
-    """Build under a lock: two builds at once would each swap the other's staging folder."""
+def run_build(config: Config, *, clean: bool = False,
+              allow_incomplete: bool = False) -> BuildResult:
+    """Build under a lock: two builds at once would each swap the other's staging folder.
+
+    `allow_incomplete` makes a staging build: required locales fall back to English string
+    by string, as optional ones do (`Config.staging`), and the manifest marks them."""
+    if allow_incomplete:
+        config = config.staging()
     with build_lock(config):
         real = outdir.resolve_output(config, config.build_dir, "build")
         # First, so a build/ left aside by an interrupted swap is back even if the gate fails.
@@ -163,7 +169,8 @@ def inputs_fingerprint(config: Config, known: dict[str, Any] | None = None,
     Also returns each file's record (`filestate.digests`): with the previous build's record
     as `known`, only the files that changed since are read."""
     combined = hashlib.sha256()
-    versions = [library_versions(), code_fingerprint(), str(source_revision(config.root))]
+    versions = [library_versions(), code_fingerprint(), str(source_revision(config.root)),
+                ",".join(config.staging_locales)]
     combined.update("\0".join(versions).encode())
     files = filestate.digests(_input_files(config), known or {}, recorded_ns)
     for rel, record in files.items():

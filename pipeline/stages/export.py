@@ -1,62 +1,105 @@
-"""Export: one localized JSON bundle per (locale, document), re-validated by the same model.
+"""Export: what clients receive of each document in each locale, re-validated by the same
+model.
 
-A bundle keeps the English document's shape, adds the localized display names of the
-glossary ids it uses, reader-facing dates formatted for the locale, and the list of fields
-that fell back to English.
+A document is localized (its reviewed translations, or English where none exists), validated
+by its content model, and turned into its client form (`client.documents`: rich text, typed
+links). Its bundle adds the cards of the documents its page names, the glossary terms used,
+values formatted for the locale and the fields that fell back to English.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from gettext import c2py
+from typing import Any
 
+import orjson
 import polib
 from babel.dates import format_date
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from pipeline.client.bundles import BUNDLE_MODELS, BUNDLE_VERSION, CARDS
+from pipeline.client.documents import client_data
+from pipeline.client.dosage import Count, DoseWords, counted, locale_number, write_dose
+from pipeline.client.richtext import Resolve
+from pipeline.content.fields import PluralText
 from pipeline.content.library import Library, LoadedDocument
-from pipeline.content.models import DOCUMENT_MODELS, Exercise, Glossary, Guide, Reviewer
-from pipeline.content.textunits import TextUnit, format_path, iter_refs, localize
+from pipeline.content.markup import analyze, is_plain
+from pipeline.content.models import DOCUMENT_MODELS, Exercise, Guide
+from pipeline.content.textunits import TextUnit, format_path, iter_refs, iter_texts, localize
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import printable
 from pipeline.gettext.pofiles import EntryKey, is_translated, key_of, translation_line
 from pipeline.gettext.pseudo import pseudo_text
 
-D = TypeVar("D", Exercise, Guide, Reviewer, Glossary)
-BUNDLE_VERSION = 1
+
+class LinkError(ValueError):
+    """A relative link that names no document of the library."""
 
 
-class LocalizedTerm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    description: str | None = None
+class Links:
+    """Relative links (as written in a source file) resolved to the documents they name."""
+
+    def __init__(self, library: Library) -> None:
+        self._by_path = {os.path.realpath(doc.source.path): (doc.kind, doc.id)
+                         for doc in library}
+
+    def resolver(self, doc: LoadedDocument) -> Resolve:
+        folder = doc.source.path.parent
+
+        def resolve(target: str) -> tuple[str, str, str | None]:
+            path, _, fragment = target.partition("#")
+            found = self._by_path.get(os.path.realpath(folder / path))
+            if found is None:
+                raise LinkError(f"link {target!r} does not name a document of the library")
+            return found[0], found[1], fragment or None
+
+        return resolve
+
+    @staticmethod
+    def named(doc: LoadedDocument) -> list[str]:
+        """The documents whose cards the document's bundle shows, in order."""
+        return list(dict.fromkeys(ref.value for ref in iter_refs(doc.model)
+                                  if ref.target in CARDS))
+
+    def targets(self, doc: LoadedDocument) -> str:
+        """What the document's relative links resolve to, as one string (a bundle changes
+        when a linked file comes to name another document)."""
+        resolve = self.resolver(doc)
+        found = []
+        for unit in iter_texts(doc.model):
+            if not unit.markup or is_plain(unit.text):
+                continue
+            for target in analyze(unit.text).links:
+                if not target.startswith("https://"):
+                    try:
+                        found.append(":".join(str(p) for p in resolve(target)))
+                    except LinkError:
+                        found.append(f"?{target}")
+        return "\n".join(found)
 
 
-class Bundle(BaseModel, Generic[D]):
-    """What a client app receives for one document in one locale."""
-
-    model_config = ConfigDict(extra="forbid")
-    bundle_version: int = Field(BUNDLE_VERSION, description="Bumped on incompatible changes.")
-    locale: str = Field(description="BCP 47 tag, e.g. 'fr' or 'en-XA'.")
-    kind: str
-    id: str
-    document: D
-    terms: dict[str, dict[str, LocalizedTerm]] = Field(
-        default_factory=dict,
-        description="Localized display names of the glossary ids used, by vocabulary.")
-    formatted: dict[str, str] = Field(
-        default_factory=dict, description="Reader-facing values formatted for the locale.")
-    fallbacks: list[str] = Field(
-        default_factory=list, description="Fields shown in English because no reviewed "
-        "translation exists.")
+def english_rule(n: int) -> int:
+    return 0 if n == 1 else 1
 
 
-BUNDLE_MODELS: dict[str, type[BaseModel]] = {
-    kind: Bundle[model] for kind, model in DOCUMENT_MODELS.items()  # type: ignore[valid-type]
-}
+_PLURAL_EXPRESSION = re.compile(r"plural\s*=\s*([^;]+);?")
+
+
+def plural_rule(header: str) -> Callable[[int], int]:
+    """The form index a count takes under a Plural-Forms header, as the gettext runtime
+    computes it (the standard library's own parser of the C expression)."""
+    found = _PLURAL_EXPRESSION.search(header)
+    if found is None:
+        return english_rule
+    try:
+        rule: Callable[[int], int] = c2py(found.group(1))
+    except (ValueError, SyntaxError, RecursionError):
+        return english_rule
+    return rule
 
 
 @dataclass
@@ -71,21 +114,32 @@ class Translator:
     fallbacks: list[str] = field(default_factory=list)
     lines: dict[EntryKey, int] = field(default_factory=dict)
     _table: dict[EntryKey, str] = field(default_factory=dict)
+    # Plural entries: their forms, in the order of the catalog's Plural-Forms rule.
+    _plurals: dict[EntryKey, list[str]] = field(default_factory=dict)
+    rule: Callable[[int], int] = field(default=english_rule)
 
     def __post_init__(self) -> None:
         for entry in self.catalog or []:
             if is_translated(entry):
-                self._table[key_of(entry)] = entry.msgstr
-                self.lines[key_of(entry)] = translation_line(entry)
+                key = key_of(entry)
+                if entry.msgid_plural:
+                    self._plurals[key] = [entry.msgstr_plural[i]
+                                          for i in sorted(entry.msgstr_plural)]
+                else:
+                    self._table[key] = entry.msgstr
+                self.lines[key] = translation_line(entry)
+        if self.catalog is not None and self._plurals:
+            self.rule = plural_rule(self.catalog.metadata.get("Plural-Forms", ""))
 
-    def accepted(self) -> dict[EntryKey, str]:
-        """The translations in use: reviewed, and not rejected."""
-        return dict(self._table)
+    def accepted(self) -> dict[EntryKey, str | list[str]]:
+        """The translations in use: reviewed, and not rejected (plural ones as forms)."""
+        return {**self._table, **self._plurals}
 
     def reject(self, msgid: str) -> None:
         """Stop using a translation that breaks the model; the English is used instead."""
-        for key in [k for k in self._table if k.msgid == msgid]:
-            del self._table[key]
+        for table in (self._table, self._plurals):
+            for key in [k for k in table if k.msgid == msgid]:
+                del table[key]
 
     def __call__(self, unit: TextUnit) -> str:
         if self.pseudo:
@@ -98,75 +152,205 @@ class Translator:
             return unit.text
         return found
 
+    def forms(self, unit: TextUnit) -> tuple[list[str], Callable[[int], int]]:
+        """A plural phrase's forms and the rule choosing among them: the catalog's, or
+        English's two (and English's rule) where no reviewed translation exists."""
+        english = [unit.text, unit.plural or unit.text]
+        if self.pseudo:
+            return [pseudo_text(text, unit.max_length) for text in english], english_rule
+        if self.source:
+            return english, english_rule
+        found = self._plurals.get(EntryKey(unit.context, unit.text))
+        if found is None:
+            self.fallbacks.append(format_path(unit.path))
+            return english, english_rule
+        return found, self.rule
+
 
 def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
-def _terms(doc: LoadedDocument, glossary: dict[str, Any] | None) -> dict[str, dict[str, LocalizedTerm]]:
-    if not glossary:
-        return {}
-    terms: dict[str, dict[str, LocalizedTerm]] = {}
-    for ref in iter_refs(doc.model):
-        if ref.target in ("muscles", "equipment", "positions"):
-            term = glossary[ref.target].get(ref.value)
+VOCABULARIES = ("muscles", "equipment", "positions")
+# The glossary terms a card shows, by the kind of document it is for.
+_CARD_TERMS = {"exercise": ("equipment", "positions")}
+
+
+def _terms(used: dict[str, set[str]], glossary: dict[str, Any] | None
+           ) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {vocabulary: {} for vocabulary in VOCABULARIES}
+    for vocabulary in VOCABULARIES:
+        for term_id in sorted(used.get(vocabulary, ())):
+            term = (glossary or {}).get(vocabulary, {}).get(term_id)
             if term is not None:
-                terms.setdefault(ref.target, {})[ref.value] = LocalizedTerm(**term)
-    return {k: dict(sorted(v.items())) for k, v in sorted(terms.items())}
+                found[vocabulary][term_id] = {"name": term["name"],
+                                              "description": term.get("description")}
+    return found
 
 
-def _formatted(doc: LoadedDocument, locale: str, pseudo: bool) -> dict[str, str]:
+def formatted_values(doc: LoadedDocument, locale: str, pseudo: bool,
+                     words: DoseWords | None) -> dict[str, str | None]:
+    """Reader-facing values written out for the locale (`FORMATTED` models say which)."""
     if isinstance(doc.model, Guide):
         # A pseudo-locale (en-XA, ar-XB…) is unknown to CLDR: its dates read as English.
         babel_locale = "en" if pseudo else locale.replace("-", "_")
         return {"reviewed_on": format_date(doc.model.reviewed_on, "long", locale=babel_locale)}
+    if isinstance(doc.model, Exercise):
+        return {"dosage": write_dose(doc.model.dosage, words)}
     return {}
 
 
-def export_document(
+def dose_words(library: Library, translate: Translator, locale: str) -> DoseWords | None:
+    """What the locale writes doses with: the glossary's dosage phrases as `translate` (the
+    glossary's catalog) gives them; None when the glossary has no such phrases."""
+    glossary = library.glossary
+    if glossary is None or glossary.dosage is None:
+        return None
+    units = {str(unit.path[1]): unit for unit in iter_texts(glossary)
+             if unit.path[0] == "dosage"}
+    number = locale_number("en" if translate.pseudo else locale)
+
+    def count(name: str) -> Count:
+        unit = units[name]
+        forms, rule = translate.forms(unit)
+        return counted(forms, rule, (unit.text, unit.plural or unit.text), number)
+
+    patterns = {name: (translate(unit), unit.text) for name, unit in units.items()
+                if unit.plural is None}
+    return DoseWords(count("sets"), count("repetitions"), count("seconds"), patterns, number)
+
+
+@dataclass
+class Localized:
+    """One document in one locale, validated by its model: what its own bundle shows and
+    what other bundles show of it (its card)."""
+
+    kind: str
+    id: str
+    client: dict[str, Any]
+    fallbacks: list[str]
+    # Glossary ids it names, by vocabulary, and the documents it names, by card kind.
+    terms: dict[str, set[str]]
+    names: dict[str, list[str]]
+    # Values written out for the locale (`formatted_values`).
+    formatted: dict[str, str | None] = field(default_factory=dict)
+
+    def card(self) -> dict[str, Any]:
+        model = CARDS[self.kind]
+        card = {name: self.client[name] for name in model.model_fields if name in self.client}
+        if "formatted" in model.model_fields:
+            card["formatted"] = self.formatted
+        return card
+
+    def card_fallbacks(self) -> list[str]:
+        fields = CARDS[self.kind].model_fields
+        return [f for f in self.fallbacks if f.split(".")[0].split("[")[0] in fields]
+
+
+def localize_document(
     doc: LoadedDocument,
-    locale: str,
     translate: Translator,
-    glossary: dict[str, Any] | None,
     catalog_display: str,
     *,
     fall_back: bool = False,
-) -> tuple[str | None, list[Diagnostic]]:
-    """The bundle's JSON text, or the problems that stop it (located in the .po file).
+) -> tuple[BaseModel | None, list[Diagnostic]]:
+    """The document with its translations, validated by its model, or the problems that stop
+    it (located in the .po file).
 
     With `fall_back` (optional locales), a translation that breaks the model is replaced by
-    its English, reported as a warning, and the bundle is still written."""
+    its English, reported as a warning, and the document is still made."""
     model = DOCUMENT_MODELS[doc.kind]
     warnings: list[Diagnostic] = []
     while True:
         translate.fallbacks.clear()
-        data = localize(doc.model, translate)
+        data = localize(doc.model, translate, lambda unit: translate.forms(unit)[0])
         try:
-            document = model.model_validate(data)
-            break
+            return model.model_validate(data), warnings
         except ValidationError as exc:
             problems = [_bundle_error(doc, err, translate, catalog_display)
                         for err in exc.errors()]
             rejected = [_english_at(doc, tuple(err["loc"])) for err in exc.errors()]
             if not fall_back or not all(isinstance(text, str) for text in rejected):
                 return None, problems
+            before = translate.accepted()
             for text in rejected:
                 translate.reject(str(text))
+            if translate.accepted() == before:  # nothing left to take back: it is the English
+                return None, problems
             warnings += [replace(p, severity="warning",
                                  message=p.message + "; English used instead") for p in problems]
-    bundle = BUNDLE_MODELS[doc.kind](
-        locale=bcp47(locale), kind=doc.kind, id=doc.id, document=document,
-        terms=_terms(doc, glossary), formatted=_formatted(doc, locale, translate.pseudo),
-        fallbacks=sorted(set(translate.fallbacks)),
-    )
-    return render_json(bundle.model_dump(mode="json")), warnings
+
+
+def localized(doc: LoadedDocument, translate: Translator, catalog_display: str,
+              links: Links, *, fall_back: bool = False
+              ) -> tuple[Localized | None, list[Diagnostic]]:
+    """`localize_document`, then turned into what clients receive (rich text, typed links)."""
+    document, problems = localize_document(doc, translate, catalog_display,
+                                           fall_back=fall_back)
+    if document is None:
+        return None, problems
+    try:
+        client = client_data(document, links.resolver(doc))
+    except LinkError as exc:
+        src_line, _ = doc.source.where(())
+        return None, [diag(catalog_display, 0, 0, "E601", printable(str(exc)),
+                           source_ref=f"{doc.source.display}:{src_line}")]
+    terms: dict[str, set[str]] = {}
+    names: dict[str, list[str]] = {}
+    for ref in iter_refs(doc.model):
+        if ref.target in VOCABULARIES:
+            terms.setdefault(ref.target, set()).add(ref.value)
+        elif ref.target in CARDS:
+            names.setdefault(ref.target, [])
+            if ref.value not in names[ref.target]:
+                names[ref.target].append(ref.value)
+    return Localized(doc.kind, doc.id, client, sorted(set(translate.fallbacks)), terms,
+                     names), problems
+
+
+def index_fields(item: Localized) -> dict[str, Any]:
+    """What the locale's index says of the document besides its file."""
+    title = item.client.get("title", item.client.get("name"))
+    summary = item.client.get("summary")
+    return {"title": title if isinstance(title, str) else None,
+            "summary": summary if isinstance(summary, str) else None}
+
+
+def bundle_json(item: Localized, locale: str, cards: dict[str, Localized],
+                glossary: dict[str, Any] | None) -> str:
+    """The bundle's JSON text: the document, the cards of the documents it names (`cards`,
+    by id), the glossary terms both use, and values formatted for the locale."""
+    named: dict[str, dict[str, Any]] = {"exercises": {}, "reviewers": {}}
+    terms = {vocabulary: set(ids) for vocabulary, ids in item.terms.items()}
+    fallbacks = list(item.fallbacks)
+    for kind, ids in item.names.items():
+        for doc_id in ids:
+            card = cards.get(doc_id)
+            if card is None:  # not in this build (withheld): the page shows the id only
+                continue
+            named[kind + "s"][doc_id] = card.card()
+            fallbacks += [f"cards.{kind}s.{doc_id}.{f}" for f in card.card_fallbacks()]
+            for vocabulary, ids_used in card.terms.items():
+                if vocabulary in _CARD_TERMS.get(kind, ()):
+                    terms.setdefault(vocabulary, set()).update(ids_used)
+    data = {"bundle_version": BUNDLE_VERSION, "locale": locale, "kind": item.kind,
+            "id": item.id, "document": item.client, "cards": named,
+            "terms": _terms(terms, glossary), "formatted": item.formatted,
+            "fallbacks": sorted(set(fallbacks))}
+    # Held to the client model; written as built (the same data, every key already there).
+    BUNDLE_MODELS[item.kind].model_validate(data)
+    return render_json(data)
 
 
 def _english_at(doc: LoadedDocument, path: tuple[Any, ...]) -> Any:
+    """The English text at a place of the document: for a form of a plural phrase, its
+    singular, which is the msgid its translation is found by."""
     english: Any = doc.model
     for part in path:
+        if isinstance(english, PluralText):
+            return english.one
         english = english[part] if isinstance(part, int) else getattr(english, str(part), None)
-    return english
+    return english.one if isinstance(english, PluralText) else english
 
 
 def _bundle_error(doc: LoadedDocument, err: Any, translate: Translator, display: str
@@ -196,8 +380,10 @@ def render_json(data: Any) -> str:
     """Stable bytes: sorted keys, fixed indentation, UTF-8 text, final newline; characters
     that matter to HTML and JavaScript escaped (JSON syntax never uses them, so only strings
     are touched)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return _HTML_UNSAFE.sub(lambda m: _HTML_SAFE[m.group(0)], text)
+    # orjson writes what json.dumps(ensure_ascii=False, indent=2, sort_keys=True) writes
+    # (tests/test_build.py holds it to that), several times faster.
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    return _HTML_UNSAFE.sub(lambda m: _HTML_SAFE[m.group(0)], text + "\n")
 
 
 def localized_glossary(library: Library, translate: Callable[[TextUnit], str]

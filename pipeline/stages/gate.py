@@ -26,6 +26,8 @@ from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     EntryKey,
     PoReadError,
+    forms,
+    has_translation,
     is_translated,
     key_of,
     read_catalog,
@@ -162,7 +164,7 @@ def _summary(catalog: polib.POFile) -> _Po:
               if key.msgid and translation is not None]
     return _Po(None, catalog.metadata.get("Language", ""),
                frozenset(key_of(e) for e in catalog),
-               frozenset(key_of(e) for e in catalog if not e.msgstr),
+               frozenset(key_of(e) for e in catalog if not has_translation(e)),
                dumps(tuple(offers)),
                any(not e.obsolete for e in catalog), progress(catalog))
 
@@ -248,7 +250,8 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
         if path not in unchecked:
             return summary, None, []
         ctx = _context(config, library, locale, path, state, allow, "not-language")
-        sentences = language.to_judge((e.msgstr for e in catalog if is_translated(e)), locale)
+        sentences = language.to_judge(
+            (text for e in catalog if is_translated(e) for text in forms(e)), locale)
         return summary, _findings(catalog, ctx), sentences
 
     both = sorted(unread | unchecked)
@@ -414,7 +417,7 @@ def _unit_info(doc: LoadedDocument) -> dict[EntryKey, checks.UnitInfo]:
         if key not in units:
             line, _ = doc.source.where(unit.path)
             units[key] = checks.UnitInfo(unit.max_length, unit.markup,
-                                         f"{doc.source.display}:{line}")
+                                         f"{doc.source.display}:{line}", unit.format)
     return units
 
 

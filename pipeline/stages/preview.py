@@ -8,14 +8,20 @@ by the build) and links every string to its line in the `.po` file and in the YA
 The preview is for work in progress: broken or stale catalogs are shown, not refused. Only
 the English source has to be valid, because every page is laid out from it. The site is
 deterministic (no timestamps) and replaced as a whole, so a browser never sees half of it.
+
+A plural entry (a phrase with a count) shows each form on its own row, beside the English it
+renders, with the counts that take it under the catalog's Plural-Forms (`msgstr[1], for
+n = 2, 3, 4…`) and a link to its msgstr[N] line; a finding about one form is listed under it.
 """
 
 from __future__ import annotations
 
 import difflib
+import gettext
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -35,11 +41,19 @@ from pipeline.core.text import printable
 from pipeline.gettext import checks
 from pipeline.gettext.catalogs import catalog_path
 from pipeline.gettext.locales import normalize
-from pipeline.gettext.pofiles import EntryKey, entry_status, key_of, translation_line
+from pipeline.gettext.pofiles import (
+    EntryKey,
+    entry_status,
+    form_lines,
+    forms,
+    key_of,
+    sources_of,
+    translation_line,
+)
 from pipeline.infra import outdir
 from pipeline.infra.progress import track
 from pipeline.stages.build import build_lock
-from pipeline.stages.export import Translator, bcp47, export_document, localized_glossary
+from pipeline.stages.export import Translator, bcp47, localize_document
 from pipeline.stages.gate import glossary_terms, unit_index
 from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_project
@@ -188,6 +202,7 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
     catalog = catalogs.get(path)
     entries = {key_of(e): e for e in catalog or [] if not e.obsolete}
     rejected, by_line, error_lines = _findings(config, library, doc, locale, catalogs, units, terms)
+    counts = _form_counts(catalog)
     row_lines: set[int] = set()
     seen: set[EntryKey] = set()
     for index, unit in enumerate(iter_texts(doc.model), start=1):
@@ -199,27 +214,80 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
         src_line, _ = doc.source.where(unit.path)
         source = link(config, doc.source.path, src_line, page_dir)
         if entry is None:
-            row = Row(f"s{index}", label, unit.context, unit.text, "", "missing", source, None)
+            english = unit.text if unit.plural is None else f"{unit.text}\n{unit.plural}"
+            rows = [Row(f"s{index}", label, unit.context, english, "", "missing", source, None)]
         else:
             status = entry_status(entry)
             line = translation_line(entry)
             if status == "translated" and (where in rejected or line in error_lines):
                 status = "rejected"  # never shown as a good translation
             row_lines.add(line)
-            changes = (word_changes(entry.previous_msgid, unit.text)
-                       if status == "fuzzy" and entry.previous_msgid else ())
-            row = Row(f"s{index}", label, unit.context, unit.text, entry.msgstr, status, source,
-                      link(config, path, line, page_dir), tuple(by_line.get(line, ())), changes)
-        page.rows.append(row)
+            rows = _entry_rows(config, entry, f"s{index}", label, status, source,
+                               by_line.get(line, []), counts,
+                               lambda at: link(config, path, at, page_dir))
+        page.rows += rows
         if key not in seen:
             seen.add(key)
-            page.tally.counts[row.status] += 1
+            page.tally.counts[rows[0].status] += 1
     # Problems about the catalog as a whole (header, obsolete entries) go above the strings.
     for line, messages in sorted(by_line.items()):
         if line not in row_lines:
             page.problems += [f"{display}:{line}: {m}" if line else f"{display}: {m}"
                               for m in messages]
     return page
+
+
+def _entry_rows(config: Config, entry: polib.POEntry, anchor: str, label: str, status: str,
+                source: Link, problems: list[str], counts: Callable[[int], str],
+                po_link: Callable[[int], Link]) -> list[Row]:
+    """The rows of one catalog entry: one, or one per form of a plural entry (each with the
+    English it renders, the counts that take it, its own line and the findings that name
+    it; findings about the entry as a whole go under its first form)."""
+    if not entry.msgid_plural:
+        changes = (word_changes(entry.previous_msgid, entry.msgid)
+                   if status == "fuzzy" and entry.previous_msgid else ())
+        return [Row(anchor, label, entry.msgctxt, entry.msgid, entry.msgstr, status, source,
+                    po_link(translation_line(entry)), tuple(problems), changes)]
+    previous = [entry.previous_msgid, entry.previous_msgid_plural]
+    rows: list[Row] = []
+    texts, sources, lines = forms(entry), sources_of(entry), form_lines(entry)
+    marks = [f"msgstr[{form}]:" for form in range(len(texts))]
+    for form, (text, english, line) in enumerate(zip(texts, sources, lines)):
+        own = [p for p in problems if marks[form] in p]
+        general = ([p for p in problems if not any(mark in p for mark in marks)]
+                   if form == 0 else [])
+        before = previous[0] if form == 0 and len(texts) > 1 else previous[1]
+        changes = (word_changes(before, english)
+                   if status == "fuzzy" and before is not None else ())
+        rows.append(Row(anchor if form == 0 else f"{anchor}-{form}",
+                        f"{label} · msgstr[{form}]{counts(form)}", entry.msgctxt, english, text,
+                        status, source, po_link(line), tuple(general + own), changes))
+    return rows
+
+
+def _form_counts(catalog: polib.POFile | None) -> Callable[[int], str]:
+    """For a plural form's index, the first counts (0 to 1000) the catalog's Plural-Forms
+    gives it, as readers meet them: ", for n = 2, 3, 4…". Nothing when the rule cannot be
+    read (the checks say why)."""
+    header = catalog.metadata.get("Plural-Forms", "") if catalog is not None else ""
+    chosen: list[int] = []
+
+    def counts(form: int) -> str:
+        if not chosen:  # worked out for the first plural entry of the page
+            found = re.search(r"plural\s*=\s*([^;]+)", header)
+            try:
+                rule = gettext.c2py(found.group(1) if found else "")
+                chosen.extend(rule(n) for n in range(1001))
+            except (ValueError, SyntaxError, RecursionError, ZeroDivisionError,
+                    OverflowError):
+                chosen.append(-1)  # no rule: no counts shown
+        taking = [n for n, index in enumerate(chosen) if index == form]
+        if not taking:
+            return ""
+        shown = ", ".join(str(n) for n in taking[:4])
+        return f", for n = {shown}{'…' if len(taking) > 4 else ''}"
+
+    return counts
 
 
 def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str,
@@ -235,13 +303,10 @@ def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str
         return set(), {}, set()
     display = config.rel(path)
     by_line: dict[int, list[str]] = {}
-    glossary = localized_glossary(
-        library, Translator(locale, catalogs.get(config.catalog_dir(locale) / "glossary.po")))
     translate = Translator(locale, catalog)
-    text, found = export_document(doc, bcp47(locale), translate, glossary, display,
-                                  fall_back=True)
-    # When the build could not fall back (text is None), the problems below say why.
-    rejected = set(translate.fallbacks) if text is not None else set()
+    localized, found = localize_document(doc, translate, display, fall_back=True)
+    # When the build could not fall back (None), the problems below say why.
+    rejected = set(translate.fallbacks) if localized is not None else set()
     for d in found:
         by_line.setdefault(d.line, []).append(f"{d.code} {d.name}: {d.message}")
     ctx = checks.CheckContext(

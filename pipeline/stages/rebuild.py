@@ -13,29 +13,43 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 import polib
 
 from pipeline import __version__
+from pipeline.client.bundles import (
+    BUNDLE_VERSION,
+    TYPES_FILE,
+    Index,
+    Manifest,
+    client_schemas,
+)
+from pipeline.client.dosage import DoseWords
 from pipeline.content.library import Library
 from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.files import digest, read_regular
 from pipeline.gettext.catalogs import catalog_path, catalog_paths
-from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, read_catalog
+from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, key_of, read_catalog
 from pipeline.gettext.stats import Progress, progress
 from pipeline.infra import filestate, outdir, parallel
 from pipeline.infra.cache import code_fingerprint
 from pipeline.stages.build import META, BuildResult, Record, source_revision
 from pipeline.stages.export import (
-    BUNDLE_MODELS,
+    Links,
+    Localized,
     Translator,
     bcp47,
-    export_document,
+    bundle_json,
+    dose_words,
+    formatted_values,
+    index_fields,
+    localized,
     localized_glossary,
     render_json,
 )
-from pipeline.stages.gate import GateResult, run_gate
+from pipeline.stages.gate import GateResult, locale_of, run_gate, summarize_pending
 
 
 def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> BuildResult:
@@ -46,6 +60,11 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
         if gate.errors():
             outdir.discard(stage, "build")
             return result
+        # A staging build says what stands in English in its required locales, catalog by
+        # catalog (`check --verbose` lists every entry).
+        result.warnings += summarize_pending(config, gate, [
+            d for d in gate.diagnostics if d.severity == "warning"
+            and locale_of(config, d.path, config.staging_locales) is not None])
         plan = _plan(config, gate.library, {} if clean else record.outputs, record.files,
                      record.stamps, stage)
         if changed := _changed_since_read(config, plan, record.files, gate):
@@ -57,23 +76,26 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
         if result.problems:
             outdir.discard(stage, "build")
             return result
-        for kind, model in sorted(BUNDLE_MODELS.items()):
-            schema = model.model_json_schema()
-            schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-            rel = f"schema/{kind}.json"
-            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            outputs[rel] = _write(stage / rel, render_json(schema).encode())
-        manifest = {
-            "generator": f"exercise-content-pipeline {__version__}",
-            "source_revision": source_revision(config.root),
-            "source_locale": bcp47(config.source_locale),
-            "locales": locale_info,
-            "bundles": {rel: {"sha256": out.sha256, "bytes": out.size}
-                        for rel, out in sorted(outputs.items())
-                        if not rel.startswith(("schema/", "mo/"))},
-        }
-        outputs["manifest.json"] = _write(stage / "manifest.json",
-                                          render_json(manifest).encode())
+        for folder in ("schema", "types", "offline"):
+            (stage / SITE / folder).mkdir(parents=True, exist_ok=True)
+        for name, schema in client_schemas().items():
+            outputs[f"{SITE}/schema/{name}.json"] = _write(
+                stage / SITE / "schema" / f"{name}.json", render_json(schema).encode())
+        outputs[f"{SITE}/types/bundles.d.ts"] = _write(stage / SITE / "types" / "bundles.d.ts",
+                                                       TYPES_FILE.read_bytes())
+        _write_indexes(plan, outputs, cache, stage)
+        manifest = Manifest(
+            bundle_version=BUNDLE_VERSION,
+            generator=f"exercise-content-pipeline {__version__}",
+            source_revision=source_revision(config.root),
+            source_locale=bcp47(config.source_locale),
+            locales={tag: info for tag, info in locale_info.items()
+                     if info["policy"] != "pseudo"},
+            files={rel.removeprefix(f"{SITE}/"): {"sha256": out.sha256, "bytes": out.size}
+                   for rel, out in sorted(outputs.items()) if rel.startswith(f"{SITE}/")},
+        )
+        outputs[f"{SITE}/manifest.json"] = _write(
+            stage / SITE / "manifest.json", render_json(manifest.model_dump(mode="json")).encode())
         result.locales = locale_info
         cache[META] = {
             "inputs": record.fingerprint, "bundles": result.bundles,
@@ -89,6 +111,20 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
         raise
     result.ok = True
     return result
+
+
+# The part of build/ to deploy: what clients fetch, and nothing else.
+SITE = "site"
+# A pseudo-locale is for testing layouts; kept apart so no locale picker offers it.
+PSEUDO = "pseudo"
+
+
+def locale_folder(tag: str, policy: str) -> str:
+    return f"{PSEUDO}/{tag}" if policy == "pseudo" else f"{SITE}/{tag}"
+
+
+def bundle_path(tag: str, policy: str, doc_id: str) -> str:
+    return f"{locale_folder(tag, policy)}/{doc_id}.json"
 
 
 def _digest_of_file(path: Path) -> str:
@@ -213,6 +249,10 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
         locales.append((config.pseudo_locale, "pseudo"))
     models = {doc.id: digest(doc.model.model_dump_json().encode()) for doc in library}
     glossary_model = models.get("glossary", "")
+    links = Links(library)
+    # What else each bundle is made from: the documents it shows cards of, and what its
+    # relative links resolve to.
+    depends = {doc.id: (links.named(doc), links.targets(doc)) for doc in library}
     catalogs: dict[str, _Catalogs] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
@@ -225,12 +265,16 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             raw = {stem: str(files[config.rel(p)][-1]) if config.rel(p) in files
                    else _digest_of_file(p) for stem, p in catalogs[locale].paths.items()}
         severities = repr(sorted(config.severity_for(locale).items()))
+        empty = digest(b"")
         for doc in library:
+            named, targets = depends[doc.id]
             inputs = "\0".join([
                 __version__, code_fingerprint(), tag, policy, severities, models[doc.id],
-                raw.get(doc.id, digest(b"")), raw.get("glossary", digest(b"")), glossary_model,
+                raw.get(doc.id, empty), raw.get("glossary", empty), glossary_model, targets,
+                *(f"{other}:{models.get(other, '')}:{raw.get(other, empty)}"
+                  for other in named),
             ])
-            jobs.append(_Job(f"{tag}/{doc.id}.json", locale, policy, doc.id,
+            jobs.append(_Job(bundle_path(tag, policy, doc.id), locale, policy, doc.id,
                              digest(inputs.encode())))
             if translated and config.compile_mo and doc.id in raw:
                 # Compiled from the translations the bundle accepted, so it is keyed alike.
@@ -267,6 +311,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
     unsafe = gate.unsafe
     new_base = os.fspath(stage)
     glossaries: dict[str, dict[str, Any] | None] = {}
+    words: dict[str, DoseWords | None] = {}
     for locale, policy in locales if plan.todo else []:
         rejects = unsafe.get(locale, {})
         terms = Translator(locale, catalogs[locale].get("glossary", keep=True),
@@ -275,6 +320,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             terms.reject(msgid)
         glossaries[locale] = (localized_glossary(library, terms)
                               if "glossary" in library.documents else None)
+        words[locale] = dose_words(library, terms, bcp47(locale))
 
     def made(job: _Job, data: bytes, entry: dict[str, Any], problems: list[Diagnostic]
              ) -> _Done:
@@ -287,28 +333,55 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         except PoReadError as exc:  # changed since the gate read it (E413)
             return _Done(job.rel, None, None, [exc.diagnostic], [])
 
-    def make(job: _Job) -> _Done:
-        catalog = catalogs[job.locale].get(job.doc_id)
-        if job.mo and catalog is None:  # unreadable (optional locale): nothing to compile
-            return _Done(job.rel, None, None, [], [])
-        doc = library.documents[job.doc_id]
-        translate = Translator(job.locale, catalog, job.policy == "pseudo",
-                               job.policy == "source")
-        for msgid, _ in unsafe.get(job.locale, {}).get(job.doc_id, []):
+    links = Links(library)
+    # Documents localized in this process, by (locale, id): a guide's exercises are shown
+    # on its page as cards, so each is localized once per process, not once per guide.
+    memo: dict[tuple[str, str], tuple[Localized | None, list[Diagnostic], Translator]] = {}
+
+    def local(locale: str, policy: str, doc_id: str
+              ) -> tuple[Localized | None, list[Diagnostic], Translator]:
+        """The document localized, the problems that stopped it, and the translations it
+        used (and those that fell back)."""
+        if (locale, doc_id) in memo:
+            return memo[(locale, doc_id)]
+        catalog = catalogs[locale].get(doc_id)
+        doc = library.documents[doc_id]
+        translate = Translator(locale, catalog, policy == "pseudo", policy == "source")
+        for msgid, _ in unsafe.get(locale, {}).get(doc_id, []):
             translate.reject(msgid)
-        display = config.rel(catalog_path(config, job.locale, doc.id))
-        text, problems = export_document(doc, bcp47(job.locale), translate,
-                                         glossaries[job.locale], display,
-                                         fall_back=job.policy == "optional")
-        if text is None:  # the bundle's job reports why
+        display = config.rel(catalog_path(config, locale, doc_id))
+        item, problems = localized(doc, translate, display, links,
+                                   fall_back=policy == "optional")
+        if item is not None:
+            item.formatted = formatted_values(doc, locale, policy == "pseudo", words[locale])
+        memo[(locale, doc_id)] = found = item, problems, translate
+        if len(memo) > 4096:
+            memo.clear()
+        return found
+
+    def make(job: _Job) -> _Done:
+        doc = library.documents[job.doc_id]
+        item, problems, translate = local(job.locale, job.policy, job.doc_id)
+        if item is None:  # the bundle's job reports why
             return _Done(job.rel, None, None, [] if job.mo else problems, [])
         if job.mo:
-            data = compiled(catalog, translate)
+            if translate.catalog is None:  # unreadable (optional locale): nothing to compile
+                return _Done(job.rel, None, None, [], [])
+            data = compiled(translate.catalog, translate)
             return made(job, data, {"input": job.key, "output": digest(data)}, [])
+        cards = {}
+        for other in Links.named(doc):
+            if other in library.documents:
+                card, _, _ = local(job.locale, job.policy, other)
+                if card is not None:
+                    cards[other] = card
+        text = bundle_json(item, bcp47(job.locale), cards, glossaries[job.locale])
         data = text.encode("utf-8")
         count = sum(1 for _ in iter_texts(doc.model))
         return made(job, data, {"input": job.key, "output": digest(data), "texts": str(count),
-                                "fallbacks": str(len(translate.fallbacks))}, problems)
+                                "fallbacks": str(len(translate.fallbacks)), "kind": doc.kind,
+                                **index_fields(item),
+                                "fallen": item.fallbacks}, problems)
 
     done.update((d.rel, d) for d in parallel.run(run, plan.todo, limit=config.environment.workers,
                                                  description="exporting"))
@@ -335,7 +408,14 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
     for locale, policy in locales:
         tag = bcp47(locale)
         result.bundles += len(library)
-        info: dict[str, Any] = {"policy": policy, "bundles": len(library)}
+        folder = locale_folder(tag, policy)
+        staging = locale in config.staging_locales
+        info: dict[str, Any] = {
+            "policy": "required" if staging else policy, "staging": staging,
+            "bundles": len(library),
+            "complete_percent": 100.0, "fallback_percent": 0.0,
+            "index": f"{folder}/index.json".removeprefix(f"{SITE}/"),
+            "offline": f"offline/{tag}.json"}
         if policy in ("required", "optional"):
             totals = Progress()
             texts = fallen = 0
@@ -345,13 +425,54 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                     totals.add(known[doc.id])
                 elif (catalog := catalogs[locale].get(doc.id)) is not None:
                     totals.add(progress(catalog))
-                entry = cache.get(f"{tag}/{doc.id}.json", {})
+                entry = cache.get(bundle_path(tag, policy, doc.id), {})
                 texts += int(entry.get("texts", "0"))
                 fallen += int(entry.get("fallbacks", "0"))
             info["complete_percent"] = round(totals.percent, 1)
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return outputs, cache, locale_info
+
+
+def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, Any],
+                   stage: Path) -> None:
+    """Each locale's index (every document with its title, summary, file and what fell
+    back) and, for locales clients are offered, its offline pack (the index and every
+    bundle in one file), made from the bundles just written."""
+    by_locale: dict[str, list[_Job]] = {}
+    policies = dict(plan.locales)
+    for job in plan.jobs:
+        if not job.mo and job.rel in outputs:
+            by_locale.setdefault(job.locale, []).append(job)
+    for locale, jobs in by_locale.items():
+        tag, policy = bcp47(locale), policies[locale]
+        folder = locale_folder(tag, policy)
+        documents = []
+        for job in sorted(jobs, key=lambda j: j.doc_id):
+            entry, out = cache[job.rel], outputs[job.rel]
+            texts, fallen = int(entry.get("texts", "0")), int(entry.get("fallbacks", "0"))
+            documents.append({
+                "id": job.doc_id, "kind": entry.get("kind"), "title": entry.get("title"),
+                "summary": entry.get("summary"),
+                "bundle": job.rel.split("/", 1)[1],  # relative to site/ (or pseudo/)
+                "sha256": out.sha256, "bytes": out.size,
+                "translated_percent": (round(100.0 * (texts - fallen) / texts, 1)
+                                       if texts else 100.0),
+                "fallbacks": entry.get("fallen", [])})
+        index = Index(bundle_version=BUNDLE_VERSION, locale=tag, documents=documents)
+        index_data = index.model_dump(mode="json")
+        outputs[f"{folder}/index.json"] = _write(stage / folder / "index.json",
+                                                 render_json(index_data).encode())
+        if policy == "pseudo":
+            continue
+        bundles = {}
+        for job in jobs:
+            with open(stage / job.rel, "rb") as fh:
+                bundles[job.doc_id] = orjson.loads(fh.read())
+        pack = {"bundle_version": BUNDLE_VERSION, "locale": tag, "index": index_data,
+                "bundles": bundles}
+        rel = f"{SITE}/offline/{tag}.json"
+        outputs[rel] = _write(stage / rel, render_json(pack).encode())
 
 
 def _changed_since_read(config: Config, plan: _Plan, files: dict[str, list[Any]],
@@ -376,8 +497,14 @@ def compiled(catalog: polib.POFile | None, translate: Translator) -> bytes:
     checks and the model accepted (an optional locale's unsafe or invalid ones left out)."""
     mo = polib.POFile()
     mo.metadata = dict(catalog.metadata) if catalog is not None else {}
+    plurals = {key_of(e): e.msgid_plural for e in catalog or [] if e.msgid_plural}
     for key, msgstr in sorted(translate.accepted().items()):
-        mo.append(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=msgstr))
+        if isinstance(msgstr, list):
+            mo.append(polib.POEntry(msgctxt=key.context, msgid=key.msgid,
+                                    msgid_plural=plurals[key],
+                                    msgstr_plural=dict(enumerate(msgstr))))
+        else:
+            mo.append(polib.POEntry(msgctxt=key.context, msgid=key.msgid, msgstr=msgstr))
     return bytes(mo.to_binary())
 
 

@@ -79,6 +79,13 @@ def validate_project(config: Config, cache: Cache | None = None
             problems.append(diag(display, line, col, "E201",
                                  f"id {doc.id!r} is already used by {other.display}"))
             continue
+        if doc.id in RESERVED_IDS:
+            line, col = src.where(("id",))
+            problems.append(diag(display, line, col, "E208",
+                                 f"id {doc.id!r} names a file the build writes beside the "
+                                 "bundles; choose another id"))
+            rejected.add(doc.id)
+            continue
         seen[doc.id] = src
         library.documents[doc.id] = doc
         if key is not None:
@@ -97,6 +104,8 @@ def validate_project(config: Config, cache: Cache | None = None
 _Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list[Diagnostic],
                  Facts | None]
 _NAMESPACE = "source"
+# Each locale's folder of bundles also holds its index (`index.json`).
+RESERVED_IDS = frozenset({"index"})
 
 
 def _file_key(config: Config, path: Path) -> str | None:

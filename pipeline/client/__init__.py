@@ -1,0 +1,1 @@
+"""What apps receive: bundles, rich text, cards, the index and their schemas."""

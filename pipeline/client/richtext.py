@@ -1,0 +1,164 @@
+"""Rich text for apps: the allowed Markdown subset, parsed once here, reaches clients as
+blocks of spans, so no app needs a Markdown library or sanitizer.
+
+The shape follows Portable Text's flat spans rather than Contentful's nested node tree: the
+subset has only emphasis, strong and links inside paragraphs, so a paragraph is a list of
+spans, each carrying its marks and its link. A client renders a span by wrapping its text in
+the marks' elements and, when it has a link, in an anchor; adjacent spans with the same link
+make one anchor. Text is plain text (never HTML): a client sets it as text, so nothing in a
+translation can become markup. A newline in a span's text is a line break.
+
+Internal links are resolved here from source paths (`../exercises/bird-dog.yaml`) to the
+document they name (`{"kind": "exercise", "id": "bird-dog"}`); no source path reaches a
+bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from markdown_it.token import Token
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.content.markup import browser_target, is_plain, parser
+
+Mark = Literal["strong", "em"]
+_MARK_OF = {"strong_open": "strong", "em_open": "em"}
+_CLOSE_OF = {"strong_close": "strong", "em_close": "em"}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True,
+                              json_schema_serialization_defaults_required=True)
+
+
+class DocumentLink(_Frozen):
+    """A link to another document of the library, in the same locale."""
+
+    kind: Literal["exercise", "guide", "reviewer", "glossary"] = Field(
+        description="The kind of the linked document.")
+    id: str = Field(description="The linked document's id: its bundle is <locale>/<id>.json.")
+    fragment: str | None = Field(description="A place inside the linked document, if any.")
+
+
+class WebLink(_Frozen):
+    """A link to a page outside the library; always https."""
+
+    kind: Literal["web"]
+    url: str = Field(pattern=r"^https://", description="An https:// URL.")
+
+
+Link = Annotated[DocumentLink | WebLink, Field(discriminator="kind")]
+
+
+class Span(_Frozen):
+    """A run of text with the same marks and link."""
+
+    text: str = Field(description="Plain text, never HTML; a newline is a line break.")
+    marks: list[Mark] = Field(description="Emphasis to apply, outermost first.")
+    link: Link | None = Field(description="Where the span links to, if it is (part of) a "
+                                          "link; adjacent spans with an equal link are one.")
+
+
+class Block(_Frozen):
+    type: Literal["paragraph"]
+    spans: list[Span] = Field(min_length=1)
+
+
+class RichText(_Frozen):
+    """A text that may carry emphasis and links, as blocks of spans."""
+
+    blocks: list[Block] = Field(min_length=1)
+    plain: str = Field(description="The same text without marks or links, for search, "
+                                   "previews and accessibility labels.")
+
+
+# Resolves a relative link target (as written in the text) to (kind, id, fragment).
+Resolve = Callable[[str], tuple[str, str, str | None]]
+
+
+def _link(target: str, resolve: Resolve) -> DocumentLink | WebLink:
+    followed = browser_target(target)
+    if followed.lower().startswith("https://"):
+        return WebLink(kind="web", url=followed)
+    kind, doc_id, fragment = resolve(followed)
+    return DocumentLink.model_validate({"kind": kind, "id": doc_id, "fragment": fragment})
+
+
+def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[Span]:
+    spans: list[Span] = []
+    marks: list[Mark] = []
+    link: DocumentLink | WebLink | None = None
+
+    def add(text: str) -> None:
+        if not text:
+            return
+        if spans and spans[-1].marks == marks and spans[-1].link == link:
+            spans[-1] = spans[-1].model_copy(update={"text": spans[-1].text + text})
+        else:
+            spans.append(Span(text=text, marks=list(marks), link=link))
+
+    add(prefix)
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            add(tok.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind in _MARK_OF:
+            marks.append(_MARK_OF[kind])  # type: ignore[arg-type]
+        elif kind in _CLOSE_OF:
+            # markdown-it closes marks in the order it opened them: the last one open.
+            for at in range(len(marks) - 1, -1, -1):
+                if marks[at] == _CLOSE_OF[kind]:
+                    del marks[at]
+                    break
+        elif kind == "link_open":
+            link = _link(str(tok.attrs.get("href", "")), resolve)
+        elif kind == "link_close":
+            link = None
+        else:  # validation refuses anything else; shown as written rather than lost
+            add(tok.content)
+    return spans
+
+
+def rich_text(text: str, resolve: Resolve) -> RichText:
+    """The text as blocks of spans. Only validated text reaches here (the model's markup
+    rule), so every construct met is one of the subset."""
+    if is_plain(text):  # white space ending a paragraph shows nothing, as renderers drop it
+        shown = text.rstrip()
+        return RichText(blocks=[Block(type="paragraph", spans=[
+            Span(text=shown, marks=[], link=None)])], plain=shown)
+    blocks: list[Block] = []
+    # Numbers of list items opened and not yet shown: a nested item opens inside one.
+    numbers: list[str] = []
+
+    def number_only(number: str) -> None:
+        blocks.append(Block(type="paragraph", spans=[
+            Span(text=number.rstrip(), marks=[], link=None)]))
+
+    for tok in parser().parse(text, {}):
+        if tok.type == "list_item_open":
+            # A numbered line ("1. Lie down") is allowed where every renderer shows the
+            # number as written; it stays part of the text.
+            numbers.append(f"{tok.info}{tok.markup} " if tok.info else "")
+        elif tok.type == "list_item_close" and numbers:  # numbers with nothing after them
+            for number in numbers:
+                if number:
+                    number_only(number)
+            numbers.clear()
+        elif tok.type == "inline":
+            for number in numbers[:-1]:
+                if number:
+                    number_only(number)
+            spans = _spans(tok.children or [], resolve, numbers[-1] if numbers else "")
+            numbers.clear()
+            if spans:
+                blocks.append(Block(type="paragraph", spans=spans))
+    if not blocks:
+        blocks = [Block(type="paragraph", spans=[Span(text=text, marks=[], link=None)])]
+    plain = "\n\n".join("".join(span.text for span in block.spans) for block in blocks)
+    return RichText(blocks=blocks, plain=plain)
