@@ -163,15 +163,18 @@ def _required(timing: Timing, log: Path) -> None:
 
 
 def _manifest(root: Path) -> dict[str, Any]:
-    path = root / "build" / "manifest.json"
+    path = root / "build" / "site" / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def _bundles_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Bundles whose bytes differ between two manifests: after a one-document edit, that
-    document's bundles and nothing else."""
-    old, new = before.get("bundles", {}), after.get("bundles", {})
-    return sorted(rel for rel in set(old) | set(new) if old.get(rel) != new.get(rel))
+    document's bundles and those of the pages showing its card (the locales' indexes and
+    offline packs, which list every bundle, are left out)."""
+    old, new = before.get("files", {}), after.get("files", {})
+    return sorted(rel for rel in set(old) | set(new) if old.get(rel) != new.get(rel)
+                  and not rel.startswith(("offline/", "schema/", "types/"))
+                  and not rel.endswith("/index.json"))
 
 
 def _cpus() -> int:

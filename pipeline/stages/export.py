@@ -380,8 +380,9 @@ def render_json(data: Any) -> str:
     """Stable bytes: sorted keys, fixed indentation, UTF-8 text, final newline; characters
     that matter to HTML and JavaScript escaped (JSON syntax never uses them, so only strings
     are touched)."""
-    # orjson writes what json.dumps(ensure_ascii=False, indent=2, sort_keys=True) writes
-    # (tests/test_build.py holds it to that), several times faster.
+    # orjson writes what json.dumps(ensure_ascii=False, indent=2, sort_keys=True) writes for
+    # what bundles hold (text, whole numbers, one-decimal percentages), several times faster
+    # (tests/test_client_bundles.py holds it to that).
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
     return _HTML_UNSAFE.sub(lambda m: _HTML_SAFE[m.group(0)], text + "\n")
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import orjson
 import polib
 
 from pipeline import __version__
@@ -465,14 +464,32 @@ def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, An
                                                  render_json(index_data).encode())
         if policy == "pseudo":
             continue
-        bundles = {}
+        written: dict[str, bytes] = {}
         for job in jobs:
             with open(stage / job.rel, "rb") as fh:
-                bundles[job.doc_id] = orjson.loads(fh.read())
-        pack = {"bundle_version": BUNDLE_VERSION, "locale": tag, "index": index_data,
-                "bundles": bundles}
+                written[job.doc_id] = fh.read()
         rel = f"{SITE}/offline/{tag}.json"
-        outputs[rel] = _write(stage / rel, render_json(pack).encode())
+        outputs[rel] = _write(stage / rel, offline_pack(tag, render_json(index_data), written))
+
+
+def offline_pack(tag: str, index: str, bundles: dict[str, bytes]) -> bytes:
+    """The offline pack's bytes, made from the index's and the bundles' own (each written by
+    `render_json`): what `render_json` of the whole pack writes, without parsing every bundle
+    again (tests/test_client_bundles.py holds the two equal)."""
+    def nested(text: str | bytes, depth: int) -> bytes:
+        raw = text.encode() if isinstance(text, str) else text
+        return raw.rstrip(b"\n").replace(b"\n", b"\n" + b" " * depth)
+
+    parts = [b'{\n  "bundle_version": %d,\n  "bundles": ' % BUNDLE_VERSION]
+    if bundles:
+        parts.append(b"{\n" + b",\n".join(
+            b"    " + render_json(doc_id).rstrip("\n").encode() + b": " + nested(text, 4)
+            for doc_id, text in sorted(bundles.items())) + b"\n  }")
+    else:
+        parts.append(b"{}")
+    parts.append(b',\n  "index": ' + nested(index, 2))
+    parts.append(b',\n  "locale": ' + render_json(tag).rstrip("\n").encode() + b"\n}\n")
+    return b"".join(parts)
 
 
 def _changed_since_read(config: Config, plan: _Plan, files: dict[str, list[Any]],
