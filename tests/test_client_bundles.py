@@ -175,7 +175,7 @@ _JSON = st.recursive(
     max_leaves=30)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True), _JSON,
                        max_size=4), _JSON)
 def test_an_offline_pack_made_from_bytes_is_the_pack_written_whole(
@@ -186,7 +186,7 @@ def test_an_offline_pack_made_from_bytes_is_the_pack_written_whole(
                                          "bundles": found})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(_JSON)
 def test_bundles_are_written_as_json_dumps_writes_them(data: Any) -> None:
     """orjson writes the bundles for speed; for what bundles hold, the bytes are the standard

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pipeline.client.richtext import RichText, rich_text
 from pipeline.content import markup
 
-SETTINGS = settings(max_examples=300, deadline=None,
+SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 # A run: (text, marks in nesting order, link target or None).
