@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from pipeline.content.fields import placeholders
 from pipeline.content.models import Dosage
 
-# (singular, plural) English forms and the locale's forms with its rule, for one count.
+# A count phrase: the phrase for a number ("3 séries"), its plural form already chosen.
 Count = Callable[[int], str]
 
 

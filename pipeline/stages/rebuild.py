@@ -230,6 +230,8 @@ class _Plan:
     catalogs: dict[str, _Catalogs]
     done: dict[str, _Done]
     todo: list[_Job]
+    # What the library's relative links name, for the export as for the jobs' keys.
+    links: Links
 
 
 def _plan(config: Config, library: Library, old_cache: dict[str, Any],
@@ -295,7 +297,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
         else:
             todo.append(job)
-    return _Plan(locales, jobs, catalogs, done, todo)
+    return _Plan(locales, jobs, catalogs, done, todo, links)
 
 
 def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildResult,
@@ -332,7 +334,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         except PoReadError as exc:  # changed since the gate read it (E413)
             return _Done(job.rel, None, None, [exc.diagnostic], [])
 
-    links = Links(library)
+    links = plan.links
     # Documents localized in this process, by (locale, id): a guide's exercises are shown
     # on its page as cards, so each is localized once per process, not once per guide.
     memo: dict[tuple[str, str], tuple[Localized | None, list[Diagnostic], Translator]] = {}
