@@ -147,3 +147,14 @@ def tiny(tiny_built: Path, tmp_path: Path) -> Path:
     """A fresh copy of the built tiny project, with its build/ in place. (Some modules define
     a `tiny` of their own, unbuilt or placed otherwise.)"""
     return clone(tiny_built, tmp_path / "tiny")
+
+
+# The modules whose tests take seconds each (they install the tool, kill runs, or start
+# browsers). Handed out first, they run beside the many short tests instead of after them,
+# so the workers finish together.
+_LONG_FIRST = ("test_content_repo.py", "test_interrupt.py", "test_lock_files.py",
+               "test_bounded.py", "test_reference_client.py", "test_translator_tools.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in _LONG_FIRST)
