@@ -4,11 +4,15 @@ translated phrase could not be filled in safely."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import polib
 import pytest
 
 from pipeline.client.dosage import DoseWords, counted, locale_number, write_dose
 from pipeline.content.models import Dosage
-from pipeline.stages.export import english_rule, plural_rule
+from pipeline.gettext.pofiles import plural_rule as catalog_rule
+from pipeline.stages.export import Translator, english_rule
 
 EN_PATTERNS = {"sets_of_repetitions": "{sets} of {repetitions}",
                "each_side": "{dose} on each side",
@@ -27,6 +31,17 @@ def words(locale: str, forms: dict[str, list[str]], patterns: dict[str, str],
         *(counted(forms[name], rule, EN_COUNTS[name], number)
           for name in ("sets", "repetitions", "seconds")),
         {name: (patterns[name], EN_PATTERNS[name]) for name in EN_PATTERNS}, number)
+
+
+def plural_rule(header: str) -> Callable[[int], int]:
+    """The rule a catalog with this Plural-Forms gives its plural entries, as the export
+    reads it (English's when the header cannot be read)."""
+    catalog = polib.POFile()
+    catalog.metadata = {"Plural-Forms": header}
+    catalog.append(polib.POEntry(msgid="{count} set", msgid_plural="{count} sets",
+                                 msgstr_plural={0: "{count} série", 1: "{count} séries"},
+                                 linenum=1))
+    return Translator("fr", catalog).rule
 
 
 ENGLISH = words("en", {k: list(v) for k, v in EN_COUNTS.items()}, EN_PATTERNS,
@@ -108,5 +123,18 @@ def test_a_phrase_that_cannot_be_filled_safely_is_written_in_english() -> None:
 @pytest.mark.parametrize("header", ["", "nplurals=2;", "nplurals=2; plural=n >>> 1;",
                                     "nplurals=2; plural=__import__('os');"])
 def test_a_broken_plural_rule_reads_as_english(header: str) -> None:
+    catalog = polib.POFile()
+    catalog.metadata = {"Plural-Forms": header}
+    assert catalog_rule(catalog) is None
     rule = plural_rule(header)
     assert [rule(n) for n in (0, 1, 2)] == [1, 0, 1]
+
+
+def test_a_rule_that_cannot_place_a_count_writes_it_in_english() -> None:
+    """A header that divides by zero passes for a rule until it is run: the count gets no
+    form, and its English is written instead of the build stopping."""
+    rule = plural_rule("nplurals=2; plural=n%0;")
+    assert rule(3) == -1
+    write = counted(["{count} série", "{count} séries"], rule, EN_COUNTS["sets"],
+                    locale_number("fr"))
+    assert write(3) == "3 sets"

@@ -13,7 +13,9 @@ entry's translations as a list either way, so most code need not tell the two ap
 
 from __future__ import annotations
 
+import gettext
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +92,31 @@ def nplurals_of(catalog: polib.POFile) -> int | None:
     None when the header names none (a template, or xgettext's placeholder)."""
     found = _NPLURALS.search(catalog.metadata.get("Plural-Forms", ""))
     return int(found.group(1)) if found else None
+
+
+_PLURAL_EXPRESSION = re.compile(r"plural\s*=\s*([^;]+)")
+
+
+def plural_rule(catalog: polib.POFile) -> Callable[[int], int] | None:
+    """The form index a count takes under the catalog's Plural-Forms, as the gettext runtime
+    computes it (the standard library's own parser of the C expression); None when the
+    header names no rule or it cannot be read. A count the rule cannot place (a division by
+    zero in a wrong header) gets -1, a form no entry has."""
+    found = _PLURAL_EXPRESSION.search(catalog.metadata.get("Plural-Forms", ""))
+    if found is None:
+        return None
+    try:
+        rule = gettext.c2py(found.group(1))
+    except (ValueError, SyntaxError, RecursionError):
+        return None
+
+    def form(n: int) -> int:
+        try:
+            return int(rule(n))
+        except (ZeroDivisionError, OverflowError, RecursionError):
+            return -1
+
+    return form
 
 
 def locales_root(path: Path) -> Path | None:

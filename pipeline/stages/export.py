@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from gettext import c2py
 from typing import Any
 
 import orjson
@@ -32,8 +31,23 @@ from pipeline.content.models import DOCUMENT_MODELS, Exercise, Guide
 from pipeline.content.textunits import TextUnit, format_path, iter_refs, iter_texts, localize
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import printable
-from pipeline.gettext.pofiles import EntryKey, is_translated, key_of, translation_line
+from pipeline.gettext.pofiles import (
+    EntryKey,
+    is_translated,
+    key_of,
+    plural_rule,
+    translation_line,
+)
 from pipeline.gettext.pseudo import pseudo_text
+
+
+def card_names(doc: LoadedDocument) -> dict[str, list[str]]:
+    """The documents whose cards the document's bundle shows, by card kind, in order."""
+    names: dict[str, list[str]] = {}
+    for ref in iter_refs(doc.model):
+        if ref.target in CARDS and ref.value not in names.setdefault(ref.target, []):
+            names[ref.target].append(ref.value)
+    return names
 
 
 class LinkError(ValueError):
@@ -59,12 +73,6 @@ class Links:
 
         return resolve
 
-    @staticmethod
-    def named(doc: LoadedDocument) -> list[str]:
-        """The documents whose cards the document's bundle shows, in order."""
-        return list(dict.fromkeys(ref.value for ref in iter_refs(doc.model)
-                                  if ref.target in CARDS))
-
     def targets(self, doc: LoadedDocument) -> str:
         """What the document's relative links resolve to, as one string (a bundle changes
         when a linked file comes to name another document)."""
@@ -84,22 +92,6 @@ class Links:
 
 def english_rule(n: int) -> int:
     return 0 if n == 1 else 1
-
-
-_PLURAL_EXPRESSION = re.compile(r"plural\s*=\s*([^;]+);?")
-
-
-def plural_rule(header: str) -> Callable[[int], int]:
-    """The form index a count takes under a Plural-Forms header, as the gettext runtime
-    computes it (the standard library's own parser of the C expression)."""
-    found = _PLURAL_EXPRESSION.search(header)
-    if found is None:
-        return english_rule
-    try:
-        rule: Callable[[int], int] = c2py(found.group(1))
-    except (ValueError, SyntaxError, RecursionError):
-        return english_rule
-    return rule
 
 
 @dataclass
@@ -129,7 +121,7 @@ class Translator:
                     self._table[key] = entry.msgstr
                 self.lines[key] = translation_line(entry)
         if self.catalog is not None and self._plurals:
-            self.rule = plural_rule(self.catalog.metadata.get("Plural-Forms", ""))
+            self.rule = plural_rule(self.catalog) or english_rule
 
     def accepted(self) -> dict[EntryKey, str | list[str]]:
         """The translations in use: reviewed, and not rejected (plural ones as forms)."""
@@ -296,16 +288,11 @@ def localized(doc: LoadedDocument, translate: Translator, catalog_display: str,
         return None, [diag(catalog_display, 0, 0, "E601", printable(str(exc)),
                            source_ref=f"{doc.source.display}:{src_line}")]
     terms: dict[str, set[str]] = {}
-    names: dict[str, list[str]] = {}
     for ref in iter_refs(doc.model):
         if ref.target in VOCABULARIES:
             terms.setdefault(ref.target, set()).add(ref.value)
-        elif ref.target in CARDS:
-            names.setdefault(ref.target, [])
-            if ref.value not in names[ref.target]:
-                names[ref.target].append(ref.value)
     return Localized(doc.kind, doc.id, client, sorted(set(translate.fallbacks)), terms,
-                     names), problems
+                     card_names(doc)), problems
 
 
 def index_fields(item: Localized) -> dict[str, Any]:

@@ -17,7 +17,6 @@ n = 2, 3, 4…`) and a link to its msgstr[N] line; a finding about one form is l
 from __future__ import annotations
 
 import difflib
-import gettext
 import os
 import re
 from collections import Counter
@@ -47,6 +46,7 @@ from pipeline.gettext.pofiles import (
     form_lines,
     forms,
     key_of,
+    plural_rule,
     sources_of,
     translation_line,
 )
@@ -269,18 +269,15 @@ def _form_counts(catalog: polib.POFile | None) -> Callable[[int], str]:
     """For a plural form's index, the first counts (0 to 1000) the catalog's Plural-Forms
     gives it, as readers meet them: ", for n = 2, 3, 4…". Nothing when the rule cannot be
     read (the checks say why)."""
-    header = catalog.metadata.get("Plural-Forms", "") if catalog is not None else ""
     chosen: list[int] = []
 
     def counts(form: int) -> str:
         if not chosen:  # worked out for the first plural entry of the page
-            found = re.search(r"plural\s*=\s*([^;]+)", header)
-            try:
-                rule = gettext.c2py(found.group(1) if found else "")
-                chosen.extend(rule(n) for n in range(1001))
-            except (ValueError, SyntaxError, RecursionError, ZeroDivisionError,
-                    OverflowError):
+            rule = plural_rule(catalog) if catalog is not None else None
+            if rule is None:
                 chosen.append(-1)  # no rule: no counts shown
+            else:
+                chosen.extend(rule(n) for n in range(1001))
         taking = [n for n, index in enumerate(chosen) if index == form]
         if not taking:
             return ""

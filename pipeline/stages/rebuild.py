@@ -41,6 +41,7 @@ from pipeline.stages.export import (
     Translator,
     bcp47,
     bundle_json,
+    card_names,
     dose_words,
     formatted_values,
     index_fields,
@@ -253,7 +254,8 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
     links = Links(library)
     # What else each bundle is made from: the documents it shows cards of, and what its
     # relative links resolve to.
-    depends = {doc.id: (links.named(doc), links.targets(doc)) for doc in library}
+    depends = {doc.id: ([i for ids in card_names(doc).values() for i in ids],
+                        links.targets(doc)) for doc in library}
     catalogs: dict[str, _Catalogs] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
@@ -371,7 +373,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             data = compiled(translate.catalog, translate)
             return made(job, data, {"input": job.key, "output": digest(data)}, [])
         cards = {}
-        for other in Links.named(doc):
+        for other in (i for ids in item.names.values() for i in ids):
             if other in library.documents:
                 card, _, _ = local(job.locale, job.policy, other)
                 if card is not None:
