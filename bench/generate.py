@@ -122,6 +122,8 @@ source_locale = "en"
 required_locales = []
 optional_locales = ["fr"]
 pseudo_locale = "en-XA"
+# The generated review dates are fixed while the clock moves on.
+review_max_age_months = 600
 """
 
 

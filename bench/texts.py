@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 Pair = tuple[str, str]
 
+# French holds a number and its unit together with a no-break space.
+NB = "\u00a0"
+
 
 @dataclass(frozen=True)
 class Text:
@@ -222,12 +225,12 @@ def step(rng: random.Random) -> Text:
         n = rng.randrange(2, 61)
         how, how_fr = pick(rng, MANNERS)
         return Text(f"Hold this position for {n} seconds, then relax {how}.",
-                    f"Maintenez cette position pendant {n} secondes, puis relâchez {how_fr}.")
+                    f"Maintenez cette position pendant {n}{NB}secondes, puis relâchez {how_fr}.")
     if kind == 4:
         n, m = rng.randrange(3, 21), rng.randrange(10, 91)
         return Text(f"Repeat {n} times on each side, resting {m} seconds between sets.",
-                    f"Répétez {n} fois de chaque côté, avec {m} secondes de repos entre les "
-                    "séries.")
+                    f"Répétez {n}{NB}fois de chaque côté, avec {m}{NB}secondes de repos "
+                    "entre les séries.")
     if kind == 5:
         place, place_fr = pick(rng, PLACES)
         how, how_fr = pick(rng, MANNERS)
@@ -270,12 +273,12 @@ def tip(rng: random.Random, links: list[tuple[str, Text]] | None = None) -> Text
                     f"vous bougez {how_fr}.")
     if kind == 4:
         where, where_fr = pick(rng, WHERE)
-        return Text(f"Practise in front of a mirror {where} to check your form.",
+        return Text(f"Practice in front of a mirror {where} to check your form.",
                     f"Entraînez-vous devant un miroir {where_fr} pour vérifier votre posture.")
     if kind == 5:
         n = rng.randrange(2, 11)
         return Text(f"Start with {n} repetitions and add more as it gets **easier**.",
-                    f"Commencez par {n} répétitions et ajoutez-en à mesure que cela devient "
+                    f"Commencez par {n}{NB}répétitions et ajoutez-en à mesure que cela devient "
                     "**plus facile**.")
     how, how_fr = pick(rng, MANNERS)
     return Text(f"Breathe out as you lift and breathe in as you lower {how}.",
@@ -292,7 +295,7 @@ def caution(rng: random.Random) -> Text:
                     f"**Ne laissez pas** {part_fr} {bad_fr}.")
     n = rng.randrange(2, 15)
     return Text(f"If your {part} hurts for more than {n} days, see a health professional.",
-                f"Si {part_fr} vous fait mal plus de {n} jours, consultez un professionnel "
+                f"Si {part_fr} vous fait mal plus de {n}{NB}jours, consultez un professionnel "
                 "de santé.")
 
 
@@ -325,7 +328,7 @@ def why(rng: random.Random) -> Text:
         f"This exercise strengthens the muscles around your {part} and helps you {benefit}. "
         f"Done {n} times a week, it is a good choice for {group}.",
         f"Cet exercice renforce les muscles autour {of(part_fr)} et vous aide à {benefit_fr}. "
-        f"Pratiqué {n} fois par semaine, c’est un bon choix pour {group_fr}.",
+        f"Pratiqué {n}{NB}fois par semaine, c’est un bon choix pour {group_fr}.",
     )
 
 
@@ -350,7 +353,7 @@ def variation_how(rng: random.Random) -> Text:
     part, part_fr = pick(rng, PARTS)
     n = rng.randrange(2, 11)
     return Text(f"Move your {part} {how} and stop after {n} repetitions.",
-                f"Bougez {part_fr} {how_fr} et arrêtez-vous après {n} répétitions.")
+                f"Bougez {part_fr} {how_fr} et arrêtez-vous après {n}{NB}répétitions.")
 
 
 def quote(rng: random.Random) -> Text:
@@ -360,7 +363,7 @@ def quote(rng: random.Random) -> Text:
     return Text(
         f"I ask people to watch their {part} in a mirror. Within {n} weeks most of them find "
         f"it easier to {benefit}.",
-        f"Je demande aux gens d’observer {part_fr} dans un miroir. En {n} semaines, la "
+        f"Je demande aux gens d’observer {part_fr} dans un miroir. En {n}{NB}semaines, la "
         f"plupart trouvent plus facile de {benefit_fr}.",
     )
 
@@ -392,7 +395,7 @@ def paragraph(rng: random.Random) -> Text:
         elif kind == 1:
             n = rng.randrange(2, 7)
             parts.append(Text(f"Aim to do these exercises {n} times a week.",
-                              f"Essayez de faire ces exercices {n} fois par semaine."))
+                              f"Essayez de faire ces exercices {n}{NB}fois par semaine."))
         elif kind == 2:
             how, how_fr = pick(rng, MANNERS)
             parts.append(Text(f"Move {how} and stop before the movement becomes painful.",
@@ -428,7 +431,7 @@ def bio(rng: random.Random, first: str) -> Text:
     group, group_fr = pick(rng, GROUPS)
     cond, cond_fr = pick(rng, CONDITIONS)
     return Text(f"{first} has worked with {group} for {n} years and focuses on {cond}.",
-                f"{first} travaille avec {group_fr} depuis {n} ans et se consacre à {cond_fr}.")
+                f"{first} travaille avec {group_fr} depuis {n}{NB}ans et se consacre à {cond_fr}.")
 
 
 _NUMBER = re.compile(r"\d+")

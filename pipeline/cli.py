@@ -121,18 +121,26 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
 
 @command("stats", "Show translation progress per locale and document.")
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
-    from pipeline.gettext.pofiles import PoReadError
-    from pipeline.gettext.stats import locale_progress
+    from pipeline.content.readability import Reading
+    from pipeline.gettext.pofiles import PoReadError, read_catalog
+    from pipeline.gettext.stats import locale_progress, locale_reading
+    from pipeline.gettext.templates import existing_templates
     from pipeline.stages import update
 
     progress_of: dict[str, tuple[dict[str, Progress], Progress]] = {}
-    for locale in _locales(args, config):
-        try:
-            progress_of[locale] = locale_progress(update.read_catalogs(config, locale))
-        except PoReadError as exc:
-            print_diagnostics([exc.diagnostic], args.format, checked=1)
-            return 1
-    report.stats(progress_of, fmt=args.format)
+    reading: dict[str, dict[str, Reading | None]] = {}
+    try:
+        reading[config.source_locale] = locale_reading(
+            {path: read_catalog(path, config.rel(path)) for path in existing_templates(config)},
+            config.source_locale, english=True)
+        for locale in _locales(args, config):
+            catalogs = update.read_catalogs(config, locale)
+            progress_of[locale] = locale_progress(catalogs)
+            reading[locale] = locale_reading(catalogs, locale)
+    except PoReadError as exc:
+        print_diagnostics([exc.diagnostic], args.format, checked=1)
+        return 1
+    report.stats(progress_of, reading, config.reading_grade, fmt=args.format)
     return 0
 
 
@@ -157,7 +165,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     result = run_gate(config, args.locale or None)
     view = check_view(config, result, locales, [Path(p) for p in args.paths],
                       verbose=args.verbose)
-    report.checked(config, view, fmt=args.format, quiet=args.quiet)
+    report.checked(config, view, fmt=args.format, quiet=args.quiet,
+                   show_suppressed=args.show_suppressed)
     return 1 if count_errors(view.shown) else 0
 
 
@@ -288,6 +297,8 @@ def _locale_filter(parser: argparse.ArgumentParser) -> None:
 def _check_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locale", action="append", help="only this locale (repeatable)")
     parser.add_argument("paths", nargs="*", help="only report on these files or folders")
+    parser.add_argument("--show-suppressed", action="store_true",
+                        help="also list the findings ignore-… comments silence, with reasons")
 
 
 def _build_options(parser: argparse.ArgumentParser) -> None:

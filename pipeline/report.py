@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.content.readability import Reading
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
 from pipeline.gettext.stats import Progress, as_dict
@@ -347,14 +348,24 @@ def updated(config: Config, result: UpdateResult, *, fmt: Format, quiet: bool) -
     out.print(f"{len(result.written)} catalogs written; entries: {summary}.")
 
 
-def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]], *,
+def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]],
+          reading: Mapping[str, Mapping[str, Reading | None]], target: float, *,
           fmt: Format) -> None:
     out = console()
     if fmt == "json":
         found = {locale: {"documents": {k: as_dict(v) for k, v in per_doc.items()},
                           "total": as_dict(total)}
                  for locale, (per_doc, total) in progress_of.items()}
-        out.file.write(json.dumps({"version": 1, "locales": found}, indent=2) + "\n")
+        levels = {locale: {doc: None if r is None else {
+                               "grade": round(r.grade, 1),
+                               "ease": None if r.ease is None else round(r.ease, 1),
+                               "formula": r.formula, "sentences": r.sentences,
+                               "words": r.words}
+                           for doc, r in per_doc.items()}
+                  for locale, per_doc in reading.items()}
+        out.file.write(json.dumps({"version": 1, "locales": found,
+                                   "reading": {"target_grade": target, "levels": levels}},
+                                  indent=2) + "\n")
         return
     if fmt != "text":
         return
@@ -362,18 +373,66 @@ def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]], *,
         out.print("No locales yet: start one with 'pipeline init <locale>'.")
     for locale, (per_doc, total) in progress_of.items():
         out.print(progress_table(locale, dict(per_doc), total))
+    if reading:
+        out.print(reading_table(reading, target))
 
 
-def checked(config: Config, view: CheckView, *, fmt: Format, quiet: bool) -> None:
+def reading_table(reading: Mapping[str, Mapping[str, Reading | None]], target: float) -> Table:
+    """Each document's school grade per language; above the target in red (W313 warns of it
+    for exercises and guides)."""
+    table = Table(title=Text(f"Reading level (school grade; target {target:g})"),
+                  title_justify="left")
+    table.add_column("document")
+    for locale in reading:
+        table.add_column(locale, justify="right")
+    documents = sorted({doc for per_doc in reading.values() for doc in per_doc})
+    for doc in documents:
+        cells = []
+        for per_doc in reading.values():
+            found = per_doc.get(doc)
+            cells.append(Text("–") if found is None else Text(
+                f"{found.grade:.1f}", style="red" if found.grade > target else ""))
+        table.add_row(Text(doc), *cells)
+    return table
+
+
+def checked(config: Config, view: CheckView, *, fmt: Format, quiet: bool,
+            show_suppressed: bool = False) -> None:
     if fmt == "json":
-        extra = {"locales": {loc: {"errors": e, "warnings": w,
-                                   "required": loc in config.required_locales}
-                             for loc, (e, w) in view.locales.items()}}
+        extra: dict[str, Any] = {
+            "locales": {loc: {"errors": e, "warnings": w,
+                              "required": loc in config.required_locales}
+                        for loc, (e, w) in view.locales.items()},
+            "suppressed": len(view.suppressed)}
+        if show_suppressed:
+            extra["suppressions"] = [
+                {"path": d.path, "line": d.line, "code": d.code, "name": d.name,
+                 "message": d.message, "reason": d.suppressed} for d in view.suppressed]
         print_diagnostics(view.shown, "json", checked=view.files, extra=extra)
         return
     print_diagnostics(view.shown, fmt, checked=view.files, quiet=quiet)
-    if fmt == "text" and not quiet and (view.source or view.locales):
+    if fmt != "text" or quiet:
+        return
+    if show_suppressed:
+        suppressed(view.suppressed)
+    elif view.suppressed:
+        console().print(Text(f"{_count(len(view.suppressed), 'finding')} suppressed here by "
+                             "ignore-… comments (check --show-suppressed lists them).",
+                             style="dim"))
+    if view.source or view.locales:
         console().print(check_table(view.source, view.locales, config.required_locales))
+
+
+def suppressed(found: Sequence[Diagnostic]) -> None:
+    """Each silenced finding with the reason its suppression gives: what a reviewer reads to
+    decide whether each silence is still deserved."""
+    out = console()
+    out.print(Text(f"Suppressed: {_count(len(found), 'finding')}", style="bold"))
+    for d in found:
+        line = Text.assemble(f"{d.location()}: ", (f"{d.code} {d.name}", "dim"),
+                             f": {d.message}")
+        line.append(f" — suppressed: {d.suppressed}", style="italic")
+        out.print(line)
 
 
 def built(config: Config, result: BuildResult, *, fmt: Format, quiet: bool) -> None:

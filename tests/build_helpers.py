@@ -76,6 +76,9 @@ def pipeline_table(required: Iterable[str] = (), optional: Iterable[str] = ("fr"
         f"required_locales = {_toml(list(required))}",
         f"optional_locales = {_toml(list(optional))}",
         f"pseudo_locale = {_toml(pseudo)}",
+        # The fixtures' review dates stay where they are while the clock moves on; the age
+        # rule (W314) is tested at fixed dates.
+        "review_max_age_months = 600",
         "",
         "[tool.pipeline.severity]",
     ]
@@ -135,7 +138,7 @@ def clone(template: Path, dst: Path) -> Path:
 
 
 def _copy_real_project(root: Path) -> None:
-    for name in ("source", "schema", "locales"):
+    for name in ("source", "schema", "locales", "spelling"):
         shutil.copytree(REPO_ROOT / name, root / name, symlinks=True,
                         ignore=shutil.ignore_patterns(".pipeline.lock", "*.tmp"))
     shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
@@ -185,7 +188,7 @@ def tiny_template(factory: pytest.TempPathFactory) -> Path:
 def _make_big(root: Path, copies: int) -> None:
     """The real English library with every exercise copied under new ids: a build slow
     enough to be interrupted half-way. English only (plus the pseudo-locale)."""
-    for name in ("source", "schema"):
+    for name in ("source", "schema", "spelling"):
         shutil.copytree(REPO_ROOT / name, root / name)
     shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
     configure(root, required=(), optional=())

@@ -43,7 +43,7 @@ def ok(root: Path, *args: str) -> Run:
 def copy_project(dest: Path, templates: bool = True, babel_cfg: bool = False) -> Path:
     """A copy of the content project: source/, schema/, pyproject.toml (and the templates)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for folder in ("source", "schema"):
+    for folder in ("source", "schema", "spelling"):
         shutil.copytree(REPO_ROOT / folder, dest / folder)
     shutil.copy2(REPO_ROOT / "pyproject.toml", dest / "pyproject.toml")
     if babel_cfg:
@@ -267,8 +267,8 @@ DOSAGE = "dosage"
 # The plural phrases (msgid → msgid_plural) and the plain ones, with their French.
 PLURALS = {"{count} set": "{count} sets", "{count} repetition": "{count} repetitions",
            "{count} second": "{count} seconds"}
-FRENCH_PLURALS = {"{count} set": ["{count} série", "{count} séries"],
-                  "{count} repetition": ["{count} répétition", "{count} répétitions"],
+FRENCH_PLURALS = {"{count} set": ["{count}\u00a0série", "{count}\u00a0séries"],
+                  "{count} repetition": ["{count}\u00a0répétition", "{count}\u00a0répétitions"],
                   "{count} second": ["{count}\u00a0seconde", "{count}\u00a0secondes"]}
 FRENCH_PHRASES = {"{sets} of {repetitions}": "{sets} de {repetitions}",
                   "{dose} on each side": "{dose} de chaque côté",

@@ -35,6 +35,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "optional_locales": [],
     "pseudo_locale": "en-XA",
     "max_file_bytes": 1_000_000,
+    # The fixture's review date stays where it is while the clock moves on (W314 is tested
+    # at fixed dates).
+    "review_max_age_months": 600,
 }
 
 Diagnostics = list[dict[str, Any]]
@@ -116,6 +119,7 @@ def project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("template")
     (root / "pyproject.toml").write_text(pyproject_text(), encoding="utf-8")
     shutil.copytree(PROJECT_SOURCE, root / "source")
+    shutil.copytree(PROJECT_SOURCE.parent / "spelling", root / "spelling")
     assert main(["schema", "--root", str(root)]) == 0
     assert sorted(p.name for p in (root / "schema").iterdir()) == [
         "exercise.json", "glossary.json", "guide.json", "reviewer.json"]

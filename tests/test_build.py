@@ -386,8 +386,8 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
             {"text": text, "marks": [], "link": None},
             {"text": "pont fessier", "marks": [],
              "link": {"kind": "exercise", "id": "glute-bridge", "fragment": None}},
-            {"text": " et faites-le 3 fois par semaine.", "marks": [], "link": None}]}],
-        "plain": text + "pont fessier et faites-le 3 fois par semaine."}]
+            {"text": " et faites-le 3\u00a0fois par semaine.", "marks": [], "link": None}]}],
+        "plain": text + "pont fessier et faites-le 3\u00a0fois par semaine."}]
     item = guide["document"]["sections"][0]["items"][0]
     assert item["heading"] == "Douleur vive"
     assert item["text"]["blocks"][0]["spans"][1] == {
@@ -422,7 +422,7 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
     doc = exercise["document"]
     assert doc["name"] == "Pont fessier"
     assert plain(doc["steps"][2]) == (
-        f"Répétez 10 fois{NBSP}: reposez-vous 30 secondes entre les séries.")
+        f"Répétez 10{NBSP}fois{NBSP}: reposez-vous 30{NBSP}secondes entre les séries.")
     assert doc["cautions"] == [{"blocks": [{"type": "paragraph", "spans": [
         {"text": "Arrêtez", "marks": ["strong"], "link": None},
         {"text": " si vous ressentez une douleur vive dans le bas du dos\u202f!", "marks": [],
@@ -613,7 +613,7 @@ def _fuzzy(root: Path) -> str:
 
 def _typography(root: Path) -> str:
     edit_entry(po_path(root, "glute-bridge"), "Repeat 10 times: rest for 30 seconds between sets.",
-               msgstr="Répétez 10 fois : reposez-vous 30 secondes entre les séries.")
+               msgstr=f"Répétez 10{NBSP}fois : reposez-vous 30{NBSP}secondes entre les séries.")
     return "E514"
 
 

@@ -848,13 +848,13 @@ def test_a_changed_english_plural_arrives_fuzzy_with_both_previous_strings(
     assert (counted.msgid_plural, counted.previous_msgid, counted.previous_msgid_plural,
             counted.previous_msgctxt) == ("{count} series", "{count} set", "{count} sets",
                                           DOSAGE)
-    assert counted.msgstr_plural == {0: "{count} série", 1: "{count} séries"}
+    assert counted.msgstr_plural == {0: "{count}\u00a0série", 1: "{count}\u00a0séries"}
     path = catalog_dir(dosage, "fr") / "glossary.po"
     text = path.read_text("utf-8")
     assert '#| msgid_plural "{count} sets"\nmsgctxt "dosage"\nmsgid "{count} set"' in text
     check = run_cli(dosage, "check", "--format", "json")
     found = [(d["path"], d["line"], d["code"]) for d in json.loads(check.out)["diagnostics"]]
-    line = text.split("\n").index('msgstr[0] "{count} série"') + 1
+    line = text.split("\n").index('msgstr[0] "{count}\u00a0série"') + 1
     assert found == [(f"{FR}/glossary.po", line, "E502")]
     before = snapshot(dosage)
     with env(SOURCE_DATE_EPOCH=EPOCH):

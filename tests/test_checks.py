@@ -39,6 +39,9 @@ GLOSSARY = {
     "erector spinae": "érecteurs de l'épine",
     "bench": "banc",  # too short to check: one word under six letters
 }
+# What the project's word list and glossary let the spelling check accept (a glossary term
+# is accepted as written; its singular comes from the word list).
+WORDS = frozenset({*GLOSSARY.values(), "ischio-jambier"})
 HEADERS = {
     "Language": "fr",
     "MIME-Version": "1.0",
@@ -89,7 +92,8 @@ def context(entries: Iterable[Entry] = (), *, locale: str = "fr", max_length: in
             markup: bool = True, allow: Iterable[str] = ()) -> CheckContext:
     units = {EntryKey(e.context, e.msgid): UnitInfo(max_length, markup, SOURCE_REF)
              for e in entries}
-    return CheckContext(locale, DISPLAY, units, GLOSSARY, frozenset(allow))
+    return CheckContext(locale, DISPLAY, units, GLOSSARY, frozenset(allow),
+                        spelling_words=WORDS)
 
 
 def headers_for(locale: str) -> dict[str, str]:
@@ -116,13 +120,18 @@ def codes(found: Iterable[Diagnostic]) -> set[str]:
 # --- Translations that pass every check ------------------------------------------------------
 
 GOOD = [
-    pytest.param("Hold for 10 seconds.", "Tenez 10 secondes.", id="number-in-digits"),
-    pytest.param("1,000 steps", "1 000 pas", id="thousands-plain-space"),
-    pytest.param("1,000 steps", f"1{NNBSP}000 pas", id="thousands-narrow-nbsp"),
-    pytest.param("1,000 steps", f"1{NBSP}000 pas", id="thousands-nbsp"),
-    pytest.param("1,000 steps", "1000 pas", id="thousands-ungrouped"),
-    pytest.param("2.5 kg", "2,5 kg", id="decimal-comma"),
-    pytest.param("Do 5–10 repetitions.", "Faites 5 à 10 répétitions.", id="range-two-numbers"),
+    pytest.param("Hold for 10 seconds.", f"Tenez 10{NBSP}secondes.", id="number-in-digits"),
+    pytest.param("1,000 steps", f"1 000{NBSP}pas", id="thousands-plain-space"),
+    pytest.param("1,000 steps", f"1{NNBSP}000{NBSP}pas", id="thousands-narrow-nbsp"),
+    pytest.param("1,000 steps", f"1{NBSP}000{NBSP}pas", id="thousands-nbsp"),
+    pytest.param("1,000 steps", f"1000{NBSP}pas", id="thousands-ungrouped"),
+    pytest.param("2.5 kg", f"2,5{NBSP}kg", id="decimal-comma"),
+    pytest.param("Hold for 10 seconds.", "Tenez dix secondes.", id="number-as-word"),
+    pytest.param("Hold for 30 seconds.", f"Tenez 30{NBSP}s.", id="unit-abbreviated"),
+    pytest.param("Use a 10 lb weight.", f"Prenez un poids de 4,5{NBSP}kg.", id="unit-converted"),
+    pytest.param("Do 3-4 sets.", "Faites trois à quatre séries.", id="range-in-words"),
+    pytest.param("Do 5–10 repetitions.", f"Faites 5 à 10{NBSP}répétitions.",
+                 id="range-two-numbers"),
     pytest.param("Seated figure-4 stretch", "Étirement assis en 4", id="number-inside-word"),
     pytest.param("Stop at 10:30.", "Arrêtez à 10:30.", id="time-colon-between-digits"),
     pytest.param("Really?", f"Vraiment{NNBSP}?", id="question-narrow-nbsp"),
@@ -173,9 +182,15 @@ BAD = [
     pytest.param("It pairs well with the [bird dog](bird-dog.yaml).",
                  "Il se combine bien avec le chien d’arrêt.", {"E505"}, id="E505-link-dropped"),
     # E506 number parity
-    pytest.param("Hold for 10 seconds.", "Tenez dix secondes.", {"E506"}, id="E506-spelled-out"),
-    pytest.param("2.5 kg", "25 kg", {"E506"}, id="E506-decimal-lost"),
-    pytest.param("Do 5–10 repetitions.", "Faites 5 répétitions.", {"E506"},
+    pytest.param("Hold for 10 seconds.", "Tenez quinze secondes.", {"E519"},
+                 id="E519-word-changed"),
+    pytest.param("2.5 kg", f"25{NBSP}kg", {"E519"}, id="E519-decimal-lost"),
+    pytest.param("Turn 180° to face the wall.", "Tournez de 180 pour faire face au mur.",
+                 {"E519"}, id="E519-degree-dropped"),
+    pytest.param("Hold for 30 seconds.", f"Tenez 30{NBSP}minutes.", {"E519"},
+                 id="E519-unit-changed"),
+    pytest.param("Release 12.34.56", "Version 12.34.5", {"E506"}, id="E506-identifier"),
+    pytest.param("Do 5–10 repetitions.", f"Faites 5{NBSP}répétitions.", {"E519"},
                  id="E506-range-end-lost"),
     pytest.param("Seated figure-4 stretch", "Étirement assis", {"E506"}, id="E506-in-word"),
     # W507 whitespace parity
@@ -212,7 +227,8 @@ BAD = [
     # E515 security
     pytest.param("Read the guide.", "Lisez le [guide](https://evil.example).", {"E505", "E515"},
                  id="E515-link-not-in-source"),
-    pytest.param("Rest now.", "Reposez-vous <script>alert(1)</script>.", {"E515"},
+    # ("alert" is no French word either.)
+    pytest.param("Rest now.", "Reposez-vous <script>alert(1)</script>.", {"E515", "W312"},
                  id="E515-script"),
     pytest.param("See the picture.", "Voir l’image ![x](https://img.example/a.png).", {"E515"},
                  id="E515-image"),
@@ -254,8 +270,10 @@ def test_mistake_raises_its_code(tmp_path: Path, source: str, translation: str,
                  "link target 'bird-dog.yaml' is missing from the translation", id="link"),
     pytest.param("Read the guide.", "Lisez le [guide](https://evil.example).",
                  "link target 'https://evil.example' is not in the source", id="foreign-link"),
-    pytest.param("Hold for 10 seconds.", "Tenez dix secondes.",
+    pytest.param("Hold for 10 seconds.", "Tenez quelques secondes.",
                  "number '10' is missing from the translation", id="number"),
+    pytest.param("Turn 180°.", "Tournez de 180.",
+                 "'180°': the unit is missing after '180' in the translation", id="unit"),
     pytest.param("Stretch your hamstrings.", "Étirez l’arrière de la cuisse.",
                  "glossary term 'hamstrings' should be translated as 'ischio-jambiers'",
                  id="glossary"),
@@ -278,11 +296,11 @@ def test_e513_english_sentence_in_french(tmp_path: Path) -> None:
 
 
 def test_e510_longer_than_the_field_allows(tmp_path: Path) -> None:
-    found = run(tmp_path, "Hold for 10 seconds.", "Tenez 10 secondes.", max_length=17)
+    found = run(tmp_path, "Hold for 10 seconds.", f"Tenez 10{NBSP}secondes.", max_length=17)
     assert codes(found) == {"E510"}
     assert "18 characters" in found[0].message and "allows 17" in found[0].message
-    assert run(tmp_path, "Hold for 10 seconds.", "Tenez 10 secondes.", max_length=18) == []
-    assert run(tmp_path, "Hold for 10 seconds.", "Tenez 10 secondes.", max_length=None) == []
+    assert run(tmp_path, "Hold for 10 seconds.", f"Tenez 10{NBSP}secondes.", max_length=18) == []
+    assert run(tmp_path, "Hold for 10 seconds.", f"Tenez 10{NBSP}secondes.", max_length=None) == []
 
 
 def test_a_translation_far_over_its_limit_is_only_reported_as_too_long(tmp_path: Path) -> None:
@@ -471,17 +489,17 @@ def test_every_form_of_a_plural_entry_is_checked_against_its_own_english(
         tmp_path: Path) -> None:
     """msgstr[0] is held to the msgid, msgstr[1] to the msgid_plural: a number of the
     plural English missing from the plural form is found there, and named."""
-    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (1 jour)",
-                                                        "{count} séries (7 jours)"],
+    assert run_entry(tmp_path, "{count} set (1 day)", [f"{{count}}{NBSP}série (1{NBSP}jour)",
+                                                        f"{{count}}{NBSP}séries (7{NBSP}jours)"],
                      plural="{count} sets (7 days)") == []
-    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (1 jour)",
-                                                        "{count} séries (1 jour)"],
+    assert run_entry(tmp_path, "{count} set (1 day)", [f"{{count}}{NBSP}série (1{NBSP}jour)",
+                                                        f"{{count}}{NBSP}séries (1{NBSP}jour)"],
                      plural="{count} sets (7 days)") == [
-        ("E506", "msgstr[1]: number '7' is missing from the translation")]
-    assert run_entry(tmp_path, "{count} set (1 day)", ["{count} série (7 jours)",
-                                                        "{count} séries (7 jours)"],
+        ("E519", "msgstr[1]: '7 days' became '1\\xa0jour': a different amount")]
+    assert run_entry(tmp_path, "{count} set (1 day)", [f"{{count}}{NBSP}série (7{NBSP}jours)",
+                                                        f"{{count}}{NBSP}séries (7{NBSP}jours)"],
                      plural="{count} sets (7 days)") == [
-        ("E506", "msgstr[0]: number '1' is missing from the translation")]
+        ("E519", "msgstr[0]: '1 day' became '7\\xa0jours': a different amount")]
 
 
 def test_with_one_form_the_form_renders_the_english_plural(tmp_path: Path) -> None:
@@ -489,11 +507,11 @@ def test_with_one_form_the_form_renders_the_english_plural(tmp_path: Path) -> No
     count, so it is held to the msgid_plural."""
     found = run_entry(tmp_path, "{count} set (1 day)", ["{count} セット (7 日)"],
                       plural="{count} sets (7 days)", locale="ja")
-    assert [f for f in found if f[0] in ("E506", "E518")] == []
+    assert [f for f in found if f[0] in ("E506", "E518", "E519")] == []
     found = run_entry(tmp_path, "{count} set (1 day)", ["{count} セット (1 日)"],
                       plural="{count} sets (7 days)", locale="ja")
-    assert [f for f in found if f[0] in ("E506", "E518")] == [
-        ("E506", "msgstr[0]: number '7' is missing from the translation")]
+    assert [f for f in found if f[0] in ("E506", "E518", "E519")] == [
+        ("E519", "msgstr[0]: '7 days' became '1 日': a different amount")]
 
 
 def test_a_plural_entry_is_translated_only_with_every_form(tmp_path: Path) -> None:
@@ -511,7 +529,7 @@ def test_a_plural_entry_is_translated_only_with_every_form(tmp_path: Path) -> No
 @pytest.mark.parametrize(("msgid", "texts", "plural", "expected"), [
     pytest.param("Hold for {seconds}", ["Tenez la position {seconds}"], None, [],
                  id="kept"),
-    pytest.param("{sets} of {repetitions}", ["{repetitions} répétitions en {sets}"], None, [],
+    pytest.param("{sets} of {repetitions}", ["{repetitions}\u00a0répétitions en {sets}"], None, [],
                  id="moved"),
     pytest.param("Hold for {seconds}", ["Tenez {seconds}, {seconds} pas plus"], None, [],
                  id="used-twice"),
@@ -532,10 +550,10 @@ def test_a_plural_entry_is_translated_only_with_every_form(tmp_path: Path) -> No
     pytest.param("Hold for {seconds}", ["Tenez la position {seconds} }"], None,
                  ["an unmatched brace: keep each placeholder whole ({seconds}), and double a "
                   "brace that is part of the text ({{ or }})"], id="unmatched-close"),
-    pytest.param("{count} set", ["{count} série", "séries"], "{count} sets",
+    pytest.param("{count} set", ["{count}\u00a0série", "séries"], "{count} sets",
                  ["msgstr[1]: placeholders differ from the English: {count} missing (write "
                   "exactly {count})"], id="plural-form-missing"),
-    pytest.param("{count} set", ["une série", "{count} séries"], "{count} sets",
+    pytest.param("{count} set", ["une série", "{count}\u00a0séries"], "{count} sets",
                  ["msgstr[0]: placeholders differ from the English: {count} missing (write "
                   "exactly {count})"], id="singular-form-missing"),
 ])

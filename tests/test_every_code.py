@@ -197,6 +197,16 @@ def settings(**values: object) -> Mutation:
     return apply
 
 
+def setting(line: str) -> Mutation:
+    """One more line in the project's [tool.pipeline] table."""
+    def apply(scene: Scene) -> None:
+        path = scene.path("pyproject.toml")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("[tool.pipeline]\n", f"[tool.pipeline]\n{line}\n", 1),
+                        encoding="utf-8")
+    return apply
+
+
 def command(*args: str) -> Mutation:
     """A setup step through the command line that must succeed (extract, update)."""
     def apply(scene: Scene) -> None:
@@ -304,17 +314,22 @@ STOP = "**Stop** if you feel sharp pain in your lower back!"
 LONG_NAME = "Pont fessier au sol, pieds à plat et bras le long du corps, sur tapis"
 SUMMARY_WITH_TERM = "Lift your hips off the floor to work the buttocks and the hamstrings."
 BIO_WITH_DOI = BIO[:-1] + " (see 10.1234/hip.2020)."
+BIO_WITH_ACRONYM = BIO[:-1] + ", often after an ACL injury."
+HALF_NAME = "Half bridge"
 
 
-def translate(rel: str, msgid: str, msgstr: str, fuzzy: bool = False) -> Mutation:
+def translate(rel: str, msgid: str, msgstr: str, fuzzy: bool = False,
+              comment: str | None = None) -> Mutation:
     """A translator's edit of one entry, saved as a PO editor saves it (polib, the tool's
-    layout): the translation set, and the entry marked fuzzy or reviewed (no fuzzy flag and
-    no previous English)."""
+    layout): the translation set (and the translator comment), and the entry marked fuzzy
+    or reviewed (no fuzzy flag and no previous English)."""
     def apply(scene: Scene) -> None:
         path = scene.path(rel)
         catalog = polib.pofile(str(path), wrapwidth=79)
         (entry,) = [e for e in catalog if e.msgid == msgid and not e.obsolete]
         entry.msgstr = msgstr
+        if comment is not None:
+            entry.tcomment = comment
         entry.flags = [f for f in entry.flags if f != "fuzzy"] + (["fuzzy"] if fuzzy else [])
         if not fuzzy:
             entry.previous_msgid = entry.previous_msgctxt = None
@@ -469,6 +484,15 @@ CASES: dict[str, Case] = {
     "E311": case("emphasis in a name",
                  replace(EXERCISE, "name: Glute bridge", "name: Glute *bridge*"),
                  run="validate", at=EXERCISE, line="name: Glute *bridge*"),
+    "W312": case("a misspelled word in a translation",
+                 translate(BRIDGE_PO, HALF, "Soulevez les hanches seulemnt à mi-hauteur."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HALF)),
+    "W313": case("a guide above a reading grade of 2",
+                 setting("reading_grade = 2"),
+                 run="check", at=GUIDE, line="title: Exercises for hip pain"),
+    "W314": case("a guide last reviewed in 1970",
+                 replace(GUIDE, "reviewed_on: 2026-10-14", "reviewed_on: 1970-01-01"),
+                 run="check", at=GUIDE, line="reviewed_on: 1970-01-01"),
     # Catalogs
     "E401": case("an unterminated msgstr",
                  replace(REVIEWER_PO, 'msgstr "Kinésithérapeute"\n',
@@ -537,7 +561,7 @@ CASES: dict[str, Case] = {
                  translate(BRIDGE_PO, NAME, "Pont fessier "),
                  run="check", at=BRIDGE_PO, line=MsgstrOf(NAME)),
     "W508": case("a translation's full stop dropped",
-                 translate(BRIDGE_PO, HOLD, "Tenez la position 5 secondes, puis redescendez "
+                 translate(BRIDGE_PO, HOLD, "Tenez la position 5\u00a0secondes, puis redescendez "
                            "lentement les hanches"),
                  run="check", at=BRIDGE_PO, line=MsgstrOf(HOLD)),
     "W509": case("a heading left in English (too short for E513 to judge its language)",
@@ -579,6 +603,45 @@ CASES: dict[str, Case] = {
                  append(GLOSSARY, DOSAGE_YAML), command("extract"), command("update"),
                  translate(GLOSSARY_PO, "Hold for {seconds}", "Tenez la position"),
                  run="check", at=GLOSSARY_PO, line='msgstr "Tenez la position"'),
+    "E519": case("a dose's unit changed in a translation",
+                 translate(BRIDGE_PO, HOLD, "Tenez la position 5\u00a0minutes, puis redescendez "
+                           "lentement les hanches."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HOLD)),
+    "W520": case("a word typed twice",
+                 translate(BRIDGE_PO, HALF, "Soulevez les les hanches seulement à mi-hauteur."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HALF)),
+    "W521": case("a name translated with a lowercase start",
+                 translate(BRIDGE_PO, NAME, "pont fessier"),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(NAME)),
+    "W522": case("an acronym in new English, dropped from its translation",
+                 replace(REVIEWER, BIO, BIO_WITH_ACRONYM),
+                 command("extract"), command("update"),
+                 translate(REVIEWER_PO, BIO_WITH_ACRONYM,
+                           BIO_FR[:-1] + ", notamment après une blessure du genou."),
+                 run="check", at=REVIEWER_PO, line=MsgstrOf(BIO_WITH_ACRONYM)),
+    "W523": case("a parenthesis left open",
+                 translate(BRIDGE_PO, HALF, "Soulevez les hanches (seulement à mi-hauteur."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HALF)),
+    "W524": case("one sentence translated as two",
+                 translate(BRIDGE_PO, HOLD, "Tenez la position 5\u00a0secondes. Redescendez "
+                           "ensuite lentement les hanches."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HOLD)),
+    "W525": case("two spaces inside a translation",
+                 translate(BRIDGE_PO, HALF, "Soulevez les hanches  seulement à mi-hauteur."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HALF)),
+    "W526": case("a guide heading made the same English as an exercise's name, translated "
+                 "otherwise",
+                 replace(GUIDE, f"heading: {HEADING}", f"heading: {HALF_NAME}"),
+                 command("extract"), command("update"),
+                 translate(GUIDE_PO, HALF_NAME, "Pont partiel"),
+                 run="check", at=GUIDE_PO, line=MsgstrOf(HALF_NAME)),
+    "W527": case("the reader addressed as « tu »",
+                 translate(BRIDGE_PO, HALF, "Soulève tes hanches seulement à mi-hauteur."),
+                 run="check", at=BRIDGE_PO, line=MsgstrOf(HALF)),
+    "W530": case("a suppression of a check that finds nothing there",
+                 translate(REVIEWER_PO, ROLE, "Kinésithérapeute",
+                           comment="ignore-same-as-source: kept in English"),
+                 run="check", at=REVIEWER_PO, line=MsgstrOf(ROLE)),
     # Build
     "E601": case("a translated name over the model's 60 characters, E510 turned off",
                  settings(severity={"E510": "off"}),

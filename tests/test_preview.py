@@ -423,7 +423,7 @@ def test_each_form_of_a_plural_entry_has_its_row(tmp_path_factory: pytest.TempPa
         line = int(article.links["po"]["data-line"])
         assert lines[line - 1].startswith(keyword), (keyword, lines[line - 1])
     sets = row(page, "{count} sets")
-    assert "st-translated" in sets.classes and sets.texts["tr"] == "{count} séries"
+    assert "st-translated" in sets.classes and sets.texts["tr"] == "{count}\u00a0séries"
     # Counted once per entry, as stats counts them.
     (glossary,) = [p for p in result.pages if p.doc.id == "glossary"]
     assert glossary.tally.total == len([e for e in polib.pofile(str(po_path(root, "glossary")))

@@ -286,6 +286,15 @@ FAILING = [
          edits=edit(EX, "name: Glute bridge", "name: Glute **bridge**")),
     Case("E311-link-in-summary", [(WALL, 5, 10, "E311")],
          edits=edit(WALL, "Slide down a wall", "Slide down a [wall](https://example.org)")),
+    Case("W312-misspelled-step", [(EX, 15, 5, "W312")],
+         edits=step("Squeeze your buttocks and lift your hipps off the floor."),
+         message="'hipps' is not in the en dictionary; did you mean 'hips'"),
+    Case("W313-above-the-target-grade", [(EX, 4, 7, "W313"), (WALL, 4, 7, "W313"),
+                                         (GUIDE, 4, 8, "W313")],
+         settings={"reading_grade": 1}, message="above the target grade 1"),
+    Case("W314-review-too-old", [(GUIDE, 19, 14, "W314")],
+         settings={"review_max_age_months": 1},
+         message="reviewed_on 2024-05-01 is more than 1 months before"),
 ]
 
 PASSING = [

@@ -720,8 +720,8 @@ def test_a_plural_entry_is_exported_as_a_group_of_its_forms(dosage: Path, tmp_pa
     ident = unit_id("glossary", DOSAGE, SETS)
     assert group.get("restype") == "x-gettext-plurals"
     assert _forms(group) == [
-        (f"{ident}[0]", SETS, "{count} série", "needs-review-translation"),
-        (f"{ident}[1]", "{count} sets", "{count} séries", "needs-review-translation")]
+        (f"{ident}[0]", SETS, "{count}\u00a0série", "needs-review-translation"),
+        (f"{ident}[1]", "{count} sets", "{count}\u00a0séries", "needs-review-translation")]
     notes = [n.text or "" for n in group.iter(f"{{{X12}}}note")]
     assert any("earlier English: {count} set (plural: {count} setz)" in n for n in notes)
     contexts = [c.text for c in group.iter(f"{{{X12}}}context")
@@ -747,8 +747,8 @@ def test_a_plural_entry_is_exported_as_a_group_of_its_forms(dosage: Path, tmp_pa
     tree = etree.parse(str(path20))
     group = _group(tree, SETS)
     assert (group.get("type"), group.get("name")) == ("x-gettext:plurals", DOSAGE)
-    assert _forms(group) == [(f"{ident}-0", SETS, "{count} série", "initial"),
-                             (f"{ident}-1", "{count} sets", "{count} séries", "initial")]
+    assert _forms(group) == [(f"{ident}-0", SETS, "{count}\u00a0série", "initial"),
+                             (f"{ident}-1", "{count} sets", "{count}\u00a0séries", "initial")]
     schema = _schema()
     for path in (path20, *export(dosage, tmp_path / "all20", "--all")):
         assert schema.validate(etree.parse(str(path))), (path, schema.error_log)
@@ -759,14 +759,14 @@ def test_a_plural_translation_comes_back_whole(dosage: Path, tmp_path: Path,
                                                version: str) -> None:
     (path,) = export(dosage, tmp_path / "out", "--xliff-version", version)
     fill_forms(path, SECONDS, ["{count}\u00a0seconde", "{count}\u00a0secondes"])
-    fill_forms(path, SETS, ["{count} série", "{count} séries au total"])
+    fill_forms(path, SETS, ["{count}\u00a0série", "{count}\u00a0séries au total"])
     report = imported(dosage, path)
     assert report["units"] == {"translated": 2}, report
     entries = live(dosage, "glossary")
     assert entries[(DOSAGE, SECONDS)].msgstr_plural == {0: "{count}\u00a0seconde",
                                                         1: "{count}\u00a0secondes"}
     sets = entries[(DOSAGE, SETS)]
-    assert sets.msgstr_plural == {0: "{count} série", 1: "{count} séries au total"}
+    assert sets.msgstr_plural == {0: "{count}\u00a0série", 1: "{count}\u00a0séries au total"}
     assert "fuzzy" not in sets.flags and sets.previous_msgid_plural is None
     assert sets.flags == ["python-brace-format"]
     assert run_cli(dosage, "check").code == 0

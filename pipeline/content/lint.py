@@ -5,16 +5,21 @@ judge's verdicts, so it is run apart (`foreign_lint`), once a run has judged the
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 
 from pipeline.content.language import foreign_sentence
-from pipeline.content.library import LoadedDocument
+from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.readability import reading_level, reading_message
+from pipeline.content.spelling import Speller, misspelling_message
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 
 _SENTENCE_KINDS = {"sentence", "paragraph"}
+# The documents a patient reads from top to bottom: their reading level is held to a target.
+PATIENT_FACING = frozenset({"exercise", "guide"})
 _ENDS_SENTENCE = re.compile(r"""[.!?…](\*{1,3}|_{1,3}|["'”»)\]])*$""")
 _NUMBERED = re.compile(r"^\s*(step\s+)?\d+\s*[.):-]\s+", re.IGNORECASE)
 
@@ -30,7 +35,14 @@ def lint_document(doc: LoadedDocument, config: Config,
         problems.append(diag(src.display, 1, 1, "W012",
                              f"first line should be '# yaml-language-server: {schema_ref}'"))
     seen_steps: dict[str, int] = {}
-    for unit in iter_texts(doc.model) if units is None else units:
+    units = list(iter_texts(doc.model)) if units is None else units
+    if doc.kind in PATIENT_FACING:
+        reading = reading_level([unit.text for unit in units], config.source_locale)
+        if reading is not None and reading.grade > config.reading_grade:
+            line, col = src.where(("name",) if doc.kind == "exercise" else ("title",))
+            problems.append(diag(src.display, line, col, "W313",
+                                 reading_message(reading, config.reading_grade)))
+    for unit in units:
         line, col = src.where(unit.path)
         where = format_path(unit.path)
         for code, message in lint_text(unit, config.source_locale):
@@ -81,3 +93,48 @@ def foreign_lint(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
 def _schema_path(doc: LoadedDocument, config: Config) -> str:
     schema = config.schema_dir / f"{doc.kind}.json"
     return os.path.relpath(schema, doc.source.path.parent).replace(os.sep, "/")
+
+
+def review_overdue(doc: LoadedDocument, today: dt.date, months: int) -> list[Diagnostic]:
+    """W314: a guide whose clinical review is older than `months`: advice ages, and a
+    reader is told when it was last checked."""
+    reviewed = getattr(doc.model, "reviewed_on", None)
+    if not isinstance(reviewed, dt.date):
+        return []
+    limit = _months_before(today, months)
+    if reviewed >= limit:
+        return []
+    line, col = doc.source.where(("reviewed_on",))
+    return [diag(doc.source.display, line, col, "W314",
+                 f"reviewed_on {reviewed.isoformat()} is more than {months} months before "
+                 f"{today.isoformat()}; review the guide and update the date")]
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(candidate, day.day))
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, 28)
+
+
+def spelling_problems(library: Library, speller: Speller) -> list[Diagnostic]:
+    """W312: each word of the English no dictionary, word list, glossary term or reviewer's
+    name accepts, with Hunspell's suggestions (a format pattern's `{placeholders}` are not
+    words)."""
+    problems: list[Diagnostic] = []
+    for doc in library:
+        for unit in iter_texts(doc.model):
+            found = {m.word: m for text in (unit.text, unit.plural) if text
+                     for m in speller.misspelled(text)}
+            if not found:
+                continue
+            line, col = doc.source.where(unit.path)
+            where = format_path(unit.path)
+            problems += [diag(doc.source.display, line, col, "W312",
+                              f"{where}: {misspelling_message(m, speller.language)}")
+                         for m in found.values()]
+    return problems

@@ -35,6 +35,7 @@ from yaml.tokens import FlowMappingEndToken, FlowSequenceEndToken, ScalarToken, 
 from pipeline.content.textunits import DataPath
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.files import FileTooLarge, read_regular
+from pipeline.core.suppressions import Suppression, of_yaml
 from pipeline.core.text import printable
 
 _STD = "tag:yaml.org,2002:"
@@ -126,6 +127,8 @@ class SourceFile:
     # Line and column (1-based) of each value, and of each mapping key, by data path.
     values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    # The writer's `# ignore-…: reason` comments, by the line they apply to.
+    suppressions: dict[int, list[Suppression]] = field(default_factory=dict)
 
     def where(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
         """The closest known position for a data path (a missing field points at its parent)."""
@@ -175,6 +178,8 @@ def read_source(path: Path, display: str, *, max_bytes: int, root: Path | None =
     if text.startswith("\ufeff"):
         text = text[1:]
     src.first_line = text.split("\n", 1)[0]
+    if "ignore-" in text:
+        src.suppressions = of_yaml(text)
     for number, line_text in enumerate(text.split("\n"), start=1):
         stripped = line_text.lstrip(" ")
         if stripped.startswith("\t"):

@@ -37,6 +37,12 @@ class Config:
     locale_severity: dict[str, dict[str, Severity]] = field(default_factory=dict)
     same_as_source_allow: tuple[str, ...] = ()
     project_name: str = "content"
+    # The school grade patient-facing text should read at (W313), and how old a guide's
+    # review may grow (W314).
+    reading_grade: float = 8.0
+    review_max_age_months: int = 24
+    # Words the dictionaries lack, one per line, per language: `{language}` in the path.
+    word_list: str = "spelling/{language}.txt"
     compile_mo: bool = True
     # Required locales this run builds as optional ones: a staging build
     # (`build --allow-incomplete`), its manifest saying so. Empty in every other run.
@@ -137,7 +143,8 @@ def load_config(root: Path | None = None, environment: Environment | None = None
     known = {
         "source", "locales", "build", "schema", "source_locale", "required_locales",
         "optional_locales", "pseudo_locale", "max_file_bytes", "severity", "locale",
-        "same_as_source_allow", "compile_mo", "project",
+        "same_as_source_allow", "compile_mo", "project", "reading_grade",
+        "review_max_age_months", "word_list",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -165,8 +172,28 @@ def load_config(root: Path | None = None, environment: Environment | None = None
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),
         project_name=_project_name(table, document),
         compile_mo=bool(table.get("compile_mo", True)),
+        reading_grade=_number(table, "reading_grade", 8.0, low=1, high=20),
+        review_max_age_months=int(_number(table, "review_max_age_months", 24, low=1, high=600)),
+        word_list=_word_list(table),
         environment=environment or Environment(),
     )
+
+
+def _number(table: dict[str, Any], key: str, default: float, *, low: float, high: float
+            ) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise UsageError(f"[tool.pipeline] {key} must be a number from {low:g} to {high:g}, "
+                         f"not {value!r}")
+    return float(value)
+
+
+def _word_list(table: dict[str, Any]) -> str:
+    value = table.get("word_list", "spelling/{language}.txt")
+    if not isinstance(value, str) or "{language}" not in value or "\n" in value:
+        raise UsageError("[tool.pipeline] word_list must be a path holding '{language}', "
+                         f"not {value!r}")
+    return value
 
 
 def _project_name(table: dict[str, Any], document: dict[str, Any]) -> str:

@@ -23,6 +23,8 @@ class Diagnostic:
     severity: Severity = field(default="error", compare=False)
     # Where the English text lives, for problems found in a translation.
     source_ref: str | None = field(default=None, compare=False)
+    # The reason a person gave for silencing this finding here (`suppressions`), or None.
+    suppressed: str | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:

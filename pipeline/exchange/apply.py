@@ -35,6 +35,7 @@ import polib
 
 from pipeline.content import language
 from pipeline.content.library import Library
+from pipeline.content.wordlists import library_words
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
 from pipeline.core.text import printable
@@ -54,7 +55,7 @@ from pipeline.infra import judge
 from pipeline.infra.cache import Cache
 from pipeline.stages import update
 from pipeline.stages.gate import UNSAFE_CODES, glossary_terms, unit_index
-from pipeline.stages.validate import validate_project
+from pipeline.stages.validate import validate_project, word_list
 
 
 @dataclass
@@ -300,12 +301,14 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     allow = frozenset(config.same_as_source_allow)
+    words = word_list(config, locale) | library_words(library, terms.values())
     accepted: list[Candidate] = []
     for candidate in candidates:
         unit = candidate.unit
         ctx = checks.CheckContext(locale=locale, display=unit.shown,
                                   units=index.get(unit.document, {}), glossary=terms,
-                                  same_as_source_allow=allow)
+                                  same_as_source_allow=allow,
+                                  source_locale=config.source_locale, spelling_words=words)
         probe = polib.POEntry(msgctxt=candidate.entry.msgctxt, msgid=candidate.entry.msgid,
                               msgstr=candidate.text,
                               occurrences=list(candidate.entry.occurrences),

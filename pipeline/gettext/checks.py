@@ -21,130 +21,48 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
 
 import polib
-from babel.numbers import NumberFormatError, parse_decimal
 
-from pipeline.content import language, markup
+from pipeline.content import language, markup, spelling
 from pipeline.content.fields import placeholders
+from pipeline.content.readability import reading_message
+from pipeline.core import suppressions
 from pipeline.core.config import UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.text import hidden_characters, link_targets, printable, without_link_targets
+from pipeline.core.text import hidden_characters, printable, without_link_targets
+from pipeline.gettext import prose, quantities
+from pipeline.gettext.checkbase import (
+    DOI,
+    MARKUP_CHARS,
+    NBSP,
+    TRAILING_PUNCT,
+    URL,
+    addresses,
+    mask,
+    mask_addresses,
+    snippet,
+)
+from pipeline.gettext.checkbase import CheckContext as CheckContext
+from pipeline.gettext.checkbase import CheckFn as CheckFn
+from pipeline.gettext.checkbase import Finding as Finding
+from pipeline.gettext.checkbase import HeaderCheckFn as HeaderCheckFn
+from pipeline.gettext.checkbase import Pair as Pair
+from pipeline.gettext.checkbase import UnitInfo as UnitInfo
 from pipeline.gettext.locales import cldr_plural_forms, header_mismatch, plural_forms
 from pipeline.gettext.locales import parse as parse_locale
 from pipeline.gettext.pofiles import (
     BRACE_FORMAT,
-    EntryKey,
     entry_status,
     forms,
     key_of,
     sources_of,
     translation_line,
 )
-
-# ---------------------------------------------------------------------------------------------
-# Public data
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    """What the model says about one English text: its limit, whether it may hold markup,
-    and where it lives (for the `source:` part of a diagnostic)."""
-
-    max_length: int | None
-    markup: bool
-    source_ref: str  # "source/exercises/hip-thrust.yaml:23"
-    # The text's gettext format flag ("python-brace-format" for `{name}` placeholders).
-    format: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """Everything a check needs besides the entry itself."""
-
-    locale: str  # "fr"
-    display: str  # "locales/fr/LC_MESSAGES/hip-thrust.po"
-    units: Mapping[EntryKey, UnitInfo]  # may lack keys (e.g. a catalog behind its template)
-    glossary: Mapping[str, str]  # English term (lowercase) -> its translation in this locale
-    same_as_source_allow: frozenset[str] = frozenset()
-    # Which checks run: "all"; "not-language", every one but the language of each
-    # translation (in a worker, before the run has judged the sentences in one batch); or
-    # "language", that one alone.
-    scope: str = "all"
-
-    @property
-    def language(self) -> str:
-        """The language part of the locale, the key of `LOCALE_RULES`: `pt_BR` → `pt`."""
-        return self.locale.replace("-", "_").split("_")[0].lower()
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One translated entry (one form of a plural entry) as the checks see it: the English
-    it renders and its translation."""
-
-    source: str
-    translation: str
-    info: UnitInfo | None  # None when the model knows nothing about this msgid
-    # The entry's format ("python-brace-format"), by its flag or the model.
-    format: str | None = None
-
-
-class Finding(NamedTuple):
-    code: str
-    message: str
-
-
-CheckFn = Callable[[Pair, CheckContext], Iterable[Finding]]
-HeaderCheckFn = Callable[[polib.POFile, CheckContext], Iterable[Finding]]
-
-# ---------------------------------------------------------------------------------------------
-# Shared text helpers
-
-_URL = re.compile(r"https?://[^\s<>\"'\])]+", re.IGNORECASE)
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s<>\"'\])]+")
-_TRAILING_PUNCT = ".,;:!?…»”’"
-_NBSP = "\u00a0\u202f"
-_MARKUP_CHARS = "*_"
-
-
-def _mask(text: str, matches: Iterable[re.Match[str]], group: int = 0) -> str:
-    """Replace what matched (or its group) with the same number of 'x', keeping positions."""
-    parts: list[str] = []
-    last = 0
-    for match in matches:
-        start, end = match.span(group)
-        parts += [text[last:start], "x" * (end - start)]
-        last = end
-    parts.append(text[last:])
-    return "".join(parts)
-
-
-def _mask_addresses(text: str) -> str:
-    """Link targets, URLs and DOIs are checked by their own rules; hide them from the others."""
-    masked = _mask(text, link_targets(text), 1)
-    masked = _mask(masked, _URL.finditer(masked))
-    return _mask(masked, _DOI.finditer(masked))
-
-
-def _addresses(text: str) -> list[str]:
-    """URLs and DOIs written in the visible text (link targets excluded: markup parity owns
-    those), trailing sentence punctuation not included."""
-    visible = _mask(text, link_targets(text), 1)
-    found = [m.group(0).rstrip(_TRAILING_PUNCT) for m in _URL.finditer(visible)]
-    without_urls = _mask(visible, _URL.finditer(visible))
-    found += [m.group(0).rstrip(_TRAILING_PUNCT) for m in _DOI.finditer(without_urls)]
-    return found
-
-
-def _snippet(text: str, start: int, end: int) -> str:
-    return text[max(start, 0): min(end, len(text))]
-
+from pipeline.gettext.stats import reading_of
 
 # ---------------------------------------------------------------------------------------------
 # Checks for every locale
@@ -175,57 +93,59 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
                                   f"(source: {count})")
 
 
-_SOURCE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-# Digits with any separator a locale might use: , . ' and the three spaces.
-_TRANSLATED_NUMBER = re.compile(r"\d++(?:[.,'’][0-9]++|[ \u00a0\u202f]\d{3}(?!\d))*+")
-
-
-def _source_numbers(text: str) -> list[tuple[str, Decimal]]:
-    """English numbers: `1,000` is one thousand, `2.5` two and a half, `5–10` two numbers."""
-    numbers = []
-    for match in _SOURCE_NUMBER.finditer(_mask_addresses(text)):
-        literal = match.group(0)
-        numbers.append((literal, Decimal(literal.replace(",", "")).normalize()))
-    return numbers
-
-
-def _plain_readings(token: str) -> set[Decimal]:
-    """`1.000,5` → every separator as grouping (10005), or the last one as decimal (1000.5)."""
-    compact = re.sub(r"[ \u00a0\u202f'’]", "", token)
-    readings = {re.sub(r"[.,]", "", compact)}
-    last = max(compact.rfind("."), compact.rfind(","))
-    if last >= 0:
-        readings.add(re.sub(r"[.,]", "", compact[:last]) + "." + compact[last + 1:])
-    return {Decimal(r).normalize() for r in readings if r}
-
-
-def _readings(token: str, locale: str) -> set[Decimal]:
-    """Every value a number written in the translation could mean: the locale's reading
-    (Babel), each separator as grouping or decimal, and each space-separated part alone
-    (`3 100` may be "3 100" or "3" then "100")."""
-    values: set[Decimal] = set()
-    try:
-        values.add(Decimal(parse_decimal(token, locale=locale)).normalize())
-    except (NumberFormatError, ValueError, InvalidOperation, LookupError):
-        pass
-    values |= _plain_readings(token)
-    for part in re.split(r"[ \u00a0\u202f]", token):
-        values |= _plain_readings(part)
-    return values
-
-
 def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
-    """E506: every number of the source is in the translation, in digits, in any formatting
-    the locale allows (`1,000` → `1 000`, `2.5` → `2,5`). Numbers spelled out do not count:
-    a reader scanning for "10" must find it."""
-    found: set[Decimal] = set()
-    for match in _TRANSLATED_NUMBER.finditer(_mask_addresses(pair.translation)):
-        found |= _readings(match.group(0), ctx.locale)
-    reported: set[Decimal] = set()
-    for literal, value in _source_numbers(pair.source):
-        if value not in found and value not in reported:
-            reported.add(value)
-            yield Finding("E506", f"number {literal!r} is missing from the translation")
+    """E506 and E519: every number of the source says the same amount in the translation.
+
+    Numbers are compared as values (`quantities`): in any formatting the locale allows
+    (`1,000` → `1 000`, `2.5` → `2,5`), as a number word (`three` → `trois`), and a dose in
+    an equivalent unit (`30 seconds` → `30 s`, `10 lb` → `4,5 kg`). A number that is nowhere
+    is E506; one whose unit was dropped or changed, or whose dose was converted to another
+    amount, is E519 (a changed dose is what a patient would act on)."""
+    source = quantities.quantities(mask_addresses(pair.source), ctx.source_locale, source=True)
+    translated = quantities.quantities(mask_addresses(pair.translation), ctx.locale)
+    values = frozenset().union(*(q.values for q in translated))
+    reported: set[tuple[frozenset[Decimal], str | None]] = set()
+    for quantity in source:
+        if (quantity.values, quantity.unit) in reported:
+            continue
+        reported.add((quantity.values, quantity.unit))
+        finding = _dose_finding(quantity, translated, values)
+        if finding is not None:
+            yield finding
+    wanted = quantities.periods(pair.source, ctx.source_locale)
+    given = quantities.periods(pair.translation, ctx.locale)
+    if wanted and given and not wanted & given:
+        yield Finding("E519", f"how often changed: per {' and '.join(sorted(wanted))} in the "
+                              f"English, per {' and '.join(sorted(given))} in the translation")
+    for identifier in dict.fromkeys(quantities.identifiers(mask_addresses(pair.source))):
+        if identifier not in pair.translation:
+            yield Finding("E506", f"{identifier!r} is missing from the translation "
+                                  "(written as is, like the English)")
+
+
+def _dose_finding(quantity: quantities.Quantity, translated: list[quantities.Quantity],
+                  values: frozenset[Decimal]) -> Finding | None:
+    if quantity.unit is None:
+        if quantity.values & values:
+            return None
+        return Finding("E506", f"number {quantity.text!r} is missing from the translation")
+    if any(quantities.same_amount(quantity, other) for other in translated):
+        return None
+    same_value = [q for q in translated if q.values & quantity.values]
+    if same_value:
+        other = next((q for q in same_value if q.unit is not None), same_value[0])
+        if other.unit is None and quantity.dimension in quantities.COUNTED:
+            return None  # "10 times" → "10×": the count is there
+        if other.unit is None:
+            return Finding("E519", f"{quantity.shown!r}: the unit is missing after "
+                                   f"{other.text!r} in the translation")
+        return Finding("E519", f"{quantity.shown!r} became {other.shown!r}: "
+                               "a different unit")
+    similar = [q for q in translated if q.dimension == quantity.dimension]
+    if similar:
+        return Finding("E519", f"{quantity.shown!r} became {similar[0].shown!r}: "
+                               "a different amount")
+    return Finding("E506", f"number {quantity.text!r} is missing from the translation")
 
 
 def _edges(text: str) -> tuple[str, str]:
@@ -251,17 +171,28 @@ def check_whitespace(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         yield Finding("W507", f"{tr_breaks} line break(s) where the source has {src_breaks}")
 
 
-_CLOSERS = " \t\n\u00a0\u202f*_\"'”’»)]"
-_END_CLASSES = {".": "'.'", "!": "'!'", "?": "'?'", ":": "':'", ";": "';'", "…": "'…'"}
+_CLOSERS = " \t\n\u00a0\u202f*_\"'”’»)]」』"
+# Full-width and other scripts' marks read as the ASCII mark they stand for.
+_MARK_FORMS = str.maketrans({"？": "?", "！": "!", "。": ".", "．": ".", "：": ":", "；": ";",
+                             "؟": "?", "\u037e": "?", "।": ".", "‼": "!", "⁇": "?",
+                             "⁈": "?!", "⁉": "!?"})
+_END_MARKS = ".!?:;…"
 
 
 def _ending(text: str) -> str | None:
     """The sentence punctuation a text ends with, ignoring closing markup, quotes, guillemets
-    and link targets; `...` and `…` are the same ending."""
-    core = without_link_targets(text).rstrip(_CLOSERS)
-    if core.endswith("...") or core.endswith("…"):
+    and link targets: `...` and `…` are the same ending, a run of `!` and `?` is read as the
+    marks it holds (`?!` and `!?` are one ending, `!!` is `!`), and full-width marks as
+    their ASCII forms."""
+    core = without_link_targets(text).translate(_MARK_FORMS).rstrip(_CLOSERS)
+    run = core[len(core.rstrip(_END_MARKS)):]
+    if not run:
+        return None
+    if run.endswith("...") or run.endswith("…"):
         return "'…'"
-    return _END_CLASSES.get(core[-1:]) if core else None
+    if "!" in run or "?" in run:
+        return "'" + "".join(m for m in "?!" if m in run) + "'"
+    return f"'{run[-1]}'"
 
 
 def check_end_punctuation(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
@@ -290,11 +221,28 @@ def _is_short_term(text: str) -> bool:
             and all(_TERM_WORD.match(w) for w in words))
 
 
+# What any language writes as the English does: e-mail addresses, identifiers (snake_case,
+# camelCase, dotted or with digits), file names, versions, and a copyright line's names.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IDENTIFIER = re.compile(r"(?<!\w)(?:[A-Za-z]+[_./:#@-]?[A-Za-z0-9_./:#@-]*\d[\w./:#@-]*"
+                         r"|\w+_\w+|[a-z]+[A-Z]\w*|[\w-]+\.[a-z]{2,4}|v?\d+(?:\.\d+)+)(?!\w)")
+_COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def _without_names(text: str) -> str:
+    """The text without what is never translated: addresses, e-mails and identifiers; a
+    copyright line (names and years) counts as nothing at all."""
+    if _COPYRIGHT.match(text):
+        return ""
+    masked = mask(mask_addresses(text), _EMAIL.finditer(text))
+    return _IDENTIFIER.sub(" ", re.sub("x{3,}", " ", masked))
+
+
 def check_same_as_source(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """W509: an identical translation is usually English pasted in to silence 'untranslated'."""
     if pair.translation != pair.source or pair.source in ctx.same_as_source_allow:
         return
-    if not _LETTER.search(pair.source) or _is_short_term(pair.source):
+    if _is_short_term(pair.source) or not _LETTER.search(_without_names(pair.source)):
         return
     yield Finding("W509", "translation is identical to the English")
 
@@ -319,13 +267,30 @@ def check_max_length(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
 
 
 MIN_RATIO, MAX_RATIO, RATIO_MIN_SOURCE = 0.4, 2.5, 20
+SHORT_FACTOR, SHORT_SLACK = 3, 20
+
+
+# Characters of the scripts that write a word in one or two (Han, kana, Hangul) say about as
+# much as this many Latin letters.
+_DENSE_WEIGHT = 3
+_DENSE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+                    r"\uf900-\ufaff]")
+
+
+def _weighted_length(text: str) -> int:
+    return len(text) + (_DENSE_WEIGHT - 1) * len(_DENSE.findall(text))
 
 
 def check_length_ratio(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """W511: a far shorter or longer text often means a dropped or duplicated sentence.
-    Short sources vary too much to judge."""
-    src_len, tr_len = len(pair.source), len(pair.translation)
+    A short source varies too much for a ratio; it is only held to an absurd length (a
+    label of two words that became a sentence: `SHORT_SLACK` characters more than
+    `SHORT_FACTOR` times its length)."""
+    src_len, tr_len = len(pair.source), _weighted_length(pair.translation)
     if src_len < RATIO_MIN_SOURCE:
+        if tr_len > SHORT_FACTOR * src_len + SHORT_SLACK:
+            yield Finding("W511", f"a short text became {tr_len} characters "
+                                  f"(the English has {src_len})")
         return
     ratio = tr_len / src_len
     if ratio < MIN_RATIO or ratio > MAX_RATIO:
@@ -364,6 +329,14 @@ def _term_pattern(term: str, inflect: bool) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)")
 
 
+@lru_cache(maxsize=4096)
+def _english_term(term: str) -> re.Pattern[str]:
+    """A glossary term in the English, singular or plural (`shoulder blade` and
+    `shoulder blades`)."""
+    words = _fold(term).split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?:s|es)?(?!\w)")
+
+
 def check_glossary(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """W512: a glossary term in the source is rendered with the glossary's translation, so a
     muscle has one name across all the content."""
@@ -371,7 +344,7 @@ def check_glossary(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     for term, rendering in sorted(ctx.glossary.items()):
         if not rendering.strip() or not _glossary_eligible(term):
             continue
-        if not _term_pattern(term, False).search(source):
+        if not _english_term(term).search(source):
             continue
         if not _term_pattern(rendering, True).search(translation):
             yield Finding("W512", f"glossary term {term!r} should be translated as "
@@ -391,11 +364,15 @@ def check_security(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E515: translations are rendered like the source, so they get the same safety rules —
     judged by `markup.analyze` on what renderers and browsers make of the text (entities
     decoded, block structure, anything a browser would start a tag with) — and may not let
-    a renderer link anywhere, or show a link title, that the English does not."""
+    a renderer link anywhere, or show a link title, that the English does not. What the
+    English has itself (a bare e-mail address, say) is the English's problem, reported once
+    where it is written (E309), not again in every locale."""
     analysis = markup.analyze(pair.translation)
+    source = markup.analyze(pair.source)
     for problem in analysis.problems:
-        yield Finding("E515", problem.message)
-    for message in markup.added_addresses(markup.analyze(pair.source), analysis):
+        if problem not in source.problems:
+            yield Finding("E515", problem.message)
+    for message in markup.added_addresses(source, analysis):
         yield Finding("E515", message)
 
 
@@ -422,9 +399,9 @@ def check_control_chars(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
 def check_addresses(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E517: a URL or DOI cited in the text must reach the reader unchanged. It is compared
     whole (a truncated or extended copy is altered), and may also appear as a link target."""
-    present = {m.group(0).rstrip(_TRAILING_PUNCT)
-               for pattern in (_URL, _DOI) for m in pattern.finditer(pair.translation)}
-    for address in dict.fromkeys(_addresses(pair.source)):
+    present = {m.group(0).rstrip(TRAILING_PUNCT)
+               for pattern in (URL, DOI) for m in pattern.finditer(pair.translation)}
+    for address in dict.fromkeys(addresses(pair.source)):
         if address not in present:
             kind = "URL" if "://" in address else "DOI"
             yield Finding("E517", f"{kind} {address!r} is missing or altered in the translation")
@@ -461,6 +438,19 @@ def check_placeholders(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
                           f"(write exactly {_shown_names(wanted) or 'no placeholder'})")
 
 
+def check_spelling(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
+    """W312: each word no dictionary, word list, glossary term or reviewer's name accepts
+    (a word kept as the English writes it, a name, is accepted too). A locale without a
+    dictionary is reported once, by the gate."""
+    speller = spelling.speller(ctx.locale, ctx.spelling_words)
+    if speller is None:
+        return
+    kept = {word.lower() for word, _ in spelling.words(pair.source)}
+    for found in speller.misspelled(pair.translation):
+        if found.word.lower() not in kept:
+            yield Finding("W312", spelling.misspelling_message(found, ctx.language))
+
+
 # ---------------------------------------------------------------------------------------------
 # French typography
 
@@ -470,23 +460,39 @@ _HIGH_PUNCT = ";:!?"
 def _look_back(text: str, index: int) -> int:
     """Index of the first character before `index` that is not emphasis/strong markup."""
     i = index - 1
-    while i >= 0 and text[i] in _MARKUP_CHARS:
+    while i >= 0 and text[i] in MARKUP_CHARS:
         i -= 1
     return i
 
 
 def _look_ahead(text: str, index: int) -> int:
     i = index + 1
-    while i < len(text) and text[i] in _MARKUP_CHARS:
+    while i < len(text) and text[i] in MARKUP_CHARS:
         i += 1
     return i
+
+
+# Units, and the nouns a dose counts: "3 séries" must not break after the 3 either.
+_FR_UNITS = ("secondes?|s|sec|minutes?|min|heures?|h|jours?|semaines?|mois|ans?|kg|g|lb|"
+             "livres?|kilos?|cm|mm|m|km|mètres?|centimètres?|%|°C|degrés?|pour cent|"
+             "fois|séries?|répétitions?|respirations?|pas")
+# A number in digits, or a placeholder a number fills in (`{count} séries`; after a
+# placeholder, "pas" is as likely the negation: "{seconds}, pas plus").
+_FR_UNIT_SPACE = re.compile(rf"(?:(?<![\d.,])\d[\d.,]* (?:{_FR_UNITS})"
+                            rf"|\{{[A-Za-z_]\w*\}} (?!pas\b)(?:{_FR_UNITS}))(?![\w])")
+
+
+# Symbols written right after the number with no space at all ("5kg", "35°C", "20%").
+_FR_UNIT_GLUED = re.compile(r"(?<![\w.,])\d[\d.,]*(?:kg|g|cm|mm|km|m|min|h|s|%|°C)(?![\w])")
 
 
 def check_fr_typography(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E514: French sets a no-break space (U+00A0 or U+202F) before ; : ! ? and inside « »,
     and uses guillemets rather than straight quotes. A plain space would let the line break
-    leave the punctuation alone at the start of a line."""
-    text = _mask_addresses(pair.translation)
+    leave the punctuation alone at the start of a line. A number and its unit are held
+    together the same way (`30 secondes`, `5 kg`, `20 %`). HTML entities (`&amp;`) and
+    placeholders are not punctuation."""
+    text = prose.visible(pair.translation)
     reported: set[str] = set()
 
     def finding(message: str) -> Iterator[Finding]:
@@ -497,26 +503,35 @@ def check_fr_typography(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     for i, ch in enumerate(text):
         if ch in _HIGH_PUNCT:
             j = _look_back(text, i)
-            if j < 0 or text[j] in "\n([" or text[j] in _HIGH_PUNCT or text[j] in _NBSP:
+            if j < 0 or text[j] in "\n([" or text[j] in _HIGH_PUNCT or text[j] in NBSP:
                 continue
             if ch == ":" and text[j].isdigit() and text[i + 1: i + 2].isdigit():
                 continue  # 10:30
             if ch == "!" and text[i + 1: i + 2] == "[":
                 continue  # image syntax; E515 reports it
             yield from finding(f"no-break space needed before {ch!r} "
-                               f"(found {_snippet(pair.translation, j, i + 1)!r})")
+                               f"(found {snippet(pair.translation, j, i + 1)!r})")
         elif ch == "«":
             j = _look_ahead(text, i)
-            if j < len(text) and text[j] not in _NBSP:
+            if j < len(text) and text[j] not in NBSP:
                 yield from finding(f"no-break space needed after '«' "
-                                   f"(found {_snippet(pair.translation, i, j + 1)!r})")
+                                   f"(found {snippet(pair.translation, i, j + 1)!r})")
         elif ch == "»":
             j = _look_back(text, i)
-            if j >= 0 and text[j] not in _NBSP:
+            if j >= 0 and text[j] not in NBSP:
                 yield from finding(f"no-break space needed before '»' "
-                                   f"(found {_snippet(pair.translation, j, i + 1)!r})")
+                                   f"(found {snippet(pair.translation, j, i + 1)!r})")
         elif ch == '"':
             yield from finding("straight quote '\"': use « » with no-break spaces")
+        elif ch == "“" and "«" not in text:
+            # “ ” only quote inside « » in French.
+            yield from finding("English quotation marks '“ ”': use « » with no-break spaces")
+    for match in _FR_UNIT_GLUED.finditer(text):
+        yield from finding(f"no-break space needed between a number and its unit "
+                           f"(found {snippet(pair.translation, match.start(), match.end())!r})")
+    for match in _FR_UNIT_SPACE.finditer(mask_addresses(pair.translation)):
+        yield from finding(f"no-break space needed between a number and its unit "
+                           f"(found {snippet(pair.translation, match.start(), match.end())!r})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,11 +551,18 @@ ENTRY_CHECKS: list[CheckFn] = [
     check_control_chars,
     check_addresses,
     check_placeholders,
+    check_spelling,
+    prose.check_doubled_words,
+    prose.check_initial_capital,
+    prose.check_acronyms,
+    prose.check_brackets,
+    prose.check_sentence_count,
+    prose.check_double_space,
 ]
 
 # Rules for one language, keyed by the language part of the locale ("fr" serves fr, fr_CA…).
 LOCALE_RULES: dict[str, list[CheckFn]] = {
-    "fr": [check_fr_typography],
+    "fr": [check_fr_typography, prose.check_formality_fr],
 }
 
 
@@ -653,9 +675,43 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
         instead = [at(code, message, form) for form in long
                    for code, message in check_max_length(pairs[form], ctx)]
     if instead is not None:
-        return [] if ctx.scope == "language" else instead
-    return [at(code, message, form) for form, pair in enumerate(pairs)
-            for check in entry_checks(ctx) for code, message in check(pair, ctx)]
+        return _with_suppressions(entry, ctx, [] if ctx.scope == "language" else instead,
+                                  checked=False)
+    return _with_suppressions(entry, ctx, [at(code, message, form)
+                                           for form, pair in enumerate(pairs)
+                                           for check in entry_checks(ctx)
+                                           for code, message in check(pair, ctx)])
+
+
+_LANGUAGE_CODE = "E513"
+
+
+def _with_suppressions(entry: polib.POEntry, ctx: CheckContext, found: list[Diagnostic], *,
+                       checked: bool = True) -> list[Diagnostic]:
+    """The entry's findings with its `ignore-…` suppressions applied (`suppressions`). The
+    language of a translation is judged in a pass of its own ("language" scope), which
+    applies the suppressions of that check; the other pass applies the rest. An entry not
+    checked (fuzzy, untranslated) cannot show that a suppression silences nothing."""
+    written = suppressions.of_entry(entry.flags, entry.tcomment)
+    if not written:
+        return found
+    if ctx.scope == "language":
+        written = [s for s in written if s.code == _LANGUAGE_CODE]
+    elif ctx.scope == "not-language":
+        written = [s for s in written if s.code != _LANGUAGE_CODE]
+    judged = None if checked else frozenset[str]()
+    return suppressions.apply(found, written, path=ctx.display, line=translation_line(entry),
+                              judged=judged)
+
+
+def check_reading_level(catalog: polib.POFile, ctx: CheckContext) -> Iterator[Finding]:
+    """W313: the document, as translated, reads above the target grade (a translation can
+    make plain English hard again: longer sentences, rarer words)."""
+    if ctx.reading_grade is None:
+        return
+    reading = reading_of(catalog, ctx.locale)
+    if reading is not None and reading.grade > ctx.reading_grade:
+        yield Finding("W313", reading_message(reading, ctx.reading_grade))
 
 
 def _shown(text: str) -> str:
@@ -674,6 +730,9 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
             obsolete.append(entry)
         elif entry.msgid or entry.msgctxt:  # msgid "" without context is the header
             result.extend(check_entry(entry, ctx))
+    if whole and ctx.reading_grade is not None:
+        result += [diag(ctx.display, 1, 0, code, message)
+                   for code, message in check_reading_level(catalog, ctx)]
     if obsolete and whole:
         result.append(diag(ctx.display, translation_line(obsolete[0]), 0, "W503",
                            f"{len(obsolete)} obsolete entr{'y' if len(obsolete) == 1 else 'ies'}"

@@ -420,12 +420,14 @@ def _reference_lines(occurrences: Sequence[tuple[str, str | int]], page_width: i
 
 @dataclass
 class _Flags:
-    """What GNU keeps of the flags: fuzzy, format flags, a range and no-wrap."""
+    """What GNU keeps of the flags: fuzzy, format flags, a range and no-wrap; and the
+    project's own `ignore-…` suppressions, which GNU drops but `update` must keep."""
 
     fuzzy: bool = False
     formats: dict[int, str] = field(default_factory=dict)  # language index -> flag
     range: tuple[int, int] | None = None
     wrap: bool | None = None
+    ignores: list[str] = field(default_factory=list)
 
     def language(self) -> str | None:
         """The format language whose directives GNU keeps whole: the first in gettext's
@@ -441,7 +443,8 @@ _NO_FLAGS = _Flags()
 
 def _parse_flags(flags: Sequence[str]) -> _Flags:
     """The flags as GNU's reader (po_parse_comment_special) takes them: unknown ones are
-    dropped, a later format flag for a language replaces an earlier one."""
+    dropped (suppressions aside), a later format flag for a language replaces an earlier
+    one."""
     if not flags:
         return _NO_FLAGS
     found = _Flags()
@@ -462,6 +465,8 @@ def _parse_flags(flags: Sequence[str]) -> _Flags:
             at += 1  # GNU takes the next word as the range, valid or not
         elif token in ("wrap", "no-wrap"):
             found.wrap = token == "wrap"
+        elif token.startswith("ignore-") and token not in found.ignores:
+            found.ignores.append(token)
     return found
 
 
@@ -490,6 +495,7 @@ def _flags_line(flags: _Flags, translated: bool) -> str | None:
         words.append(f"range: {flags.range[0]}..{flags.range[1]}")
     if flags.wrap is False:
         words.append("no-wrap")
+    words += flags.ignores
     return "#, " + ", ".join(words) if words else None
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import polib
 
-from pipeline.gettext.pofiles import entry_status
+from pipeline.content.readability import Reading, reading_level
+from pipeline.gettext.pofiles import entry_status, forms
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STATES = ("translated", "fuzzy", "untranslated")
@@ -80,3 +81,23 @@ def locale_progress(catalogs: dict[Path, polib.POFile]) -> tuple[dict[str, Progr
     for p in per_document.values():
         total.add(p)
     return per_document, total
+
+
+def reading_of(catalog: polib.POFile, language: str, *, english: bool = False
+               ) -> Reading | None:
+    """The reading level of one document's text as its catalog holds it: the English of a
+    template (`english`), or the reviewed translations of a catalog (untranslated and fuzzy
+    entries are not what a reader reads). Dose phrases (`msgctxt "dosage"`) are patterns,
+    not text."""
+    texts = [text for entry in catalog
+             if entry.msgid and not entry.obsolete and entry.msgctxt != "dosage"
+             and (english or entry_status(entry) == "translated")
+             for text in ([entry.msgid] if english else forms(entry)[:1])]
+    return reading_level(texts, language)
+
+
+def locale_reading(catalogs: dict[Path, polib.POFile], locale: str, *,
+                   english: bool = False) -> dict[str, Reading | None]:
+    """Each document's reading level in one locale (or in English, from the templates)."""
+    return {path.stem: reading_of(catalog, locale, english=english)
+            for path, catalog in sorted(catalogs.items())}

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import polib
 
-from pipeline.content import language
+from pipeline.content import language, spelling
 from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.lint import PATIENT_FACING
 from pipeline.content.schema import schema_files
 from pipeline.content.textunits import iter_texts
+from pipeline.content.wordlists import library_words
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
 from pipeline.core.files import digest, read_regular, read_text_or_none
-from pipeline.gettext import checks
+from pipeline.gettext import checks, consistency
 from pipeline.gettext.catalogs import catalog_path, catalog_paths, planned_text
 from pipeline.gettext.locales import normalize, parse
 from pipeline.gettext.memory import Memory, Translation, entry_of
@@ -40,7 +42,7 @@ from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
 from pipeline.stages.extract import stale_templates
 from pipeline.stages.update import read_or_error
-from pipeline.stages.validate import validate_project
+from pipeline.stages.validate import validate_sources, word_list
 
 
 @dataclass
@@ -64,6 +66,8 @@ class GateResult:
     # What `checked_files` counts, as shown in diagnostics: the source documents and the
     # catalogs this run checked (a `check PATH` counts those under PATH).
     checked: list[str] = field(default_factory=list)
+    # What writers' and translators' `ignore-…` suppressions silenced, each with its reason.
+    suppressed: list[Diagnostic] = field(default_factory=list)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -153,6 +157,12 @@ class _Po:
     packed_offers: bytes = b""
     live: bool = False
     progress: Progress = field(default_factory=Progress)
+    # Its reviewed translations, for the comparison across catalogs (packed likewise).
+    packed_translated: bytes = b""
+
+    def translated(self) -> tuple[consistency.Translated, ...]:
+        found = loads(self.packed_translated) if self.packed_translated else ()
+        return found if isinstance(found, tuple) else ()
 
     def offers(self) -> tuple[tuple[EntryKey, Translation], ...]:
         found = loads(self.packed_offers) if self.packed_offers else ()
@@ -166,7 +176,8 @@ def _summary(catalog: polib.POFile) -> _Po:
                frozenset(key_of(e) for e in catalog),
                frozenset(key_of(e) for e in catalog if not has_translation(e)),
                dumps(tuple(offers)),
-               any(not e.obsolete for e in catalog), progress(catalog))
+               any(not e.obsolete for e in catalog), progress(catalog),
+               dumps(consistency.translated(catalog)))
 
 
 @dataclass
@@ -188,6 +199,8 @@ class _Locale:
     checked: dict[Path, _Checked] = field(default_factory=dict)
     to_judge: dict[Path, list[str]] = field(default_factory=dict)
     terms: dict[str, str] = field(default_factory=dict)
+    # What the locale's spelling check accepts besides its dictionary.
+    words: frozenset[str] = frozenset()
 
     def catalog(self, path: Path) -> polib.POFile | Diagnostic:
         """A catalog parsed again when a check needs its entries (the same bytes, or E413);
@@ -277,8 +290,8 @@ def _cached_checks(config: Config, library: Library, locale: str, state: _Locale
                    allow: frozenset[str], cache: Cache) -> set[Path]:
     """The glossary's terms, each catalog's check key and the findings cached under it;
     returns the catalogs whose checks are to be made. A catalog's findings are cached by its
-    bytes, its document's source, the locale's glossary terms and the allowed
-    same-as-source texts."""
+    bytes, its document's source, the locale's glossary terms, the allowed same-as-source
+    texts and the words the spelling check accepts."""
     glossary_path = catalog_path(config, locale, "glossary")
     glossary_po = state.keys.get(glossary_path) if glossary_path in state.keys else "none"
     glossary_doc = library.digests.get("glossary") if "glossary" in library.documents else "none"
@@ -293,12 +306,15 @@ def _cached_checks(config: Config, library: Library, locale: str, state: _Locale
         if glossary_key is not None:
             cache.put("terms", locale, glossary_key, terms)
     state.terms = terms
+    state.words = word_list(config, locale) | library_words(library, terms.values())
+    words_key = sha(*sorted(state.words))
     namespace = f"check-{locale}"
     todo: set[Path] = set()
     for path, po_key in state.keys.items():
         stem = path.stem
         source = library.digests.get(stem) if stem in library.documents else "none"
-        key = (sha(po_key, str(source), repr(sorted(terms.items())), repr(sorted(allow)), locale)
+        key = (sha(po_key, str(source), repr(sorted(terms.items())), repr(sorted(allow)), locale,
+                   words_key)
                if po_key is not None and source is not None else None)
         state.check_keys[path] = key
         found = cache.get(namespace, config.rel(path), key) if key is not None else None
@@ -431,7 +447,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     """Validation, freshness, then the translation checks of each locale. `cache` is the
     project's store unless another is given (watch runs with it switched off)."""
     cache = cache if cache is not None else Cache(config)
-    library, problems = validate_project(config, cache)
+    library, problems, silenced = validate_sources(config, cache)
     result = GateResult(library, list(problems), cache=cache.stats)
     result.checked_files = len(library)
     result.checked = [doc.source.display for doc in library]
@@ -452,6 +468,10 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
         result.snapshot[locale] = {p: state.digests[p] for p in state.readable
                                    if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
+        found += _consistency(config, locale, state, cache)
+        if locale in config.required_locales and spelling.speller(locale) is None:
+            found.append(diag(config.rel(config.catalog_dir(locale)), 0, 0, "W312",
+                              spelling.missing_dictionary_message(locale)))
         result.checked_files += len(state.summaries)
         result.checked += [config.rel(path) for path in state.summaries]
         overrides = config.severity_for(locale)
@@ -465,7 +485,9 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                 for stem, pairs in unsafe.items()}
         result.diagnostics += found
         result.reread[locale] = list(state.read)
-    result.diagnostics = sorted(set(_optional_never_fail(config, result.diagnostics)))
+    every = sorted(set(_optional_never_fail(config, result.diagnostics)))
+    result.diagnostics = [d for d in every if d.suppressed is None]
+    result.suppressed = silenced + [d for d in every if d.suppressed is not None]
     cache.save()
     return result
 
@@ -530,9 +552,13 @@ def _context(config: Config, library: Library, locale: str, path: Path, state: _
              allow: frozenset[str], scope: str) -> checks.CheckContext:
     """What the checks of one catalog need: its document's units, the locale's terms."""
     doc = library.documents.get(path.stem)
+    patient = doc is not None and doc.kind in PATIENT_FACING
     return checks.CheckContext(locale=locale, display=config.rel(path),
                                units=_unit_info(doc) if doc is not None else {},
-                               glossary=state.terms, same_as_source_allow=allow, scope=scope)
+                               glossary=state.terms, same_as_source_allow=allow, scope=scope,
+                               source_locale=config.source_locale,
+                               reading_grade=config.reading_grade if patient else None,
+                               spelling_words=state.words)
 
 
 def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:
@@ -564,6 +590,9 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
         ctx = _context(config, library, locale, path, state, allow, "language")
         extra, extra_pairs = _findings(catalog, ctx)
         earlier, pairs = state.checked[path]
+        # A sentence in another language is reported once, as that, not word by word.
+        foreign = {d.line for d in extra if d.code == "E513"}
+        earlier = [d for d in earlier if d.code != "W312" or d.line not in foreign]
         state.checked[path] = (sorted(earlier + extra), pairs + extra_pairs)
     for path in state.to_judge:
         changed = any(d.code == "E413" for d in state.checked[path][0])
@@ -574,6 +603,22 @@ def _check_locale(config: Config, library: Library, locale: str, state: _Locale,
     found = [d for path in readable for d in state.checked[path][0]]
     unsafe = {path.stem: state.checked[path][1] for path in readable if state.checked[path][1]}
     return found, unsafe
+
+
+def _consistency(config: Config, locale: str, state: _Locale, cache: Cache
+                 ) -> list[Diagnostic]:
+    """W526 across the locale's readable catalogs, cached by all their keys together."""
+    readable = state.readable
+    keys = [state.keys.get(path) for path in readable]
+    key = (sha(*(f"{config.rel(path)}\0{k}" for path, k in zip(readable, keys)))
+           if all(k is not None for k in keys) else None)
+    found = cache.get("consistency", locale, key) if key is not None else None
+    if not isinstance(found, list):
+        found = consistency.inconsistencies(
+            {config.rel(path): po.translated() for path, po in readable.items()})
+        if key is not None:
+            cache.put("consistency", locale, key, found)
+    return found
 
 
 @dataclass
@@ -587,11 +632,13 @@ class CheckView:
     files: int
     source: tuple[int, int] | None
     locales: dict[str, tuple[int, int]]
+    # The findings suppressions silenced under those paths, with their reasons.
+    suppressed: list[Diagnostic] = field(default_factory=list)
 
 
 def check_view(config: Config, result: GateResult, locales: Sequence[str],
                paths: Sequence[Path] = (), *, verbose: bool = False) -> CheckView:
-    shown, checked = result.diagnostics, result.checked
+    shown, checked, suppressed = result.diagnostics, result.checked, result.suppressed
     if paths:
         wanted = [config.rel(path.resolve()).rstrip("/") for path in paths]
 
@@ -600,6 +647,7 @@ def check_view(config: Config, result: GateResult, locales: Sequence[str],
 
         shown = [d for d in shown if inside(d.path)]
         checked = [path for path in checked if inside(path)]
+        suppressed = [d for d in suppressed if inside(d.path)]
     if not verbose:
         shown = summarize_pending(config, result, shown)
     # A file with a problem counts even if it is not a document or a catalog (a template).
@@ -613,4 +661,4 @@ def check_view(config: Config, result: GateResult, locales: Sequence[str],
     source = ((count_errors(rest), len(rest) - count_errors(rest))
               if rest or not paths
               or any(locale_of(config, p, locales) is None for p in checked) else None)
-    return CheckView(shown, files, source, rows)
+    return CheckView(shown, files, source, rows, sorted(suppressed))

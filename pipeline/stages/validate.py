@@ -6,18 +6,27 @@ per-file cache. Returns every problem at once, with file, line and column.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.content import spelling
 from pipeline.content.crossref import Facts, check_references, reference_facts
 from pipeline.content.language import any_foreign, to_judge
 from pipeline.content.library import Library, LoadedDocument
-from pipeline.content.lint import foreign_lint, lint_document
+from pipeline.content.lint import (
+    foreign_lint,
+    lint_document,
+    review_overdue,
+    spelling_problems,
+)
 from pipeline.content.loader import SourceFile, iter_source_files, read_source
 from pipeline.content.textunits import iter_texts
 from pipeline.content.validation import validate_data
+from pipeline.content.wordlists import MAX_WORD_LIST_BYTES, library_words, parse_word_list
+from pipeline.core import suppressions
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, apply_severity, diag
-from pipeline.core.files import read_regular
+from pipeline.core.files import read_regular, read_text_or_none
 from pipeline.core.text import printable
 from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, sha
@@ -27,7 +36,16 @@ from pipeline.infra.judge import prefetch
 def validate_project(config: Config, cache: Cache | None = None
                      ) -> tuple[Library, list[Diagnostic]]:
     """Validate everything under the source folder. The library holds the documents that passed
-    their own model; the diagnostics list every problem found, sorted and with severities applied.
+    their own model; the diagnostics list every problem found (but those a writer silenced),
+    sorted and with severities applied."""
+    library, problems, _ = validate_sources(config, cache)
+    return library, problems
+
+
+def validate_sources(config: Config, cache: Cache | None = None
+                     ) -> tuple[Library, list[Diagnostic], list[Diagnostic]]:
+    """`validate_project`, and what the writers' suppressions silenced (for
+    `check --show-suppressed`).
 
     Each file's own outcome (read, model, lint) comes from `cache` when the file's bytes are
     the same as when it was stored; only the rules across documents run again every time."""
@@ -95,8 +113,58 @@ def validate_project(config: Config, cache: Cache | None = None
             known[doc.id] = facts
     problems += check_references(library, config, rejected=rejected, facts=known)
     problems += linted
+    # Rules that depend on the day, or on other files, not on the file alone: never cached.
+    today = config.environment.now().date()
+    for doc in library:
+        problems += review_overdue(doc, today, config.review_max_age_months)
+    foreign = {(d.path, d.line) for d in problems if d.code == "E301"}
+    problems += [d for d in _spelling(config, library) if (d.path, d.line) not in foreign]
     cache.save()
-    return library, apply_severity(problems, config.severity)
+    every = apply_severity(_with_suppressions(outcomes, problems), config.severity)
+    return (library, [d for d in every if d.suppressed is None],
+            [d for d in every if d.suppressed is not None])
+
+
+def word_list(config: Config, language: str) -> frozenset[str]:
+    """The project's word list for a language (`word_list`, e.g. spelling/fr.txt); empty
+    when there is none. A file that cannot be read as text counts as none."""
+    path = config.root / config.word_list.format(language=language)
+    text = read_text_or_none(path, MAX_WORD_LIST_BYTES)
+    return parse_word_list(text) if text is not None else frozenset()
+
+
+def _spelling(config: Config, library: Library) -> list[Diagnostic]:
+    """W312 in the English, with the word list, glossary terms and reviewers' names (a
+    text in another language, E301, is reported once, as that)."""
+    language = config.source_locale
+    speller = spelling.speller(language, word_list(config, language) | library_words(library))
+    if speller is None:
+        return [diag(config.rel(config.source_dir), 0, 0, "W312",
+                     spelling.missing_dictionary_message(language))]
+    return spelling_problems(library, speller)
+
+
+def _with_suppressions(outcomes: Sequence[_Outcome | None], problems: list[Diagnostic]
+                       ) -> list[Diagnostic]:
+    """The writers' `# ignore-…` comments applied, place by place (`suppressions.apply`): in
+    a file whose document failed its model, lint did not run, so a suppression there is not
+    said to silence nothing."""
+    written = {outcome[0].display: outcome for outcome in outcomes
+               if outcome is not None and outcome[0].suppressions}
+    if not written:
+        return problems
+    at: dict[tuple[str, int], list[Diagnostic]] = {}
+    rest: list[Diagnostic] = []
+    for d in problems:
+        if d.path in written and d.line in written[d.path][0].suppressions:
+            at.setdefault((d.path, d.line), []).append(d)
+        else:
+            rest.append(d)
+    for display, (src, _, doc, *_) in written.items():
+        for line, found in src.suppressions.items():
+            rest += suppressions.apply(at.get((display, line), []), found, path=display,
+                                       line=line, judged=None if doc is not None else frozenset())
+    return sorted(rest)
 
 
 # (file, whether it was unreadable, the document if valid, its problems, its lint problems,

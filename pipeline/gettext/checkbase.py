@@ -1,0 +1,126 @@
+"""What every translation check works with: the pair of texts, what the model says about
+the English, the locale's context, and the masking of addresses that each check leaves to
+its own rule. Kept apart from the checks so each family of checks can live in its own module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import polib
+
+from pipeline.core.text import link_targets
+from pipeline.gettext.pofiles import EntryKey
+
+# ---------------------------------------------------------------------------------------------
+# Public data
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the model says about one English text: its limit, whether it may hold markup,
+    and where it lives (for the `source:` part of a diagnostic)."""
+
+    max_length: int | None
+    markup: bool
+    source_ref: str  # "source/exercises/hip-thrust.yaml:23"
+    # The text's gettext format flag ("python-brace-format" for `{name}` placeholders).
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check needs besides the entry itself."""
+
+    locale: str  # "fr"
+    display: str  # "locales/fr/LC_MESSAGES/hip-thrust.po"
+    units: Mapping[EntryKey, UnitInfo]  # may lack keys (e.g. a catalog behind its template)
+    glossary: Mapping[str, str]  # English term (lowercase) -> its translation in this locale
+    same_as_source_allow: frozenset[str] = frozenset()
+    # Which checks run: "all"; "not-language", every one but the language of each
+    # translation (in a worker, before the run has judged the sentences in one batch); or
+    # "language", that one alone.
+    scope: str = "all"
+    # The language the English source is written in (how its numbers read).
+    source_locale: str = "en"
+    # The school grade the document's translated text should read at (W313); None for a
+    # document patients do not read as a whole (a reviewer, the glossary).
+    reading_grade: float | None = None
+    # Words the spelling check accepts besides the dictionary (word list, glossary, names).
+    spelling_words: frozenset[str] = frozenset()
+
+    @property
+    def language(self) -> str:
+        """The language part of the locale, the key of `LOCALE_RULES`: `pt_BR` → `pt`."""
+        return self.locale.replace("-", "_").split("_")[0].lower()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One translated entry (one form of a plural entry) as the checks see it: the English
+    it renders and its translation."""
+
+    source: str
+    translation: str
+    info: UnitInfo | None  # None when the model knows nothing about this msgid
+    # The entry's format ("python-brace-format"), by its flag or the model.
+    format: str | None = None
+
+
+class Finding(NamedTuple):
+    code: str
+    message: str
+
+
+CheckFn = Callable[[Pair, CheckContext], Iterable[Finding]]
+HeaderCheckFn = Callable[[polib.POFile, CheckContext], Iterable[Finding]]
+
+# ---------------------------------------------------------------------------------------------
+# Shared text helpers
+
+URL = re.compile(r"https?://[^\s<>\"'\])]+", re.IGNORECASE)
+DOI = re.compile(r"\b10\.\d{4,9}/[^\s<>\"'\])]+")
+TRAILING_PUNCT = ".,;:!?…»”’"
+NBSP = "\u00a0\u202f"
+MARKUP_CHARS = "*_"
+# A `{name}` placeholder of a brace-format text, with its conversion and format spec
+# (`{weight:.1f}`).
+BRACE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
+
+
+def mask(text: str, matches: Iterable[re.Match[str]], group: int = 0) -> str:
+    """Replace what matched (or its group) with the same number of 'x', keeping positions."""
+    parts: list[str] = []
+    last = 0
+    for match in matches:
+        start, end = match.span(group)
+        parts += [text[last:start], "x" * (end - start)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def mask_addresses(text: str) -> str:
+    """Link targets, URLs and DOIs are checked by their own rules; hide them from the others."""
+    masked = mask(text, link_targets(text), 1)
+    masked = mask(masked, URL.finditer(masked))
+    return mask(masked, DOI.finditer(masked))
+
+
+def addresses(text: str) -> list[str]:
+    """URLs and DOIs written in the visible text (link targets excluded: markup parity owns
+    those), trailing sentence punctuation not included."""
+    visible = mask(text, link_targets(text), 1)
+    found = [m.group(0).rstrip(TRAILING_PUNCT) for m in URL.finditer(visible)]
+    without_urls = mask(visible, URL.finditer(visible))
+    found += [m.group(0).rstrip(TRAILING_PUNCT) for m in DOI.finditer(without_urls)]
+    return found
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    return text[max(start, 0): min(end, len(text))]
+
+
