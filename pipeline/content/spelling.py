@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.text import link_targets
+from pipeline.core.text import HTML_ENTITY, link_targets
 
 MAX_SUGGESTIONS = 3
 
@@ -43,7 +43,6 @@ _DOI = re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s<>\"]*" + _ADDRESS_END + r"|\b
                   re.IGNORECASE)
 # `{count}`, `{0}`, `{name!r}`, and Python's `%(name)s`.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%\([^()\s]*\)[a-z]")
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 # Inline code and HTML tags or autolinks (`<br>`, `<https://…>`).
 _CODE = re.compile(r"`[^`\n]*`|</?[A-Za-z][^<>\n]*>")
 
@@ -73,7 +72,7 @@ def blank_non_prose(text: str) -> str:
     if "{" in text or "%(" in text:
         spans += (m.span() for m in PLACEHOLDER.finditer(text))
     if "&" in text:
-        spans += (m.span() for m in _ENTITY.finditer(text))
+        spans += (m.span() for m in HTML_ENTITY.finditer(text))
     return _blank(text, spans) if spans else text
 
 

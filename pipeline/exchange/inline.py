@@ -27,12 +27,12 @@ from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 
 from pipeline.content.markup import parser
+from pipeline.core.text import HTML_ENTITY
 
 Kind = Literal["open", "close", "alone"]
 _ROLES = {"em_open": "em", "strong_open": "strong", "link_open": "link"}
 _CLOSERS = {"em_close": "em", "strong_close": "strong", "link_close": "link"}
 _BREAK = re.compile(r"[ \t]*\\?\n[ \t]*")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _SPACE = " \t\n"
 
 
@@ -134,7 +134,7 @@ class _Aligner:
                 self.pos += 2
                 i += 1
                 continue
-            entity = _ENTITY.match(self.text, self.pos)
+            entity = HTML_ENTITY.match(self.text, self.pos)
             decoded = html.unescape(entity.group()) if entity else ""
             if entity and decoded != entity.group() and content.startswith(decoded, i):
                 self.pos = entity.end()

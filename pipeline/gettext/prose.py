@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.core.text import HTML_ENTITY
 from pipeline.gettext.checkbase import BRACE, CheckContext, Finding, Pair, mask, mask_addresses
 
 # Identifiers written with a scheme (`doi:10.1000/x`, `mailto:a@b`): their colon is no
 # punctuation.
 _SCHEME_ID = re.compile(r"(?<![\w-])(?:doi|mailto|tel|urn|isbn|pmid|arxiv):(?=\S)", re.IGNORECASE)
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -24,7 +24,7 @@ def visible(text: str) -> str:
     """The text as the checks of prose read it: addresses, link targets, HTML entities and
     `{placeholders}` replaced by as many 'x' (positions kept)."""
     masked = mask(mask_addresses(text), _SCHEME_ID.finditer(text))
-    return mask(mask(masked, _ENTITY.finditer(text)), BRACE.finditer(text))
+    return mask(mask(masked, HTML_ENTITY.finditer(text)), BRACE.finditer(text))
 
 
 # ---------------------------------------------------------------------------------------------
