@@ -35,7 +35,6 @@ import polib
 
 from pipeline.content import language
 from pipeline.content.library import Library
-from pipeline.content.wordlists import library_words
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
 from pipeline.core.text import printable
@@ -54,8 +53,8 @@ from pipeline.gettext.pofiles import (
 from pipeline.infra import judge
 from pipeline.infra.cache import Cache
 from pipeline.stages import update
-from pipeline.stages.gate import UNSAFE_CODES, glossary_terms, unit_index
-from pipeline.stages.validate import validate_project, word_list
+from pipeline.stages.gate import UNSAFE_CODES, check_context, glossary_terms, spelling_words
+from pipeline.stages.validate import validate_project
 
 
 @dataclass
@@ -294,31 +293,30 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
     every finding is reported at the target's line in the XLIFF file."""
     if not candidates:
         return []
-    index = unit_index(library)
     terms = _glossary(library, locale_catalogs, candidates)
     judge.prefetch(language.to_judge((text for c in candidates for text in c.texts), locale),
                    locale, Cache(config), config.environment.workers)
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
-    allow = frozenset(config.same_as_source_allow)
-    words = word_list(config, locale) | library_words(library, terms.values())
+    words = spelling_words(config, library, locale, terms)
     accepted: list[Candidate] = []
     for candidate in candidates:
         unit = candidate.unit
-        ctx = checks.CheckContext(locale=locale, display=unit.shown,
-                                  units=index.get(unit.document, {}), glossary=terms,
-                                  same_as_source_allow=allow,
-                                  source_locale=config.source_locale, spelling_words=words)
+        ctx = replace(check_context(config, library, locale, candidate.path, terms, words),
+                      display=unit.shown, reading_grade=None)
         probe = polib.POEntry(msgctxt=candidate.entry.msgctxt, msgid=candidate.entry.msgid,
                               msgstr=candidate.text,
                               occurrences=list(candidate.entry.occurrences),
-                              flags=[f for f in candidate.entry.flags if f != "fuzzy"])
+                              flags=[f for f in candidate.entry.flags if f != "fuzzy"],
+                              tcomment=candidate.entry.tcomment)
         if candidate.forms is not None:
             probe.msgstr = ""
             probe.msgid_plural = candidate.entry.msgid_plural
             probe.msgstr_plural = dict(enumerate(candidate.forms))
         probe.linenum = unit.target_line
-        found = apply_severity(checks.check_entry(probe, ctx), overrides)
+        # The entry's own suppressions hold for a vendor's text as for the translator's.
+        found = [d for d in apply_severity(checks.check_entry(probe, ctx), overrides)
+                 if d.suppressed is None]
         if required:
             blocking = [d for d in found if d.severity == "error"]
         else:

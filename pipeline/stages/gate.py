@@ -5,7 +5,7 @@ translation checks of every catalog under each locale's policy (required or opti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -306,7 +306,7 @@ def _cached_checks(config: Config, library: Library, locale: str, state: _Locale
         if glossary_key is not None:
             cache.put("terms", locale, glossary_key, terms)
     state.terms = terms
-    state.words = word_list(config, locale) | library_words(library, terms.values())
+    state.words = spelling_words(config, library, locale, terms)
     words_key = sha(*sorted(state.words))
     namespace = f"check-{locale}"
     todo: set[Path] = set()
@@ -551,14 +551,31 @@ _Checked = tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]
 def _context(config: Config, library: Library, locale: str, path: Path, state: _Locale,
              allow: frozenset[str], scope: str) -> checks.CheckContext:
     """What the checks of one catalog need: its document's units, the locale's terms."""
+    return check_context(config, library, locale, path, state.terms, state.words, scope)
+
+
+def spelling_words(config: Config, library: Library, locale: str,
+                   terms: Mapping[str, str]) -> frozenset[str]:
+    """What a locale's spelling check accepts besides the dictionary: the project's word
+    list for the language, the glossary (its English and these translations) and names."""
+    return word_list(config, locale) | library_words(library, terms.values())
+
+
+def check_context(config: Config, library: Library, locale: str, path: Path,
+                  terms: Mapping[str, str], words: frozenset[str], scope: str = "all"
+                  ) -> checks.CheckContext:
+    """The checks' context for one catalog, the same for `check`, the preview and a vendor's
+    import: its document's units, the locale's glossary terms and spelling words, and the
+    reading target when patients read the document whole."""
     doc = library.documents.get(path.stem)
     patient = doc is not None and doc.kind in PATIENT_FACING
     return checks.CheckContext(locale=locale, display=config.rel(path),
                                units=_unit_info(doc) if doc is not None else {},
-                               glossary=state.terms, same_as_source_allow=allow, scope=scope,
-                               source_locale=config.source_locale,
+                               glossary=terms,
+                               same_as_source_allow=frozenset(config.same_as_source_allow),
+                               scope=scope, source_locale=config.source_locale,
                                reading_grade=config.reading_grade if patient else None,
-                               spelling_words=state.words)
+                               spelling_words=words)
 
 
 def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:

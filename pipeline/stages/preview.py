@@ -54,7 +54,7 @@ from pipeline.infra import outdir
 from pipeline.infra.progress import track
 from pipeline.stages.build import build_lock
 from pipeline.stages.export import Translator, bcp47, localize_document
-from pipeline.stages.gate import glossary_terms, unit_index
+from pipeline.stages.gate import check_context, glossary_terms, spelling_words
 from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_project
 
@@ -192,7 +192,7 @@ def _read(config: Config, path: Path) -> tuple[polib.POFile | None, str | None]:
 
 def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
           catalogs: dict[Path, polib.POFile], errors: dict[Path, str], out: Path,
-          units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]) -> Page:
+          terms: dict[str, str], words: frozenset[str]) -> Page:
     path = catalog_path(config, locale, doc.id)
     page_dir = out / locale
     display = config.rel(path)
@@ -201,7 +201,8 @@ def _page(config: Config, library: Library, doc: LoadedDocument, locale: str,
         page.problems.append(errors[path])
     catalog = catalogs.get(path)
     entries = {key_of(e): e for e in catalog or [] if not e.obsolete}
-    rejected, by_line, error_lines = _findings(config, library, doc, locale, catalogs, units, terms)
+    rejected, by_line, error_lines = _findings(config, library, doc, locale, catalogs, terms,
+                                               words)
     counts = _form_counts(catalog)
     row_lines: set[int] = set()
     seen: set[EntryKey] = set()
@@ -288,8 +289,7 @@ def _form_counts(catalog: polib.POFile | None) -> Callable[[int], str]:
 
 
 def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str,
-              catalogs: dict[Path, polib.POFile],
-              units: dict[str, dict[EntryKey, checks.UnitInfo]], terms: dict[str, str]
+              catalogs: dict[Path, polib.POFile], terms: dict[str, str], words: frozenset[str]
               ) -> tuple[set[str], dict[int, list[str]], set[int]]:
     """What the build and `check` would say about this catalog: the fields whose translation
     the build rejects (shown in English), each problem by catalog line, and the lines with
@@ -306,9 +306,7 @@ def _findings(config: Config, library: Library, doc: LoadedDocument, locale: str
     rejected = set(translate.fallbacks) if localized is not None else set()
     for d in found:
         by_line.setdefault(d.line, []).append(f"{d.code} {d.name}: {d.message}")
-    ctx = checks.CheckContext(
-        locale=locale, display=display, units=units.get(doc.id, {}), glossary=terms,
-        same_as_source_allow=frozenset(config.same_as_source_allow))
+    ctx = check_context(config, library, locale, path, terms, words)
     errors = {d.line for d in found}
     for d in apply_severity(checks.check_catalog(catalog, ctx), config.severity_for(locale)):
         if d.code not in _STATUS_CODES:
@@ -339,11 +337,11 @@ def word_changes(before: str, after: str) -> tuple[tuple[str, str], ...]:
 
 def collect(config: Config, library: Library, locales: list[str], out: Path) -> list[Page]:
     """Every (locale, document) page, in a fixed order; catalogs with problems still count."""
-    units = unit_index(library)
     pages: list[Page] = []
     work: list[tuple[str, LoadedDocument]] = [(loc, doc) for loc in locales for doc in
                                                _ordered(library)]
     read: dict[str, tuple[dict[Path, polib.POFile], dict[Path, str], dict[str, str]]] = {}
+    words: dict[str, frozenset[str]] = {}
     for locale in locales:
         catalogs: dict[Path, polib.POFile] = {}
         errors: dict[Path, str] = {}
@@ -355,9 +353,11 @@ def collect(config: Config, library: Library, locales: list[str], out: Path) -> 
             if error is not None:
                 errors[path] = error
         read[locale] = (catalogs, errors, glossary_terms(library, catalogs))
+        words[locale] = spelling_words(config, library, locale, read[locale][2])
     for locale, doc in track(work, "preview"):
         catalogs, errors, terms = read[locale]
-        pages.append(_page(config, library, doc, locale, catalogs, errors, out, units, terms))
+        pages.append(_page(config, library, doc, locale, catalogs, errors, out, terms,
+                           words[locale]))
     return pages
 
 
