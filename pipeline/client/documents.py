@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import types
+from collections.abc import Iterable
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -25,10 +26,10 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from pipeline.client.richtext import Resolve, RichText, rich_text
+from pipeline.client.richtext import Resolve, RichText, rich_data
 from pipeline.content.fields import Internal, Translatable
 from pipeline.content.models import DOCUMENT_MODELS
-from pipeline.content.textunits import iter_texts
+from pipeline.content.textunits import DataPath, TextUnit, iter_texts
 
 CLIENT_CONFIG = ConfigDict(extra="forbid", frozen=True,
                            json_schema_serialization_defaults_required=True)
@@ -107,20 +108,28 @@ CLIENT_MODELS: dict[str, type[BaseModel]] = {
     kind: client_model(model) for kind, model in DOCUMENT_MODELS.items()}
 
 
-def client_data(document: BaseModel, resolve: Resolve) -> dict[str, Any]:
+def markup_paths(document: BaseModel, units: Iterable[TextUnit] | None = None
+                 ) -> list[DataPath]:
+    """Where a document's texts that may carry markup are, internal fields left out. A
+    localized copy has them at the same places (only texts differ), so a document's paths
+    serve each of its locales. `units`: the document's `iter_texts`, when already listed."""
+    internal = internal_fields(type(document))
+    return [unit.path for unit in (iter_texts(document) if units is None else units)
+            if unit.markup and unit.path[0] not in internal]
+
+
+def client_data(document: BaseModel, resolve: Resolve,
+                markup: list[DataPath] | None = None) -> dict[str, Any]:
     """A validated (localized) document as its client model's data: every markup text
-    replaced by its rich text."""
+    replaced by its rich text. `markup` is `markup_paths` of the document, or of the
+    document it is a localized copy of."""
     data: dict[str, Any] = document.model_dump(mode="json",
                                                exclude=set(internal_fields(type(document))))
-    for unit in iter_texts(document):
-        if unit.path[0] in internal_fields(type(document)):
-            continue
-        if not unit.markup:
-            continue
+    for path in markup_paths(document) if markup is None else markup:
         target: Any = data
-        for part in unit.path[:-1]:
+        for part in path[:-1]:
             target = target[part]
-        target[unit.path[-1]] = rich_text(unit.text, resolve).model_dump(mode="json")
+        target[path[-1]] = rich_data(target[path[-1]], resolve)
     return data
 
 

@@ -16,7 +16,8 @@ bundle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from functools import lru_cache
+from typing import Annotated, Any, Literal
 
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,26 +79,42 @@ class RichText(_Frozen):
 Resolve = Callable[[str], tuple[str, str, str | None]]
 
 
-def _link(target: str, resolve: Resolve) -> DocumentLink | WebLink:
+# A rich text as its model's JSON data (`RichText.model_dump(mode="json")`): what a bundle
+# holds. Made as plain data, not as models dumped one by one: each bundle is validated whole
+# by its client model (RichText included) before it is written.
+RichData = dict[str, Any]
+
+
+def _link(target: str, resolve: Resolve) -> dict[str, Any]:
     followed = browser_target(target)
     if followed.lower().startswith("https://"):
-        return WebLink(kind="web", url=followed)
+        return WebLink(kind="web", url=followed).model_dump(mode="json")
     kind, doc_id, fragment = resolve(followed)
-    return DocumentLink.model_validate({"kind": kind, "id": doc_id, "fragment": fragment})
+    return DocumentLink.model_validate({"kind": kind, "id": doc_id, "fragment": fragment}
+                                       ).model_dump(mode="json")
 
 
-def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[Span]:
-    spans: list[Span] = []
+def _span(text: str, marks: list[Mark] | None = None,
+          link: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"text": text, "marks": list(marks or []), "link": link}
+
+
+def _paragraph(spans: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "paragraph", "spans": spans}
+
+
+def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[dict[str, Any]]:
+    spans: list[dict[str, Any]] = []
     marks: list[Mark] = []
-    link: DocumentLink | WebLink | None = None
+    link: dict[str, Any] | None = None
 
     def add(text: str) -> None:
         if not text:
             return
-        if spans and spans[-1].marks == marks and spans[-1].link == link:
-            spans[-1] = spans[-1].model_copy(update={"text": spans[-1].text + text})
+        if spans and spans[-1]["marks"] == marks and spans[-1]["link"] == link:
+            spans[-1]["text"] += text
         else:
-            spans.append(Span(text=text, marks=list(marks), link=link))
+            spans.append(_span(text, marks, link))
 
     add(prefix)
     for tok in children:
@@ -128,17 +145,44 @@ def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[Span]:
 def rich_text(text: str, resolve: Resolve) -> RichText:
     """The text as blocks of spans. Only validated text reaches here (the model's markup
     rule), so every construct met is one of the subset."""
+    return RichText.model_validate(rich_data(text, resolve))
+
+
+def rich_data(text: str, resolve: Resolve) -> RichData:
+    """`rich_text` as the data its model dumps. A text that links to no document of the
+    library does not depend on `resolve`: it is parsed once per process, however many
+    bundles show it (the same data object each time, so it must not be changed)."""
     if is_plain(text):  # white space ending a paragraph shows nothing, as renderers drop it
         shown = text.rstrip()
-        return RichText(blocks=[Block(type="paragraph", spans=[
-            Span(text=shown, marks=[], link=None)])], plain=shown)
-    blocks: list[Block] = []
+        return {"blocks": [_paragraph([_span(shown)])], "plain": shown}
+    found = _without_documents(text)
+    return found if found is not None else _rich_data(text, resolve)
+
+
+class _NamesDocument(Exception):
+    """Raised by `_no_document` at a link to a document: the text needs its resolver."""
+
+
+def _no_document(target: str) -> tuple[str, str, str | None]:
+    raise _NamesDocument(target)
+
+
+@lru_cache(maxsize=1 << 16)
+def _without_documents(text: str) -> RichData | None:
+    """The data of a text with no link to a document (None for one with such a link)."""
+    try:
+        return _rich_data(text, _no_document)
+    except _NamesDocument:
+        return None
+
+
+def _rich_data(text: str, resolve: Resolve) -> RichData:
+    blocks: list[dict[str, Any]] = []
     # Numbers of list items opened and not yet shown: a nested item opens inside one.
     numbers: list[str] = []
 
     def number_only(number: str) -> None:
-        blocks.append(Block(type="paragraph", spans=[
-            Span(text=number.rstrip(), marks=[], link=None)]))
+        blocks.append(_paragraph([_span(number.rstrip())]))
 
     for tok in parser().parse(text, {}):
         if tok.type == "list_item_open":
@@ -157,8 +201,8 @@ def rich_text(text: str, resolve: Resolve) -> RichText:
             spans = _spans(tok.children or [], resolve, numbers[-1] if numbers else "")
             numbers.clear()
             if spans:
-                blocks.append(Block(type="paragraph", spans=spans))
+                blocks.append(_paragraph(spans))
     if not blocks:
-        blocks = [Block(type="paragraph", spans=[Span(text=text, marks=[], link=None)])]
-    plain = "\n\n".join("".join(span.text for span in block.spans) for block in blocks)
-    return RichText(blocks=blocks, plain=plain)
+        blocks = [_paragraph([_span(text)])]
+    plain = "\n\n".join("".join(span["text"] for span in block["spans"]) for block in blocks)
+    return {"blocks": blocks, "plain": plain}

@@ -21,14 +21,21 @@ from babel.dates import format_date
 from pydantic import BaseModel, ValidationError
 
 from pipeline.client.bundles import BUNDLE_MODELS, BUNDLE_VERSION, CARDS
-from pipeline.client.documents import client_data
+from pipeline.client.documents import client_data, markup_paths
 from pipeline.client.dosage import Count, DoseWords, counted, locale_number, write_dose
 from pipeline.client.richtext import Resolve
 from pipeline.content.fields import PluralText
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.markup import analyze, is_plain
 from pipeline.content.models import DOCUMENT_MODELS, Exercise, Guide
-from pipeline.content.textunits import TextUnit, format_path, iter_refs, iter_texts, localize
+from pipeline.content.textunits import (
+    DataPath,
+    TextUnit,
+    format_path,
+    iter_refs,
+    iter_texts,
+    localize,
+)
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import printable
 from pipeline.gettext.pofiles import (
@@ -41,13 +48,33 @@ from pipeline.gettext.pofiles import (
 from pipeline.gettext.pseudo import pseudo_text
 
 
-def card_names(doc: LoadedDocument) -> dict[str, list[str]]:
-    """The documents whose cards the document's bundle shows, by card kind, in order."""
+@dataclass(frozen=True)
+class Outline:
+    """What every bundle of a document needs of its source model, whatever the locale: the
+    documents it shows cards of, the glossary terms it names, how many texts it has, where
+    its markup texts are and the relative links they hold. Read once per document (and kept
+    in the per-project cache, by the model's hash), not once per bundle."""
+
+    names: dict[str, list[str]]
+    terms: dict[str, list[str]]
+    texts: int
+    markup: list[DataPath]
+    links: list[str]
+
+
+def outline(doc: LoadedDocument) -> Outline:
+    """The document's `Outline`: cards by card kind and terms by vocabulary, each in the
+    order the document names them."""
     names: dict[str, list[str]] = {}
+    terms: dict[str, list[str]] = {}
     for ref in iter_refs(doc.model):
-        if ref.target in CARDS and ref.value not in names.setdefault(ref.target, []):
-            names[ref.target].append(ref.value)
-    return names
+        found = names if ref.target in CARDS else terms if ref.target in VOCABULARIES else None
+        if found is not None and ref.value not in found.setdefault(ref.target, []):
+            found[ref.target].append(ref.value)
+    units = list(iter_texts(doc.model))
+    links = [target for unit in units if unit.markup and not is_plain(unit.text)
+             for target in analyze(unit.text).links if not target.startswith("https://")]
+    return Outline(names, terms, len(units), markup_paths(doc.model, units), links)
 
 
 class LinkError(ValueError):
@@ -73,20 +100,16 @@ class Links:
 
         return resolve
 
-    def targets(self, doc: LoadedDocument) -> str:
-        """What the document's relative links resolve to, as one string (a bundle changes
-        when a linked file comes to name another document)."""
+    def targets(self, doc: LoadedDocument, links: list[str]) -> str:
+        """What the document's relative links (`Outline.links`) resolve to, as one string (a
+        bundle changes when a linked file comes to name another document)."""
         resolve = self.resolver(doc)
         found = []
-        for unit in iter_texts(doc.model):
-            if not unit.markup or is_plain(unit.text):
-                continue
-            for target in analyze(unit.text).links:
-                if not target.startswith("https://"):
-                    try:
-                        found.append(":".join(str(p) for p in resolve(target)))
-                    except LinkError:
-                        found.append(f"?{target}")
+        for target in links:
+            try:
+                found.append(":".join(str(p) for p in resolve(target)))
+            except LinkError:
+                found.append(f"?{target}")
         return "\n".join(found)
 
 
@@ -251,6 +274,11 @@ def localize_document(
 
     With `fall_back` (optional locales), a translation that breaks the model is replaced by
     its English, reported as a warning, and the document is still made."""
+    if translate.source:
+        # Every text is its own translation: the localized document is the source model,
+        # validated by this model when the library was loaded.
+        translate.fallbacks.clear()
+        return doc.model, []
     model = DOCUMENT_MODELS[doc.kind]
     warnings: list[Diagnostic] = []
     while True:
@@ -274,25 +302,23 @@ def localize_document(
 
 
 def localized(doc: LoadedDocument, translate: Translator, catalog_display: str,
-              links: Links, *, fall_back: bool = False
+              links: Links, shape: Outline, *, fall_back: bool = False
               ) -> tuple[Localized | None, list[Diagnostic]]:
-    """`localize_document`, then turned into what clients receive (rich text, typed links)."""
+    """`localize_document`, then turned into what clients receive (rich text, typed links).
+    `shape` is the document's `outline`."""
     document, problems = localize_document(doc, translate, catalog_display,
                                            fall_back=fall_back)
     if document is None:
         return None, problems
     try:
-        client = client_data(document, links.resolver(doc))
+        client = client_data(document, links.resolver(doc), shape.markup)
     except LinkError as exc:
         src_line, _ = doc.source.where(())
         return None, [diag(catalog_display, 0, 0, "E601", printable(str(exc)),
                            source_ref=f"{doc.source.display}:{src_line}")]
-    terms: dict[str, set[str]] = {}
-    for ref in iter_refs(doc.model):
-        if ref.target in VOCABULARIES:
-            terms.setdefault(ref.target, set()).add(ref.value)
+    terms = {vocabulary: set(ids) for vocabulary, ids in shape.terms.items()}
     return Localized(doc.kind, doc.id, client, sorted(set(translate.fallbacks)), terms,
-                     card_names(doc)), problems
+                     shape.names), problems
 
 
 def index_fields(item: Localized) -> dict[str, Any]:
@@ -324,9 +350,10 @@ def bundle_json(item: Localized, locale: str, cards: dict[str, Localized],
             "id": item.id, "document": item.client, "cards": named,
             "terms": _terms(terms, glossary), "formatted": item.formatted,
             "fallbacks": sorted(set(fallbacks))}
-    # Held to the client model; written as built (the same data, every key already there).
-    BUNDLE_MODELS[item.kind].model_validate(data)
-    return render_json(data)
+    text = render_json(data)
+    # What ships is what was checked: the text itself is read back by the client model.
+    BUNDLE_MODELS[item.kind].model_validate_json(text)
+    return text
 
 
 def _english_at(doc: LoadedDocument, path: tuple[Any, ...]) -> Any:

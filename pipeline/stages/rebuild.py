@@ -25,7 +25,6 @@ from pipeline.client.bundles import (
 )
 from pipeline.client.dosage import DoseWords
 from pipeline.content.library import Library
-from pipeline.content.textunits import iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.files import digest, read_regular
@@ -33,20 +32,21 @@ from pipeline.gettext.catalogs import catalog_path, catalog_paths
 from pipeline.gettext.pofiles import MAX_CATALOG_BYTES, PoReadError, key_of, read_catalog
 from pipeline.gettext.stats import Progress, progress
 from pipeline.infra import filestate, outdir, parallel
-from pipeline.infra.cache import code_fingerprint
+from pipeline.infra.cache import Cache, code_fingerprint
 from pipeline.stages.build import META, BuildResult, Record, source_revision
 from pipeline.stages.export import (
     Links,
     Localized,
+    Outline,
     Translator,
     bcp47,
     bundle_json,
-    card_names,
     dose_words,
     formatted_values,
     index_fields,
     localized,
     localized_glossary,
+    outline,
     render_json,
 )
 from pipeline.stages.gate import GateResult, locale_of, run_gate, summarize_pending
@@ -66,7 +66,7 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
             d for d in gate.diagnostics if d.severity == "warning"
             and locale_of(config, d.path, config.staging_locales) is not None])
         plan = _plan(config, gate.library, {} if clean else record.outputs, record.files,
-                     record.stamps, stage)
+                     record.stamps, stage, record.store)
         if changed := _changed_since_read(config, plan, record.files, gate):
             result.problems += changed
             outdir.discard(stage, "build")
@@ -113,6 +113,8 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
     return result
 
 
+# The per-project cache's namespace of each document's `outline`.
+_OUTLINES = "outlines"
 # The part of build/ to deploy: what clients fetch, and nothing else.
 SITE = "site"
 # A pseudo-locale is for testing layouts; kept apart so no locale picker offers it.
@@ -233,10 +235,27 @@ class _Plan:
     todo: list[_Job]
     # What the library's relative links name, for the export as for the jobs' keys.
     links: Links
+    # Each document's `outline`, by id.
+    shapes: dict[str, Outline]
+
+
+def _outlines(library: Library, models: dict[str, str], store: Cache) -> dict[str, Outline]:
+    """Each document's `outline`, kept in the per-project cache by the hash of its model:
+    after an edit, only the edited documents are read again."""
+    found: dict[str, Outline] = {}
+    for doc in library:
+        kept = store.get(_OUTLINES, doc.id, models[doc.id])
+        if not isinstance(kept, Outline):
+            kept = outline(doc)
+            store.put(_OUTLINES, doc.id, models[doc.id], kept)
+        found[doc.id] = kept
+    store.prune(_OUTLINES)
+    return found
 
 
 def _plan(config: Config, library: Library, old_cache: dict[str, Any],
-          files: dict[str, list[Any]], stamps: dict[str, list[int]], stage: Path) -> _Plan:
+          files: dict[str, list[Any]], stamps: dict[str, list[int]], stage: Path,
+          store: Cache) -> _Plan:
     """Every bundle and compiled catalog to be in the new build, each keyed by all it is
     made from, and the previous build's file linked into the staging folder where the key
     is the same and the file is as that build left it.
@@ -252,10 +271,11 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
     models = {doc.id: digest(doc.model.model_dump_json().encode()) for doc in library}
     glossary_model = models.get("glossary", "")
     links = Links(library)
+    shapes = _outlines(library, models, store)
     # What else each bundle is made from: the documents it shows cards of, and what its
     # relative links resolve to.
-    depends = {doc.id: ([i for ids in card_names(doc).values() for i in ids],
-                        links.targets(doc)) for doc in library}
+    depends = {doc.id: ([i for ids in shapes[doc.id].names.values() for i in ids],
+                        links.targets(doc, shapes[doc.id].links)) for doc in library}
     catalogs: dict[str, _Catalogs] = {}
     jobs: list[_Job] = []
     for locale, policy in locales:
@@ -299,7 +319,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
         else:
             todo.append(job)
-    return _Plan(locales, jobs, catalogs, done, todo, links)
+    return _Plan(locales, jobs, catalogs, done, todo, links, shapes)
 
 
 def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildResult,
@@ -353,7 +373,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         for msgid, _ in unsafe.get(locale, {}).get(doc_id, []):
             translate.reject(msgid)
         display = config.rel(catalog_path(config, locale, doc_id))
-        item, problems = localized(doc, translate, display, links,
+        item, problems = localized(doc, translate, display, links, plan.shapes[doc_id],
                                    fall_back=policy == "optional")
         if item is not None:
             item.formatted = formatted_values(doc, locale, policy == "pseudo", words[locale])
@@ -380,7 +400,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                     cards[other] = card
         text = bundle_json(item, bcp47(job.locale), cards, glossaries[job.locale])
         data = text.encode("utf-8")
-        count = sum(1 for _ in iter_texts(doc.model))
+        count = plan.shapes[job.doc_id].texts
         return made(job, data, {"input": job.key, "output": digest(data), "texts": str(count),
                                 "fallbacks": str(len(translate.fallbacks)), "kind": doc.kind,
                                 **index_fields(item),
