@@ -12,7 +12,7 @@ import re
 from pipeline.content.language import foreign_sentence
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.readability import reading_level, reading_message
-from pipeline.content.spelling import Speller, misspelling_message
+from pipeline.content.spelling import Speller, SuggestionBudget, spelling_messages
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
@@ -127,14 +127,15 @@ def spelling_problems(library: Library, speller: Speller) -> list[Diagnostic]:
     words)."""
     problems: list[Diagnostic] = []
     for doc in library:
+        budget = SuggestionBudget()
         for unit in iter_texts(doc.model):
-            found = {m.word: m for text in (unit.text, unit.plural) if text
-                     for m in speller.misspelled(text)}
+            found = list(dict.fromkeys(message for text in (unit.text, unit.plural) if text
+                                       for message in spelling_messages(speller, text,
+                                                                        budget=budget)))
             if not found:
                 continue
             line, col = doc.source.where(unit.path)
             where = format_path(unit.path)
-            problems += [diag(doc.source.display, line, col, "W312",
-                              f"{where}: {misspelling_message(m, speller.language)}")
-                         for m in found.values()]
+            problems += [diag(doc.source.display, line, col, "W312", f"{where}: {message}")
+                         for message in found]
     return problems

@@ -227,9 +227,10 @@ class Speller:
     def __repr__(self) -> str:
         return f"Speller({self.language!r}, {self.tag!r}, {len(self.extra_words)} extra words)"
 
-    def misspelled(self, text: str) -> list[Misspelling]:
-        """The misspelled words of a text, in order."""
-        return [Misspelling(word, offset, self.suggestions(word))
+    def misspelled(self, text: str, *, suggest: bool = True) -> list[Misspelling]:
+        """The misspelled words of a text, in order (with Hunspell's suggestions unless
+        `suggest` is false: they cost far more than the verdicts)."""
+        return [Misspelling(word, offset, self.suggestions(word) if suggest else ())
                 for word, offset in words(text) if not self.correct(word)]
 
     def correct(self, word: str) -> bool:
@@ -313,6 +314,46 @@ def _unpickled(language: str, extra_words: frozenset[str]) -> Speller:
     if made is None:
         raise LookupError(f"no Hunspell dictionary for {language!r} here")
     return made
+
+
+# More unknown words than this in one text, making up more than this share of its words: the
+# text is not in the language (another check says so), and no word is suggested for.
+MAX_MISSPELLED, MAX_MISSPELLED_SHARE = 3, 0.3
+# Words of one catalog or document that get suggestions; later ones are reported without.
+MAX_SUGGESTED_WORDS = 40
+
+
+class SuggestionBudget:
+    """How many words of one catalog or document may still get suggestions. Counted for
+    every word, whether its suggestions were already known or not, so what is reported
+    depends on the file alone, never on what a process happened to look up before."""
+
+    def __init__(self, words: int = MAX_SUGGESTED_WORDS) -> None:
+        self.left = words
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def spelling_messages(speller: Speller, text: str, accepted: frozenset[str] = frozenset(),
+                      budget: SuggestionBudget | None = None) -> list[str]:
+    """W312's messages for one text: one per unknown word with suggestions, or, for a text
+    most of whose words are unknown (another language, or noise), one message naming the
+    first few. Suggestions are slow (0.1 s a word and more), so a text never costs more
+    than `MAX_MISSPELLED` of them, and a file no more than its `budget`. `accepted` words
+    (lowercase) are never reported."""
+    found = [m for m in speller.misspelled(text, suggest=False)
+             if m.word.lower() not in accepted]
+    unique = list(dict.fromkeys(m.word for m in found))
+    total = len(words(text))
+    if len(unique) > MAX_MISSPELLED and len(unique) > MAX_MISSPELLED_SHARE * total:
+        shown = ", ".join(repr(w) for w in unique[:MAX_MISSPELLED])
+        return [f"{len(unique)} of its {total} words are not in the {speller.language} "
+                f"dictionary ({shown}…): is the text in this language?"]
+    return [misspelling_message(Misspelling(
+                w, 0, speller.suggestions(w) if budget is None or budget.take() else ()),
+                speller.language) for w in unique]
 
 
 def misspelling_message(found: Misspelling, language: str) -> str:

@@ -35,6 +35,7 @@ import polib
 
 from pipeline.content import language
 from pipeline.content.library import Library
+from pipeline.content.spelling import SuggestionBudget
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic, apply_severity, count_errors, diag
 from pipeline.core.text import printable
@@ -299,11 +300,12 @@ def checked(config: Config, library: Library, locale: str, candidates: list[Cand
     required = locale in config.required_locales
     overrides = config.severity_for(locale)
     words = spelling_words(config, library, locale, terms)
+    budget = SuggestionBudget()  # one import's misspellings get suggestions up to a bound
     accepted: list[Candidate] = []
     for candidate in candidates:
         unit = candidate.unit
         ctx = replace(check_context(config, library, locale, candidate.path, terms, words),
-                      display=unit.shown, reading_grade=None)
+                      display=unit.shown, reading_grade=None, spelling_budget=budget)
         probe = polib.POEntry(msgctxt=candidate.entry.msgctxt, msgid=candidate.entry.msgid,
                               msgstr=candidate.text,
                               occurrences=list(candidate.entry.occurrences),

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import polib
 
+from pipeline.content.spelling import SuggestionBudget
 from pipeline.core.text import link_targets
 from pipeline.gettext.pofiles import EntryKey
 
@@ -51,6 +52,8 @@ class CheckContext:
     reading_grade: float | None = None
     # Words the spelling check accepts besides the dictionary (word list, glossary, names).
     spelling_words: frozenset[str] = frozenset()
+    # How many more misspelled words of this catalog get suggestions (set per catalog).
+    spelling_budget: SuggestionBudget | None = None
 
     @property
     def language(self) -> str:

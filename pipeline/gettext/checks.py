@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -445,10 +446,10 @@ def check_spelling(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     speller = spelling.speller(ctx.locale, ctx.spelling_words)
     if speller is None:
         return
-    kept = {word.lower() for word, _ in spelling.words(pair.source)}
-    for found in speller.misspelled(pair.translation):
-        if found.word.lower() not in kept:
-            yield Finding("W312", spelling.misspelling_message(found, ctx.language))
+    kept = frozenset(word.lower() for word, _ in spelling.words(pair.source))
+    for message in spelling.spelling_messages(speller, pair.translation, kept,
+                                              ctx.spelling_budget):
+        yield Finding("W312", message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -722,6 +723,7 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
     """Every problem in one catalog: headers, each entry, obsolete count (each entry's
     checks alone with the "language" scope)."""
     whole = ctx.scope != "language"
+    ctx = replace(ctx, spelling_budget=spelling.SuggestionBudget())
     result = [diag(ctx.display, 1, 0, code, printable(message))
               for check in (HEADER_CHECKS if whole else []) for code, message in check(catalog, ctx)]
     obsolete: list[polib.POEntry] = []
