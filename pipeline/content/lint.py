@@ -10,7 +10,7 @@ import os
 import re
 
 from pipeline.content.language import foreign_sentence
-from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.library import LoadedDocument
 from pipeline.content.readability import reading_level, reading_message
 from pipeline.content.spelling import Speller, SuggestionBudget, spelling_messages
 from pipeline.content.textunits import TextUnit, format_path, iter_texts
@@ -121,21 +121,20 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, 28)
 
 
-def spelling_problems(library: Library, speller: Speller) -> list[Diagnostic]:
-    """W312: each word of the English no dictionary, word list, glossary term or reviewer's
-    name accepts, with Hunspell's suggestions (a format pattern's `{placeholders}` are not
-    words)."""
+def spelling_problems(doc: LoadedDocument, speller: Speller) -> list[Diagnostic]:
+    """W312: each word of a document's English no dictionary, word list, glossary term or
+    reviewer's name accepts, with Hunspell's suggestions (a format pattern's
+    `{placeholders}` are not words)."""
     problems: list[Diagnostic] = []
-    for doc in library:
-        budget = SuggestionBudget()
-        for unit in iter_texts(doc.model):
-            found = list(dict.fromkeys(message for text in (unit.text, unit.plural) if text
-                                       for message in spelling_messages(speller, text,
-                                                                        budget=budget)))
-            if not found:
-                continue
-            line, col = doc.source.where(unit.path)
-            where = format_path(unit.path)
-            problems += [diag(doc.source.display, line, col, "W312", f"{where}: {message}")
-                         for message in found]
+    budget = SuggestionBudget()
+    for unit in iter_texts(doc.model):
+        found = list(dict.fromkeys(message for text in (unit.text, unit.plural) if text
+                                   for message in spelling_messages(speller, text,
+                                                                    budget=budget)))
+        if not found:
+            continue
+        line, col = doc.source.where(unit.path)
+        where = format_path(unit.path)
+        problems += [diag(doc.source.display, line, col, "W312", f"{where}: {message}")
+                     for message in found]
     return problems

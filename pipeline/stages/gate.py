@@ -469,7 +469,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                                    if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         found += _consistency(config, locale, state, cache)
-        if locale in config.required_locales and spelling.speller(locale) is None:
+        if locale in config.required_locales and spelling.dictionary_tag(locale) is None:
             found.append(diag(config.rel(config.catalog_dir(locale)), 0, 0, "W312",
                               spelling.missing_dictionary_message(locale)))
         result.checked_files += len(state.summaries)

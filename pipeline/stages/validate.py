@@ -113,12 +113,13 @@ def validate_sources(config: Config, cache: Cache | None = None
             known[doc.id] = facts
     problems += check_references(library, config, rejected=rejected, facts=known)
     problems += linted
-    # Rules that depend on the day, or on other files, not on the file alone: never cached.
+    # Rules that depend on the day, or on other files, not on the file alone.
     today = config.environment.now().date()
     for doc in library:
         problems += review_overdue(doc, today, config.review_max_age_months)
     foreign = {(d.path, d.line) for d in problems if d.code == "E301"}
-    problems += [d for d in _spelling(config, library) if (d.path, d.line) not in foreign]
+    problems += [d for d in _spelling(config, library, cache)
+                 if (d.path, d.line) not in foreign]
     cache.save()
     every = apply_severity(_with_suppressions(outcomes, problems), config.severity)
     return (library, [d for d in every if d.suppressed is None],
@@ -133,15 +134,29 @@ def word_list(config: Config, language: str) -> frozenset[str]:
     return parse_word_list(text) if text is not None else frozenset()
 
 
-def _spelling(config: Config, library: Library) -> list[Diagnostic]:
+def _spelling(config: Config, library: Library, cache: Cache) -> list[Diagnostic]:
     """W312 in the English, with the word list, glossary terms and reviewers' names (a
-    text in another language, E301, is reported once, as that)."""
+    text in another language, E301, is reported once, as that). Each document's findings
+    are kept by its bytes and those words, so the dictionary is loaded only for a change."""
     language = config.source_locale
-    speller = spelling.speller(language, word_list(config, language) | library_words(library))
-    if speller is None:
+    if spelling.dictionary_tag(language) is None:
         return [diag(config.rel(config.source_dir), 0, 0, "W312",
                      spelling.missing_dictionary_message(language))]
-    return spelling_problems(library, speller)
+    accepted = word_list(config, language) | library_words(library)
+    words_key = sha(*sorted(accepted))
+    problems: list[Diagnostic] = []
+    for doc in library:
+        digest = library.digests.get(doc.id)
+        key = sha(digest, words_key) if digest is not None else None
+        found = cache.get(_SPELLING, doc.source.display, key) if key is not None else None
+        if not isinstance(found, list):
+            speller = spelling.speller(language, accepted)
+            found = spelling_problems(doc, speller) if speller is not None else []
+            if key is not None:
+                cache.put(_SPELLING, doc.source.display, key, found)
+        problems += found
+    cache.prune(_SPELLING)
+    return problems
 
 
 def _with_suppressions(outcomes: Sequence[_Outcome | None], problems: list[Diagnostic]
@@ -172,6 +187,7 @@ def _with_suppressions(outcomes: Sequence[_Outcome | None], problems: list[Diagn
 _Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list[Diagnostic],
                  Facts | None]
 _NAMESPACE = "source"
+_SPELLING = "spelling"
 # Each locale's folder of bundles also holds its index (`index.json`).
 RESERVED_IDS = frozenset({"index"})
 
