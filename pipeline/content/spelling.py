@@ -30,6 +30,9 @@ from typing import Any
 from pipeline.core.text import HTML_ENTITY, link_targets
 
 MAX_SUGGESTIONS = 3
+# How many texts' verdicts a Speller keeps (a library repeats its sentences; memory stays
+# bounded whatever a catalog holds).
+_KEPT_TEXTS = 100_000
 
 # ---------------------------------------------------------------------------------------------
 # What is not prose: blanked out (each character becomes a space, so offsets stay true).
@@ -103,13 +106,17 @@ def _normal(word: str) -> str:
     return word if word.isascii() else unicodedata.normalize("NFC", word)
 
 
-def words(text: str) -> list[tuple[str, int]]:
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[tuple[str, int], ...]:
     """The words of a text a spelling check reads, with their offsets: not those inside
     addresses, link targets, placeholders, entities or code, nor numbers and words with
     digits (`3x`, `2e`)."""
     prose = blank_non_prose(text)
-    return [(m.group(), m.start()) for m in _TOKEN.finditer(prose)
-            if not any(ch.isdigit() for ch in m.group())]
+    return tuple((word, m.start()) for m in _TOKEN.finditer(prose)
+                 if not _DIGIT.search(word := m.group()))
 
 
 def not_judged(word: str) -> bool:
@@ -219,6 +226,7 @@ class Speller:
         self._check, self._suggest = _dictionary(tag)
         self._extra = frozenset(_extra_forms(extra_words))
         self._verdicts: dict[str, bool] = {}
+        self._unknown: dict[str, tuple[str, ...]] = {}
         self._suggestions: dict[str, tuple[str, ...]] = {}
 
     def __reduce__(self) -> tuple[Callable[[str, frozenset[str]], Speller], tuple[Any, ...]]:
@@ -232,6 +240,17 @@ class Speller:
         `suggest` is false: they cost far more than the verdicts)."""
         return [Misspelling(word, offset, self.suggestions(word) if suggest else ())
                 for word, offset in words(text) if not self.correct(word)]
+
+    def unknown(self, text: str) -> tuple[str, ...]:
+        """The distinct misspelled words of a text, in order; kept per text, as content
+        repeats its standard sentences."""
+        found = self._unknown.get(text)
+        if found is None:
+            if len(self._unknown) >= _KEPT_TEXTS:
+                self._unknown.clear()
+            found = self._unknown[text] = tuple(dict.fromkeys(
+                word for word, _ in words(text) if not self.correct(word)))
+        return found
 
     def correct(self, word: str) -> bool:
         """Whether one word (as `words` finds them) is spelled correctly: known as a whole,
@@ -343,9 +362,7 @@ def spelling_messages(speller: Speller, text: str, accepted: frozenset[str] = fr
     first few. Suggestions are slow (0.1 s a word and more), so a text never costs more
     than `MAX_MISSPELLED` of them, and a file no more than its `budget`. `accepted` words
     (lowercase) are never reported."""
-    found = [m for m in speller.misspelled(text, suggest=False)
-             if m.word.lower() not in accepted]
-    unique = list(dict.fromkeys(m.word for m in found))
+    unique = [word for word in speller.unknown(text) if word.lower() not in accepted]
     total = len(words(text))
     if len(unique) > MAX_MISSPELLED and len(unique) > MAX_MISSPELLED_SHARE * total:
         shown = ", ".join(repr(w) for w in unique[:MAX_MISSPELLED])

@@ -6,8 +6,10 @@ its own rule. Kept apart from the checks so each family of checks can live in it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import polib
@@ -54,6 +56,14 @@ class CheckContext:
     spelling_words: frozenset[str] = frozenset()
     # How many more misspelled words of this catalog get suggestions (set per catalog).
     spelling_budget: SuggestionBudget | None = None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What the findings of a pair depend on besides the pair: every field but the
+        catalog's own (its display, units, reading target and spelling budget)."""
+        return repr((self.locale, self.scope, self.source_locale,
+                     sorted(self.glossary.items()), sorted(self.same_as_source_allow),
+                     sorted(self.spelling_words)))
 
     @property
     def language(self) -> str:
@@ -106,6 +116,7 @@ def mask(text: str, matches: Iterable[re.Match[str]], group: int = 0) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=8192)
 def mask_addresses(text: str) -> str:
     """Link targets, URLs and DOIs are checked by their own rules; hide them from the others."""
     masked = mask(text, link_targets(text), 1)

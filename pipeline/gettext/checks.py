@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
@@ -94,6 +94,11 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
                                   f"(source: {count})")
 
 
+# What makes a text worth reading for doses beyond its numbers: an identifier, a frequency.
+_MAYBE_DOSE = re.compile(r"\d|\b(?:a|an|per|each|every)\s+(?:day|week|month|hour)\b|daily|weekly"
+                         r"|monthly|hourly", re.IGNORECASE)
+
+
 def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E506 and E519: every number of the source says the same amount in the translation.
 
@@ -103,6 +108,8 @@ def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     is E506; one whose unit was dropped or changed, or whose dose was converted to another
     amount, is E519 (a changed dose is what a patient would act on)."""
     source = quantities.quantities(mask_addresses(pair.source), ctx.source_locale, source=True)
+    if not source and not _MAYBE_DOSE.search(pair.source):
+        return  # nothing to compare: most texts hold no number
     translated = quantities.quantities(mask_addresses(pair.translation), ctx.locale)
     values = frozenset().union(*(q.values for q in translated))
     reported: set[tuple[frozenset[Decimal], str | None]] = set()
@@ -124,7 +131,7 @@ def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
                                   "(written as is, like the English)")
 
 
-def _dose_finding(quantity: quantities.Quantity, translated: list[quantities.Quantity],
+def _dose_finding(quantity: quantities.Quantity, translated: Sequence[quantities.Quantity],
                   values: frozenset[Decimal]) -> Finding | None:
     if quantity.unit is None:
         if quantity.values & values:
@@ -679,9 +686,33 @@ def check_entry(entry: polib.POEntry, ctx: CheckContext) -> list[Diagnostic]:
         return _with_suppressions(entry, ctx, [] if ctx.scope == "language" else instead,
                                   checked=False)
     return _with_suppressions(entry, ctx, [at(code, message, form)
-                                           for form, pair in enumerate(pairs)
-                                           for check in entry_checks(ctx)
-                                           for code, message in check(pair, ctx)])
+                                           for form, code, message in _pair_findings(pairs, ctx)])
+
+
+# The findings of the same pairs under the same context are the same: a library repeats its
+# standard sentences, and they are judged once per process. Spelling is left out: its
+# suggestions are rationed per catalog (`SuggestionBudget`), so it is asked every time.
+_MEMO: dict[tuple[str, tuple[Pair, ...]], tuple[tuple[int, str, str], ...]] = {}
+_MEMO_SIZE = 100_000
+
+
+def _pair_findings(pairs: Sequence[Pair], ctx: CheckContext) -> list[tuple[int, str, str]]:
+    applied = entry_checks(ctx)
+    # A text's place (`source_ref`) is not what it is judged by.
+    key = (ctx.fingerprint, tuple(replace(pair, info=replace(pair.info, source_ref=""))
+                                  if pair.info is not None else pair for pair in pairs))
+    found = _MEMO.get(key)
+    if found is None:
+        found = tuple((form, code, message) for form, pair in enumerate(pairs)
+                      for check in applied if check is not check_spelling
+                      for code, message in check(pair, ctx))
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = found
+    if check_spelling not in applied:
+        return list(found)
+    return [*found, *((form, code, message) for form, pair in enumerate(pairs)
+                      for code, message in check_spelling(pair, ctx))]
 
 
 _LANGUAGE_CODE = "E513"

@@ -9,6 +9,7 @@ Each check masks what other rules own first (addresses and link targets, HTML en
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 
 from pipeline.core.text import HTML_ENTITY
@@ -20,6 +21,7 @@ _SCHEME_ID = re.compile(r"(?<![\w-])(?:doi|mailto|tel|urn|isbn|pmid|arxiv):(?=\S
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+@lru_cache(maxsize=8192)
 def visible(text: str) -> str:
     """The text as the checks of prose read it: addresses, link targets, HTML entities and
     `{placeholders}` replaced by as many 'x' (positions kept)."""

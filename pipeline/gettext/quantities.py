@@ -292,7 +292,8 @@ def _unit_at(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
-def quantities(text: str, locale: str, *, source: bool = False) -> list[Quantity]:
+@lru_cache(maxsize=8192)
+def quantities(text: str, locale: str, *, source: bool = False) -> tuple[Quantity, ...]:
     """Every number of the text with its readings and unit, in order. With `source`, the
     text is English as written in the source: `1,000` is a thousand and `2.5` two and a
     half, and a number word counts only as a dose."""
@@ -336,7 +337,7 @@ def quantities(text: str, locale: str, *, source: bool = False) -> list[Quantity
                                  first.word, f"{first.text} {second.unit}")
     if source:
         result = [q for q in result if not q.word or _is_dose_word(q, result, text)]
-    return result
+    return tuple(result)
 
 
 def _is_dose_word(quantity: Quantity, every: list[Quantity], text: str) -> bool:
