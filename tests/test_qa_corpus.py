@@ -26,12 +26,14 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.content.wordlists import parse_word_list
 from pipeline.core.codes import CODES
 from pipeline.core.diagnostics import Diagnostic
 from pipeline.gettext import checks, pofiles
 from pipeline.gettext.pofiles import EntryKey
 
 CORPUS = Path(__file__).parent / "fixtures" / "qa"
+WORD_LISTS = Path(__file__).resolve().parents[1] / "spelling"
 HOLDOUT = CORPUS / "holdout"
 HOLDOUT_PREFIX = "holdout-"
 MIN_DETECTION = 0.95
@@ -54,6 +56,12 @@ NOT_CASE_FINDINGS = frozenset({"W503"})
 
 REQUIRED = {"id", "locale", "source", "translation", "expect", "why"}
 OPTIONAL = {"flags", "glossary", "max_length", "markup"}
+
+
+def word_list(locale: str) -> frozenset[str]:
+    """The repository's own word list for the locale's language (spelling/<language>.txt)."""
+    path = WORD_LISTS / f"{locale.split('_')[0]}.txt"
+    return parse_word_list(path.read_text(encoding="utf-8")) if path.exists() else frozenset()
 
 
 @dataclass(frozen=True)
@@ -181,8 +189,10 @@ def run_corpus(cases: list[Case], root: Path) -> dict[str, list[Diagnostic]]:
         units = {EntryKey(case.id, case.source): unit
                  for case in group if (unit := case.unit()) is not None}
         glossary = group[0].glossary if name != "corpus" else {}
+        # As in a project: its word list and its glossary are what spelling accepts.
         ctx = checks.CheckContext(locale=locale, display=display, units=units,
-                                  glossary=glossary, scope="not-language")
+                                  glossary=glossary, scope="not-language",
+                                  spelling_words=word_list(locale) | set(glossary.values()))
         for diagnostic in checks.check_catalog(catalog, ctx):
             if diagnostic.code in NOT_CASE_FINDINGS or diagnostic.line < starts[0]:
                 continue  # the catalog's own findings (header, obsolete entries)
