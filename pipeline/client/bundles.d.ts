@@ -154,6 +154,10 @@ export interface Exercise {
    */
   quote: Quote | null;
   /**
+   * A sign to stop the exercise and see a doctor.
+   */
+  red_flags: RichText[];
+  /**
    * Other exercises to try.
    */
   related: string[];
@@ -319,6 +323,10 @@ export interface Guide {
    */
   intro: RichText[];
   kind: "guide";
+  /**
+   * When to stop and see a doctor, shown before anything else.
+   */
+  red_flags: RichText[];
   references: Reference[];
   /**
    * When the guide was last reviewed.
