@@ -14,7 +14,17 @@ from pipeline.content.schema import schema_files
 from pipeline.content.textunits import format_path, iter_texts
 from pipeline.gettext.pofiles import read_catalog
 
-from build_helpers import REPO_ROOT, bundles, clone, must, real_template
+from build_helpers import (
+    REPO_ROOT,
+    bundles,
+    clone,
+    configure,
+    edit_entry,
+    must,
+    po_path,
+    real_template,
+)
+from runner import run_cli
 
 GUIDE = "si-joint-pain"
 FLAGS = ["Pain spreads down your leg below the knee.",
@@ -66,8 +76,85 @@ def test_a_guides_red_flags_reach_its_bundles(tmp_path_factory: pytest.TempPathF
     must(root, "build")
     english = bundles(root / "build")[f"en/{GUIDE}.json"]["document"]
     assert [flag["plain"] for flag in english["red_flags"]] == FLAGS
-    french = bundles(root / "build")[f"fr/{GUIDE}.json"]
-    # French is optional in this copy and these sentences are new: shown in English, and
-    # listed as such, until translated.
-    assert [flag["plain"] for flag in french["document"]["red_flags"]] == FLAGS
-    assert "red_flags[0]" in french["fallbacks"]
+    # French is optional in this copy and these sentences are new: a red flag is never shown
+    # in English on a French page, so the guide is left out of French until they are.
+    assert f"fr/{GUIDE}.json" not in bundles(root / "build")
+    manifest = json.loads((root / "build" / "site" / "manifest.json").read_text("utf-8"))
+    assert manifest["locales"]["fr"]["withheld"] == {
+        GUIDE: "safety-critical text without a reviewed translation: red_flags[0], red_flags[1]"}
+
+
+# --- An optional locale leaves out what it cannot show safely --------------------------------
+
+EXERCISE = "bird-dog"
+
+
+def optional_french(root: Path) -> None:
+    configure(root, required=(), optional=("fr",))
+
+
+def blank_caution(root: Path) -> str:
+    """The exercise's first caution left untranslated in French; returns its English."""
+    path = po_path(root, EXERCISE)
+    catalog = read_catalog(path)
+    (entry,) = [e for e in catalog if not e.obsolete and e.comment.startswith("cautions[0]")]
+    edit_entry(path, entry.msgid, msgstr="")
+    return entry.msgid
+
+
+def test_an_exercise_with_an_untranslated_caution_is_left_out_of_an_optional_locale(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    root = clone(real_template(tmp_path_factory), tmp_path / "project")
+    optional_french(root)
+    must(root, "build")
+    site = root / "build" / "site"
+    listing = [g for g, b in bundles(root / "build").items()
+               if g.startswith("fr/") and EXERCISE in b["document"].get("exercises", [])]
+    assert listing, "a guide lists the exercise"
+    caution = blank_caution(root)
+    run = run_cli(root, "build")
+    assert run.code == 0
+    assert f"W603 withheld: '{EXERCISE}' is left out of 'fr': safety-critical text without " \
+           "a reviewed translation: cautions[0]" in run.out + run.err
+    # No bundle, no index entry, no place in the offline pack, no card, no list entry.
+    assert not (site / "fr" / f"{EXERCISE}.json").exists()
+    index = json.loads((site / "fr" / "index.json").read_text("utf-8"))
+    assert EXERCISE not in json.dumps(index)
+    offline = json.loads((site / "offline" / "fr.json").read_text("utf-8"))
+    assert f'"{EXERCISE}"' not in json.dumps(offline["bundles"]) or all(
+        EXERCISE not in (b["document"].get("exercises", []) + b["document"].get("related", []))
+        for b in offline["bundles"].values())
+    for name, bundle in bundles(root / "build").items():
+        if name.startswith("fr/"):
+            document = bundle["document"]
+            assert EXERCISE not in document.get("exercises", []) + document.get("related", [])
+            assert EXERCISE not in bundle.get("cards", {}).get("exercises", {})
+    # English still shows it, and the manifest and stats say what French leaves out, and why.
+    assert (site / "en" / f"{EXERCISE}.json").exists()
+    manifest = json.loads((site / "manifest.json").read_text("utf-8"))
+    french = manifest["locales"]["fr"]
+    assert french["withheld"] == {
+        EXERCISE: "safety-critical text without a reviewed translation: cautions[0]"}
+    assert french["bundles"] == manifest["locales"]["en"]["bundles"] - 1
+    stats = json.loads(run_cli(root, "stats", "--format", "json").out)
+    assert set(stats["locales"]["fr"]["withheld"]) == {EXERCISE}
+    # A fuzzy translation is not a reviewed one either.
+    edit_entry(po_path(root, EXERCISE), caution, msgstr="Attention.", fuzzy=True)
+    must(root, "build")
+    assert not (site / "fr" / f"{EXERCISE}.json").exists()
+    # Reviewed, it is back everywhere.
+    edit_entry(po_path(root, EXERCISE), caution, msgstr="Attention, arrêtez en cas de douleur.",
+               fuzzy=False)
+    must(root, "build")
+    assert (site / "fr" / f"{EXERCISE}.json").exists()
+    assert all(EXERCISE in bundles(root / "build")[name]["document"]["exercises"]
+               for name in listing)
+
+
+def test_a_required_locale_never_ships_a_critical_text_untranslated(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    root = clone(real_template(tmp_path_factory), tmp_path / "project")
+    configure(root, required=("fr",), optional=())
+    blank_caution(root)
+    run = run_cli(root, "build")
+    assert run.code == 1 and "E501" in run.out

@@ -590,6 +590,12 @@ export interface LocaleInfo {
    * True when this required locale was built with English standing in for missing translations (a staging build); never true in a production build.
    */
   staging: boolean;
+  /**
+   * Documents this (optional) locale leaves out, by id, with the reason: a safety-critical text of theirs has no reviewed translation. They are in no index, pack or card list of the locale.
+   */
+  withheld: {
+    [k: string]: string | undefined;
+  };
 }
 /**
  * Every bundle of one locale and its index in one file, for apps that work offline.
