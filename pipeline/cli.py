@@ -123,12 +123,15 @@ def cmd_update(args: argparse.Namespace, config: Config) -> int:
 def cmd_stats(args: argparse.Namespace, config: Config) -> int:
     from pipeline.content.readability import Reading
     from pipeline.gettext.pofiles import PoReadError, read_catalog
-    from pipeline.gettext.stats import locale_progress, locale_reading
+    from pipeline.gettext.stats import locale_progress, locale_reading, withheld_documents
     from pipeline.gettext.templates import existing_templates
     from pipeline.stages import update
+    from pipeline.stages.validate import validate_project
 
     progress_of: dict[str, tuple[dict[str, Progress], Progress]] = {}
     reading: dict[str, dict[str, Reading | None]] = {}
+    withheld: dict[str, dict[str, str]] = {}
+    library, _ = validate_project(config)
     try:
         reading[config.source_locale] = locale_reading(
             {path: read_catalog(path, config.rel(path)) for path in existing_templates(config)},
@@ -137,10 +140,12 @@ def cmd_stats(args: argparse.Namespace, config: Config) -> int:
             catalogs = update.read_catalogs(config, locale)
             progress_of[locale] = locale_progress(catalogs)
             reading[locale] = locale_reading(catalogs, locale)
+            if locale in config.optional_locales:
+                withheld[locale] = withheld_documents(library, catalogs)
     except PoReadError as exc:
         print_diagnostics([exc.diagnostic], args.format, checked=1)
         return 1
-    report.stats(progress_of, reading, config.reading_grade, fmt=args.format)
+    report.stats(progress_of, reading, config.reading_grade, withheld, fmt=args.format)
     return 0
 
 

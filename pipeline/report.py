@@ -349,8 +349,8 @@ def updated(config: Config, result: UpdateResult, *, fmt: Format, quiet: bool) -
 
 
 def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]],
-          reading: Mapping[str, Mapping[str, Reading | None]], target: float, *,
-          fmt: Format) -> None:
+          reading: Mapping[str, Mapping[str, Reading | None]], target: float,
+          withheld: Mapping[str, Mapping[str, str]], *, fmt: Format) -> None:
     out = console()
     if fmt == "json":
         found = {locale: {"documents": {k: as_dict(v) for k, v in per_doc.items()},
@@ -363,6 +363,9 @@ def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]],
                                "words": r.words}
                            for doc, r in per_doc.items()}
                   for locale, per_doc in reading.items()}
+        for locale, hidden in withheld.items():
+            if locale in found:
+                found[locale]["withheld"] = dict(hidden)
         out.file.write(json.dumps({"version": 1, "locales": found,
                                    "reading": {"target_grade": target, "levels": levels}},
                                   indent=2) + "\n")
@@ -373,6 +376,8 @@ def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]],
         out.print("No locales yet: start one with 'pipeline init <locale>'.")
     for locale, (per_doc, total) in progress_of.items():
         out.print(progress_table(locale, dict(per_doc), total))
+        for doc_id, why in withheld.get(locale, {}).items():
+            out.print(Text(f"{doc_id}: left out of {locale} ({why})", style="yellow"))
     if reading:
         out.print(reading_table(reading, target))
 

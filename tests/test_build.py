@@ -10,7 +10,6 @@ command, in-process through `pipeline.cli.main` or as a `python -m pipeline` sub
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -483,7 +482,7 @@ def test_manifest(real_built: Path) -> None:
     assert manifest["locales"]["en"] == {
         "policy": "source", "staging": False, "bundles": len(library),
         "complete_percent": 100.0, "fallback_percent": 0.0,
-        "index": "en/index.json", "offline": "offline/en.json"}
+        "index": "en/index.json", "offline": "offline/en.json", "withheld": {}}
     fr = manifest["locales"]["fr"]
     catalogs = [polib.pofile(str(po_path(real_built, doc.id))) for doc in library]
     counts = [progress(c).strings for c in catalogs]
@@ -501,7 +500,8 @@ def test_manifest_of_complete_required_locale(tiny_built: Path) -> None:
     manifest = manifest_of(tiny_built / "build")
     assert manifest["locales"]["fr"] == {"policy": "required", "staging": False, "bundles": 4,
                                          "complete_percent": 100.0, "fallback_percent": 0.0,
-                                         "index": "fr/index.json", "offline": "offline/fr.json"}
+                                         "index": "fr/index.json", "offline": "offline/fr.json",
+                                         "withheld": {}}
 
 
 def test_each_locale_has_an_index_of_its_bundles(real_built: Path) -> None:
@@ -1002,7 +1002,8 @@ def test_bundles_made_by_other_code_are_not_reused(tiny: Path, tmp_path: Path) -
 
 def test_build_with_no_french_catalog_entries_translated_yet(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """An optional locale that nobody started: every bundle is English, all listed."""
+    """An optional locale that nobody started: a document with no safety-critical text is
+    shown in English, listed as such; one with a caution or a disclaimer is left out."""
     configure(tiny, required=(), optional=("fr",))
     for path in (tiny / "locales" / "fr" / "LC_MESSAGES").glob("*.po"):
         catalog = polib.pofile(str(path))
@@ -1016,22 +1017,18 @@ def test_build_with_no_french_catalog_entries_translated_yet(
     manifest = manifest_of(build)
     assert manifest["locales"]["fr"]["complete_percent"] == 0.0
     assert manifest["locales"]["fr"]["fallback_percent"] == 100.0
+    # The exercise has a caution, the guide a disclaimer.
+    assert sorted(manifest["locales"]["fr"]["withheld"]) == ["glute-bridge", "hip-pain"]
     index = {e["id"]: e for e in read(build / "site" / "fr" / "index.json")["documents"]}
-    for doc_id in ("glute-bridge", "hip-pain", "ann-lee", "glossary"):
+    assert set(index) == {"ann-lee", "glossary"}
+    for doc_id in ("ann-lee", "glossary"):
         en = bundle(build, f"en/{doc_id}.json")
         fr = bundle(build, f"fr/{doc_id}.json")
         assert fr["document"] == en["document"]
         assert fr["cards"] == en["cards"] and fr["terms"] == en["terms"]
         assert own_fallbacks(fr) == index[doc_id]["fallbacks"] != []
         assert index[doc_id]["translated_percent"] == 0.0
-    guide = bundle(build, "fr/hip-pain.json")
-    assert guide["fallbacks"] == sorted([*own_fallbacks(guide),
-                                         "cards.exercises.glute-bridge.name",
-                                         "cards.exercises.glute-bridge.summary",
-                                         "cards.reviewers.ann-lee.role"])
-    assert guide["formatted"]["reviewed_on"] == format_date(dt.date(2026, 10, 14), "long",
-                                                            locale="fr")
-
+    assert not (build / "site" / "fr" / "hip-pain.json").exists()
 
 
 def test_second_build_while_one_runs_is_refused_with_e411(

@@ -261,7 +261,7 @@ def test_a_store_copied_from_another_user_is_not_read(
 # --- optional locales never fail ----------------------------------------------------------------
 
 
-def test_a_broken_catalog_in_an_optional_locale_warns_and_falls_back(
+def test_a_broken_catalog_in_an_optional_locale_warns_and_withholds(
         tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     configure(tiny, required=(), optional=("fr",))
     broken = po_path(tiny, "hip-pain")
@@ -275,11 +275,12 @@ def test_a_broken_catalog_in_an_optional_locale_warns_and_falls_back(
     run = cli(capsys, tiny, "build")
     assert run.code == 0, run.text
     fr = tiny / "build" / "site" / "fr"
-    guide = json.loads((fr / "hip-pain.json").read_text("utf-8"))
-    english = json.loads(bundle_file(tiny / "build", "en/hip-pain.json").read_text("utf-8"))
-    assert guide["document"] == english["document"] and guide["fallbacks"]
-    # The exercise the guide shows keeps its own, readable, catalog: its card is French.
-    assert guide["cards"]["exercises"]["glute-bridge"]["name"] == "Pont fessier au sol"
+    # Its disclaimer has no French the build may use: the guide is left out of French
+    # rather than shown with a warning in English.
+    assert not (fr / "hip-pain.json").exists()
+    manifest = json.loads((tiny / "build" / "site" / "manifest.json").read_text("utf-8"))
+    assert list(manifest["locales"]["fr"]["withheld"]) == ["hip-pain"]
+    # The exercise keeps its own, readable, catalog: it is French.
     exercise = json.loads((fr / "glute-bridge.json").read_text("utf-8"))
     assert exercise["document"]["name"] == "Pont fessier au sol"
     assert not (tiny / "build" / "mo" / "fr" / "LC_MESSAGES" / "hip-pain.mo").exists()

@@ -114,6 +114,7 @@ const UI = {
     steps: "Steps",
     tips: "Tips",
     cautions: "Be careful",
+    redFlags: "Stop and see a doctor if",
     whyItHelps: "Why it helps",
     variations: "Variations",
     easier: "Easier",
@@ -152,6 +153,7 @@ const UI = {
     steps: "Étapes",
     tips: "Conseils",
     cautions: "Attention",
+    redFlags: "Arrêtez et consultez un médecin si",
     whyItHelps: "Pourquoi c’est utile",
     variations: "Variantes",
     easier: "Plus facile",
@@ -430,10 +432,21 @@ function citation(reference) {
 // ---------------------------------------------------------------------------------------
 // Pages. Each returns { title, view }; `page` holds the locale, its index and the bundle.
 
+// Red flags: when to stop and see a doctor. Shown before anything else on the page, as a
+// list a reader cannot mistake for advice, with the role a screen reader announces first.
+function redFlags(list, page, path) {
+  if (!list.length) return null;
+  return h("aside", { class: "red-flags", role: "alert", "aria-label": page.t("redFlags") },
+    h("h2", {}, page.t("redFlags")),
+    h("ul", {}, list.map((flag, at) =>
+      into(h("li", langOf(page, `${path}[${at}]`)), flag, page))));
+}
+
 function guidePage(page) {
   const { document: guide, formatted } = page.bundle;
   const t = page.t;
   const view = h("article", { class: "guide" },
+    redFlags(guide.red_flags, page, "red_flags"),
     h("header", {},
       h("p", { class: "kind" }, t("guide")),
       h("h1", { tabindex: "-1", ...langOf(page, "title") }, guide.title),
@@ -476,6 +489,7 @@ function exercisePage(page) {
   ] : null;
   const quote = exercise.quote;
   const view = h("article", { class: "exercise" },
+    redFlags(exercise.red_flags, page, "red_flags"),
     h("header", {},
       h("p", { class: "kind" }, t("exercise")),
       h("h1", { tabindex: "-1", ...langOf(page, "name") }, exercise.name),

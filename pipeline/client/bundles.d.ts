@@ -154,6 +154,10 @@ export interface Exercise {
    */
   quote: Quote | null;
   /**
+   * A sign to stop the exercise and see a doctor.
+   */
+  red_flags: RichText[];
+  /**
    * Other exercises to try.
    */
   related: string[];
@@ -319,6 +323,10 @@ export interface Guide {
    */
   intro: RichText[];
   kind: "guide";
+  /**
+   * When to stop and see a doctor, shown before anything else.
+   */
+  red_flags: RichText[];
   references: Reference[];
   /**
    * When the guide was last reviewed.
@@ -582,6 +590,12 @@ export interface LocaleInfo {
    * True when this required locale was built with English standing in for missing translations (a staging build); never true in a production build.
    */
   staging: boolean;
+  /**
+   * Documents this (optional) locale leaves out, by id, with the reason: a safety-critical text of theirs has no reviewed translation. They are in no index, pack or card list of the locale.
+   */
+  withheld: {
+    [k: string]: string | undefined;
+  };
 }
 /**
  * Every bundle of one locale and its index in one file, for apps that work offline.

@@ -165,6 +165,10 @@ class LocaleInfo(_Client):
     fallback_percent: float
     index: str = Field(description="The locale's index, relative to the manifest.")
     offline: str = Field(description="The locale's offline pack, relative to the manifest.")
+    withheld: dict[str, str] = Field(
+        description="Documents this (optional) locale leaves out, by id, with the reason: a "
+                    "safety-critical text of theirs has no reviewed translation. They are in "
+                    "no index, pack or card list of the locale.")
 
 
 class Manifest(_Client):

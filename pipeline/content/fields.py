@@ -49,6 +49,20 @@ class Translatable:
 
 
 @dataclass(frozen=True)
+class Critical:
+    """Marks safety-critical text (a caution, a red flag, the disclaimer): a reader must
+    never see it in another language than the rest of the page, nor in an unreviewed
+    translation. Applies to every text below the field."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["x-critical"] = True
+        return result
+
+
+@dataclass(frozen=True)
 class Internal:
     """Marks a field the pipeline uses to write values for clients (the phrases a dose is
     written with) but does not send them."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from pydantic_core import PydanticCustomError
 
 from pipeline.content.fields import (
+    Critical,
     Doi,
     EachSidePhrase,
     HoldingPhrase,
@@ -146,7 +147,10 @@ class Exercise(Strict):
         min_length=2, max_length=12, description="One instruction the reader follows, in order."
     )
     tips: list[Sentence] = Field(default=[], description="A tip for doing it well.")
-    cautions: list[Sentence] = Field(default=[], description="A safety warning.")
+    cautions: Annotated[list[Sentence], Critical()] = Field(
+        default=[], description="A safety warning.")
+    red_flags: Annotated[list[Sentence], Critical()] = Field(
+        default=[], description="A sign to stop the exercise and see a doctor.")
     easier: list[Variation] = Field(default=[], description="An easier version.")
     harder: list[Variation] = Field(default=[], description="A harder version.")
     dosage: Dosage | None = Field(None, description="How much to do.")
@@ -186,12 +190,15 @@ class Guide(Strict):
     title: Title = Field(description="The guide's title.")
     summary: Summary = Field(description="One or two lines shown in lists and previews.")
     intro: list[Paragraph] = Field(min_length=1, description="An introductory paragraph.")
+    red_flags: Annotated[list[Sentence], Critical()] = Field(
+        default=[], description="When to stop and see a doctor, shown before anything else.")
     exercises: list[ExerciseRef] = Field(min_length=1, description="Exercises, in order.")
     sections: list[Section] = Field(default=[], description="A section after the exercises.")
     reviewers: list[ReviewerRef] = Field(default=[], description="Who reviewed the guide.")
     reviewed_on: dt.date = Field(description="When the guide was last reviewed.")
     references: list[Reference] = Field(default=[])
-    disclaimer: Paragraph = Field(description="The medical disclaimer at the end of the guide.")
+    disclaimer: Annotated[Paragraph, Critical()] = Field(
+        description="The medical disclaimer at the end of the guide.")
 
 
 class Reviewer(Strict):

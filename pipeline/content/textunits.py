@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from pipeline.content.fields import PLURAL, PluralText, Translatable
+from pipeline.content.fields import PLURAL, Critical, PluralText, Translatable
 from pipeline.content.models import MsgContext, Ref
 
 # Where a value sits in a document: field names and list indexes, from the top.
@@ -37,6 +37,8 @@ class TextUnit:
     plural: str | None = None
     # The gettext format flag of the entry (e.g. "python-brace-format").
     format: str | None = None
+    # Safety-critical text (`fields.Critical`): never shown untranslated or unreviewed.
+    critical: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,32 +81,35 @@ class _Shape:
     translatable: Translatable | None = None
     ref: Ref | None = None
     max_length: int | None = None
+    critical: bool = False
 
 
 @lru_cache(maxsize=None)
-def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None) -> _Shape:
+def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None,
+           critical: bool = False) -> _Shape:
     annotation, more = _split(annotation)
     metadata = metadata + tuple(more)
     for item in metadata:
         if isinstance(item, MsgContext):
             context = item.context
+        critical = critical or isinstance(item, Critical)
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(annotation) if a is not type(None)]
-        return _shape(options[0] if len(options) == 1 else Any, metadata, context)
+        return _shape(options[0] if len(options) == 1 else Any, metadata, context, critical)
     if isinstance(annotation, type) and issubclass(annotation, PluralText):
-        return _Shape("leaf", None, context, PLURAL)
+        return _Shape("leaf", None, context, PLURAL, critical=critical)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _Shape("model", None, context)
+        return _Shape("model", None, context, critical=critical)
     if origin is list:
-        return _Shape("list", get_args(annotation)[0], context)
+        return _Shape("list", get_args(annotation)[0], context, critical=critical)
     if origin is dict:
-        return _Shape("dict", get_args(annotation)[1], context)
+        return _Shape("dict", get_args(annotation)[1], context, critical=critical)
     limit = next((m.max_length for m in metadata
                   if isinstance(getattr(m, "max_length", None), int)), None)
     return _Shape("leaf", None, context,
                   next((m for m in metadata if isinstance(m, Translatable)), None),
-                  next((m for m in metadata if isinstance(m, Ref)), None), limit)
+                  next((m for m in metadata if isinstance(m, Ref)), None), limit, critical)
 
 
 @lru_cache(maxsize=None)
@@ -125,14 +130,14 @@ def _walk(value: Any, shape: _Shape, path: DataPath, description: str | None,
     if kind == "model":
         model: type[BaseModel] = type(value)
         for name, annotation, metadata, own in _fields(model):
-            _walk(getattr(value, name), _shape(annotation, metadata, context), path + (name,),
-                  own or description, None, visit)
+            _walk(getattr(value, name), _shape(annotation, metadata, context, shape.critical),
+                  path + (name,), own or description, None, visit)
     elif kind == "list":
-        item = _shape(shape.item, (), context)
+        item = _shape(shape.item, (), context, shape.critical)
         for index, element in enumerate(value):
             _walk(element, item, path + (index,), description, (index, len(value)), visit)
     elif kind == "dict":
-        item = _shape(shape.item, (), context)
+        item = _shape(shape.item, (), context, shape.critical)
         for key in value:
             _walk(value[key], item, path + (key,), description, None, visit)
     else:
@@ -152,10 +157,12 @@ def iter_texts(doc: BaseModel) -> Iterator[TextUnit]:
         marker = shape.translatable
         if marker is not None and isinstance(value, str):
             found.append(TextUnit(path, value, marker.kind, marker.markup, shape.max_length,
-                                  shape.context, description, position, None, marker.format))
+                                  shape.context, description, position, None, marker.format,
+                                  shape.critical))
         elif marker is not None and isinstance(value, PluralText):
             found.append(TextUnit(path, value.one, marker.kind, False, None, shape.context,
-                                  description, position, value.other, marker.format))
+                                  description, position, value.other, marker.format,
+                                  shape.critical))
 
     _walk_document(doc, visit)
     return iter(found)

@@ -119,6 +119,7 @@ _ALL = [
     # Build (E6xx)
     Code("E601", "bundle-invalid", "A localized document breaks the model once translated."),
     Code("E602", "unsafe-output", "An output folder is inside source/ or locales/, or is a folder the tool did not create; refused."),
+    Code("W603", "withheld", "A document is left out of an optional locale (its bundle, index entry, offline pack and the cards that list it): a safety-critical text of it has no reviewed translation."),
     # Exchange with translation vendors: XLIFF and TMX (E7xx / W7xx)
     Code("E701", "exchange-xml", "An XLIFF or TMX file is not well-formed XML; nothing from the import is written."),
     Code("E702", "exchange-unsafe-xml", "An XLIFF or TMX file declares a document type (DTD, entities, external references); refused before anything in it is expanded or fetched."),

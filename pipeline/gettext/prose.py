@@ -9,8 +9,8 @@ Each check masks what other rules own first (addresses and link targets, HTML en
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pipeline.core.text import HTML_ENTITY
 from pipeline.gettext.checkbase import BRACE, CheckContext, Finding, Pair, mask, mask_addresses

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import polib
 
+from pipeline.content.library import Library
 from pipeline.content.readability import Reading, reading_level
-from pipeline.gettext.pofiles import entry_status, forms
+from pipeline.content.textunits import format_path, iter_texts
+from pipeline.gettext.pofiles import EntryKey, entry_status, forms, key_of
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STATES = ("translated", "fuzzy", "untranslated")
@@ -101,3 +103,23 @@ def locale_reading(catalogs: dict[Path, polib.POFile], locale: str, *,
     """Each document's reading level in one locale (or in English, from the templates)."""
     return {path.stem: reading_of(catalog, locale, english=english)
             for path, catalog in sorted(catalogs.items())}
+
+
+def withheld_documents(library: Library, catalogs: dict[Path, polib.POFile]
+                       ) -> dict[str, str]:
+    """The documents an optional locale leaves out, with why: those with a safety-critical
+    text (`fields.Critical`) not translated and reviewed in their catalog. (The build also
+    leaves out one whose critical translation the checks refuse.)"""
+    by_stem = {path.stem: catalog for path, catalog in catalogs.items()}
+    found: dict[str, str] = {}
+    for doc in library:
+        catalog = by_stem.get(doc.id)
+        entries = ({key_of(e): e for e in catalog if not e.obsolete}
+                   if catalog is not None else {})
+        missing = [format_path(unit.path) for unit in iter_texts(doc.model) if unit.critical
+                   and ((entry := entries.get(EntryKey(unit.context, unit.text))) is None
+                        or entry_status(entry) != "translated")]
+        if missing:
+            found[doc.id] = ("safety-critical text without a reviewed translation: "
+                             + ", ".join(sorted(missing)))
+    return found

@@ -69,6 +69,9 @@ def _notes(unit: TextUnit) -> list[str]:
     if unit.plural is not None:
         notes.append("Write one form for each plural form of your language (msgstr[0], "
                      "msgstr[1]…), in the order of the catalog's Plural-Forms.")
+    if unit.critical:
+        notes.append("Safety-critical (a warning, a sign to see a doctor, the disclaimer): "
+                     "translate it exactly, with nothing left out or softened.")
     return notes
 
 

@@ -60,6 +60,8 @@ class Outline:
     texts: int
     markup: list[DataPath]
     links: list[str]
+    # Where its safety-critical texts are (`fields.Critical`), as fallbacks name places.
+    critical: frozenset[str] = frozenset()
 
 
 def outline(doc: LoadedDocument) -> Outline:
@@ -74,7 +76,18 @@ def outline(doc: LoadedDocument) -> Outline:
     units = list(iter_texts(doc.model))
     links = [target for unit in units if unit.markup and not is_plain(unit.text)
              for target in analyze(unit.text).links if not target.startswith("https://")]
-    return Outline(names, terms, len(units), markup_paths(doc.model, units), links)
+    critical = frozenset(format_path(unit.path) for unit in units if unit.critical)
+    return Outline(names, terms, len(units), markup_paths(doc.model, units), links, critical)
+
+
+def withheld_because(item: Localized, shape: Outline) -> str | None:
+    """Why a document may not be shown in an optional locale, or None: a safety-critical
+    text of it has no reviewed translation (untranslated, fuzzy or refused), and a warning
+    or a red flag is never shown in another language than the page."""
+    missing = sorted(set(item.fallbacks) & shape.critical)
+    if not missing:
+        return None
+    return ("safety-critical text without a reviewed translation: " + ", ".join(missing))
 
 
 class LinkError(ValueError):

@@ -48,6 +48,7 @@ from pipeline.stages.export import (
     localized_glossary,
     outline,
     render_json,
+    withheld_because,
 )
 from pipeline.stages.gate import GateResult, locale_of, run_gate, summarize_pending
 
@@ -382,22 +383,35 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             memo.clear()
         return found
 
+    def withheld(locale: str, policy: str, doc_id: str, item: Localized) -> str | None:
+        """Why an optional locale may not show this document, if it may not."""
+        return (withheld_because(item, plan.shapes[doc_id]) if policy == "optional"
+                else None)
+
     def make(job: _Job) -> _Done:
         doc = library.documents[job.doc_id]
         item, problems, translate = local(job.locale, job.policy, job.doc_id)
         if item is None:  # the bundle's job reports why
             return _Done(job.rel, None, None, [] if job.mo else problems, [])
+        why = withheld(job.locale, job.policy, job.doc_id, item)
+        cards, hidden = {}, set()
+        for other in (i for ids in item.names.values() for i in ids):
+            if other in library.documents:
+                card, _, _ = local(job.locale, job.policy, other)
+                if card is not None and withheld(job.locale, job.policy, other, card):
+                    hidden.add(other)  # the page lists only what the locale can show
+                elif card is not None:
+                    cards[other] = card
+        if hidden:
+            item, emptied = _without(item, hidden)
+            why = why or (f"none of its {emptied} can be shown" if emptied else None)
+        if why is not None:
+            return _Done(job.rel, None, {"input": job.key, "withheld": why}, [], [])
         if job.mo:
             if translate.catalog is None:  # unreadable (optional locale): nothing to compile
                 return _Done(job.rel, None, None, [], [])
             data = compiled(translate.catalog, translate)
             return made(job, data, {"input": job.key, "output": digest(data)}, [])
-        cards = {}
-        for other in (i for ids in item.names.values() for i in ids):
-            if other in library.documents:
-                card, _, _ = local(job.locale, job.policy, other)
-                if card is not None:
-                    cards[other] = card
         text = bundle_json(item, bcp47(job.locale), cards, glossaries[job.locale])
         data = text.encode("utf-8")
         count = plan.shapes[job.doc_id].texts
@@ -411,10 +425,17 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
     outputs: dict[str, _Output] = {}
     cache: dict[str, Any] = {}
     locale_info: dict[str, Any] = {}
+    withheld_docs: dict[str, dict[str, str]] = {}
     for job in jobs:
         outcome = done[job.rel]
         result.problems += outcome.problems
         result.warnings += outcome.warnings
+        reason = (outcome.entry or {}).get("withheld")
+        if reason is not None and not job.mo:
+            withheld_docs.setdefault(job.locale, {})[job.doc_id] = reason
+            result.warnings.append(diag(
+                config.rel(catalog_path(config, job.locale, job.doc_id)), 0, 0, "W603",
+                f"{job.doc_id!r} is left out of {job.locale!r}: {reason}"))
         if not job.mo:
             result.warnings += [replace(d, message=d.message + "; English used instead")
                                 for _, d in unsafe.get(job.locale, {}).get(job.doc_id, [])]
@@ -430,12 +451,13 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                 result.exported += 1
     for locale, policy in locales:
         tag = bcp47(locale)
-        result.bundles += len(library)
+        hidden = withheld_docs.get(locale, {})
+        result.bundles += len(library) - len(hidden)
         folder = locale_folder(tag, policy)
         staging = locale in config.staging_locales
         info: dict[str, Any] = {
             "policy": "required" if staging else policy, "staging": staging,
-            "bundles": len(library),
+            "bundles": len(library) - len(hidden), "withheld": dict(sorted(hidden.items())),
             "complete_percent": 100.0, "fallback_percent": 0.0,
             "index": f"{folder}/index.json".removeprefix(f"{SITE}/"),
             "offline": f"offline/{tag}.json"}
@@ -455,6 +477,24 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             info["fallback_percent"] = round(100.0 * fallen / texts, 1) if texts else 0.0
         locale_info[tag] = info
     return outputs, cache, locale_info
+
+
+# The fields of a document that list other documents by id, shown as cards.
+_LISTS = ("exercises", "related")
+
+
+def _without(item: Localized, hidden: set[str]) -> tuple[Localized, str | None]:
+    """The document without the cards its locale cannot show; and the name of a required
+    list (a guide's `exercises`) this left empty, if it did."""
+    client = dict(item.client)
+    emptied = None
+    for name in _LISTS:
+        if isinstance(client.get(name), list):
+            client[name] = [i for i in client[name] if i not in hidden]
+            if not client[name] and name == "exercises":
+                emptied = name
+    names = {kind: [i for i in ids if i not in hidden] for kind, ids in item.names.items()}
+    return replace(item, client=client, names=names), emptied
 
 
 def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, Any],
