@@ -26,7 +26,7 @@ from build_helpers import (
 )
 from runner import run_cli
 
-GUIDE = "si-joint-pain"
+GUIDE = "low-back-pain"  # a guide without red flags yet
 FLAGS = ["Pain spreads down your leg below the knee.",
          "Your leg feels numb or weak, or you cannot control your bladder or bowels."]
 

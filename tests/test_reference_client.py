@@ -46,7 +46,7 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-component-update", "--disable-sync", "--hide-scrollbars",
                   # Virtual milliseconds: spent at once when the page is idle, and frozen
                   # while a fetch is pending (see the module docstring).
-                  "--virtual-time-budget=10000", "--window-size=1000,1400")
+                  "--virtual-time-budget=10000", "--window-size=1000,2200")
 GUIDE, EXERCISE = "si-joint-pain", "bird-dog"
 PAYLOAD = """<img src=x onerror="document.title='pwned'">"""
 
@@ -323,6 +323,14 @@ def test_guide_page_renders_from_one_bundle(browser: str, site: Path, tmp_path: 
     assert [o.attrs["value"] for o in options if "selected" in o.attrs] == ["fr"]
 
     main = root.one("main")
+    # The red flags open the page, before the title: announced first, never scrolled past.
+    article = main.one("article", "guide")
+    first = next(c for c in article.children if isinstance(c, Node))
+    assert (first.tag, first.attrs.get("class"), first.attrs.get("role")) == (
+        "aside", "red-flags", "alert")
+    assert guide["red_flags"], "the SI guide has red flags"
+    assert [li.text() for li in first.all("li")] == [squash(flag["plain"])
+                                                     for flag in guide["red_flags"]]
     assert main.one("h1").text() == squash(guide["title"])
     assert squash(guide["summary"]) in main.text()
     intro = main.one("div", "intro")
@@ -381,6 +389,7 @@ def test_guide_page_renders_from_one_bundle(browser: str, site: Path, tmp_path: 
     assert colours.most_common(1)[0][1] < 0.9 * total, "the screenshot is (almost) one colour"
     assert colours[bytes.fromhex("1f2328")] > 1000, "no body text painted"
     assert colours[bytes.fromhex("f6f8fa")] > 10_000, "no exercise card painted"
+    assert colours[bytes.fromhex("fff0f0")] > 10_000, "no red flags box painted"
     assert colours[bytes.fromhex("0b5cad")] > 100, "no link painted"
     print(f"screenshot: {shot}")
 
