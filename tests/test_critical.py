@@ -89,6 +89,17 @@ def test_a_guides_red_flags_reach_its_bundles(tmp_path_factory: pytest.TempPathF
 EXERCISE = "bird-dog"
 
 
+def linked_ids(value: object) -> set[str]:
+    """The documents a bundle's rich text links to."""
+    if isinstance(value, dict):
+        link = value.get("link")
+        own = {link["id"]} if isinstance(link, dict) and link.get("kind") != "web" else set()
+        return own.union(*(linked_ids(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(linked_ids(v) for v in value))
+    return set()
+
+
 def optional_french(root: Path) -> None:
     configure(root, required=(), optional=("fr",))
 
@@ -124,11 +135,16 @@ def test_an_exercise_with_an_untranslated_caution_is_left_out_of_an_optional_loc
     assert f'"{EXERCISE}"' not in json.dumps(offline["bundles"]) or all(
         EXERCISE not in (b["document"].get("exercises", []) + b["document"].get("related", []))
         for b in offline["bundles"].values())
+    linking = [name for name, bundle in bundles(root / "build").items()
+               if name.startswith("en/") and EXERCISE in linked_ids(bundle)]
+    assert linking, "some page links to the exercise"
     for name, bundle in bundles(root / "build").items():
         if name.startswith("fr/"):
             document = bundle["document"]
             assert EXERCISE not in document.get("exercises", []) + document.get("related", [])
             assert EXERCISE not in bundle.get("cards", {}).get("exercises", {})
+            # Its links are text: nobody is sent to a page French does not have.
+            assert EXERCISE not in linked_ids(bundle), name
     # English still shows it, and the manifest and stats say what French leaves out, and why.
     assert (site / "en" / f"{EXERCISE}.json").exists()
     manifest = json.loads((site / "manifest.json").read_text("utf-8"))
@@ -147,6 +163,8 @@ def test_an_exercise_with_an_untranslated_caution_is_left_out_of_an_optional_loc
                fuzzy=False)
     must(root, "build")
     assert (site / "fr" / f"{EXERCISE}.json").exists()
+    assert all(EXERCISE in linked_ids(bundles(root / "build")[name.replace("en/", "fr/")])
+               for name in linking)
     assert all(EXERCISE in bundles(root / "build")[name]["document"]["exercises"]
                for name in listing)
 

@@ -297,6 +297,9 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
                 raw.get(doc.id, empty), raw.get("glossary", empty), glossary_model, targets,
                 *(f"{other}:{models.get(other, '')}:{raw.get(other, empty)}"
                   for other in named),
+                # A linked document left out of an optional locale turns its links to text.
+                *(f"link:{other}:{models.get(other, '')}:{raw.get(other, empty)}"
+                  for other in _linked_ids(targets)),
             ])
             jobs.append(_Job(bundle_path(tag, policy, doc.id), locale, policy, doc.id,
                              digest(inputs.encode())))
@@ -402,6 +405,11 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
                     hidden.add(other)  # the page lists only what the locale can show
                 elif card is not None:
                     cards[other] = card
+        for other in _linked(item.client) - set(cards) - hidden:
+            linked, _, _ = (local(job.locale, job.policy, other) if other in library.documents
+                            else (None, [], None))
+            if linked is not None and withheld(job.locale, job.policy, other, linked):
+                hidden.add(other)
         if hidden:
             item, emptied = _without(item, hidden)
             why = why or (f"none of its {emptied} can be shown" if emptied else None)
@@ -494,7 +502,42 @@ def _without(item: Localized, hidden: set[str]) -> tuple[Localized, str | None]:
             if not client[name] and name == "exercises":
                 emptied = name
     names = {kind: [i for i in ids if i not in hidden] for kind, ids in item.names.items()}
-    return replace(item, client=client, names=names), emptied
+    return replace(item, client=_unlinked(client, hidden), names=names), emptied
+
+
+def _linked_ids(targets: str) -> list[str]:
+    """The ids in `Links.targets`' lines (`kind:id:fragment`; `?target` names none)."""
+    return [line.split(":")[1] for line in targets.split("\n")
+            if line and not line.startswith("?") and line.count(":") >= 2]
+
+
+def _linked(value: Any) -> set[str]:
+    """The ids of the documents the rich text of a client document links to."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        link = value.get("link")
+        if isinstance(link, dict) and link.get("kind") != "web" and isinstance(
+                link.get("id"), str):
+            found.add(link["id"])
+        for inner in value.values():
+            found |= _linked(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _linked(inner)
+    return found
+
+
+def _unlinked(value: Any, hidden: set[str]) -> Any:
+    """The value with each link to a document the locale leaves out made plain text (the
+    words stay; a reader is not sent to a page that is not there)."""
+    if isinstance(value, dict):
+        link = value.get("link")
+        if isinstance(link, dict) and link.get("kind") != "web" and link.get("id") in hidden:
+            value = {**value, "link": None}
+        return {key: _unlinked(inner, hidden) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_unlinked(inner, hidden) for inner in value]
+    return value
 
 
 def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, Any],
