@@ -754,7 +754,8 @@ def check_catalog(catalog: polib.POFile, ctx: CheckContext) -> list[Diagnostic]:
     """Every problem in one catalog: headers, each entry, obsolete count (each entry's
     checks alone with the "language" scope)."""
     whole = ctx.scope != "language"
-    ctx = replace(ctx, spelling_budget=spelling.SuggestionBudget())
+    if ctx.spelling_budget is None:  # each catalog rations its own suggestions
+        ctx = replace(ctx, spelling_budget=spelling.SuggestionBudget())
     result = [diag(ctx.display, 1, 0, code, printable(message))
               for check in (HEADER_CHECKS if whole else []) for code, message in check(catalog, ctx)]
     obsolete: list[polib.POEntry] = []
