@@ -130,6 +130,7 @@ GOOD = [
     pytest.param("Hold for 30 seconds.", f"Tenez 30{NBSP}s.", id="unit-abbreviated"),
     pytest.param("Use a 10 lb weight.", f"Prenez un poids de 4,5{NBSP}kg.", id="unit-converted"),
     pytest.param("Do 3-4 sets.", "Faites trois à quatre séries.", id="range-in-words"),
+    pytest.param("Lift one foot off the floor.", "Levez un pied du sol.", id="a-foot-not-a-length"),
     pytest.param("Do 5–10 repetitions.", f"Faites 5 à 10{NBSP}répétitions.",
                  id="range-two-numbers"),
     pytest.param("Seated figure-4 stretch", "Étirement assis en 4", id="number-inside-word"),

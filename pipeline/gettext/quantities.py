@@ -93,6 +93,8 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     **{k: ("repetitions", Decimal(1)) for k in _REPS},
 }
 _FAHRENHEIT = {"°f", "℉"}
+# Units that are also body parts: after a number word ("one foot") they are the body part.
+_BODY_PARTS = frozenset({"foot", "feet", "pied", "pieds", "pie", "pies"})
 # Dimensions that count what is done rather than measure it.
 COUNTED = frozenset({"sets", "repetitions"})
 
@@ -118,7 +120,7 @@ _BASE_WORDS: dict[str, dict[str, int]] = {
            "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
            "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
            "cent": 100, "cents": 100},
-    "es": {"cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+    "es": {"cero": 0, "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
            "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
            "trece": 13, "catorce": 14, "quince": 15, "dieciséis": 16, "diecisiete": 17,
            "dieciocho": 18, "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40,
@@ -325,6 +327,8 @@ def quantities(text: str, locale: str, *, source: bool = False) -> tuple[Quantit
     result: list[Quantity] = []
     for start, end, values, word in found:
         unit, unit_end = _unit_at(text, end)
+        if word and unit in _BODY_PARTS:
+            unit, unit_end = None, end  # "lift one foot": a foot, not a length
         result.append(Quantity(text[start:end], start, values, unit, word,
                                text[start:unit_end]))
     # The first number of a range takes the unit of the second: "3 to 4 minutes".
