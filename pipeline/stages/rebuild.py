@@ -386,7 +386,7 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
             memo.clear()
         return found
 
-    def withheld(locale: str, policy: str, doc_id: str, item: Localized) -> str | None:
+    def withheld(policy: str, doc_id: str, item: Localized) -> str | None:
         """Why an optional locale may not show this document, if it may not."""
         return (withheld_because(item, plan.shapes[doc_id]) if policy == "optional"
                 else None)
@@ -396,19 +396,19 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         item, problems, translate = local(job.locale, job.policy, job.doc_id)
         if item is None:  # the bundle's job reports why
             return _Done(job.rel, None, None, [] if job.mo else problems, [])
-        why = withheld(job.locale, job.policy, job.doc_id, item)
+        why = withheld(job.policy, job.doc_id, item)
         cards, hidden = {}, set()
         for other in (i for ids in item.names.values() for i in ids):
             if other in library.documents:
                 card, _, _ = local(job.locale, job.policy, other)
-                if card is not None and withheld(job.locale, job.policy, other, card):
+                if card is not None and withheld(job.policy, other, card):
                     hidden.add(other)  # the page lists only what the locale can show
                 elif card is not None:
                     cards[other] = card
         for other in _linked(item.client) - set(cards) - hidden:
             linked, _, _ = (local(job.locale, job.policy, other) if other in library.documents
                             else (None, [], None))
-            if linked is not None and withheld(job.locale, job.policy, other, linked):
+            if linked is not None and withheld(job.policy, other, linked):
                 hidden.add(other)
         if hidden:
             item, emptied = _without(item, hidden)
