@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.text import HTML_ENTITY, link_targets
+from pipeline.core.text import EMAIL, HTML_ENTITY, link_targets
 
 MAX_SUGGESTIONS = 3
 # How many texts' verdicts a Speller keeps (a library repeats its sentences; memory stays
@@ -41,7 +41,6 @@ _KEPT_TEXTS = 100_000
 _ADDRESS_END = r"[^\s<>()\[\]{}\"'’.,;:!?»]"
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>()\[\]{}\"]*" + _ADDRESS_END,
                   re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DOI = re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s<>\"]*" + _ADDRESS_END + r"|\bdoi:",
                   re.IGNORECASE)
 # `{count}`, `{0}`, `{name!r}`, and Python's `%(name)s`.
@@ -69,7 +68,7 @@ def blank_non_prose(text: str) -> str:
     if "//" in text or "www." in text or "mailto:" in text:
         spans += (m.span() for m in _URL.finditer(text))
     if "@" in text:
-        spans += (m.span() for m in _EMAIL.finditer(text))
+        spans += (m.span() for m in EMAIL.finditer(text))
     if "10." in text or "doi:" in text.lower():
         spans += (m.span() for m in _DOI.finditer(text))
     if "{" in text or "%(" in text:

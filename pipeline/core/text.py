@@ -46,6 +46,8 @@ def _joins(text: str, index: int) -> bool:
 
 # Runs of two or more characters beyond ASCII: the only places a stack of combining marks
 # (each one beyond ASCII) can be, so most text is never looked at character by character.
+# An e-mail address as text checks read one (renderers' own, wider reading is markup's).
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A character reference (`&amp;`, `&#160;`, `&#xA0;`), as HTML and the renderers read it.
 HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")

@@ -34,7 +34,7 @@ from pipeline.content.readability import reading_message
 from pipeline.core import suppressions
 from pipeline.core.config import UsageError
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.text import hidden_characters, printable, without_link_targets
+from pipeline.core.text import EMAIL, hidden_characters, printable, without_link_targets
 from pipeline.gettext import prose, quantities
 from pipeline.gettext.checkbase import (
     DOI,
@@ -231,7 +231,6 @@ def _is_short_term(text: str) -> bool:
 
 # What any language writes as the English does: e-mail addresses, identifiers (snake_case,
 # camelCase, dotted or with digits), file names, versions, and a copyright line's names.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IDENTIFIER = re.compile(r"(?<!\w)(?:[A-Za-z]+[_./:#@-]?[A-Za-z0-9_./:#@-]*\d[\w./:#@-]*"
                          r"|\w+_\w+|[a-z]+[A-Z]\w*|[\w-]+\.[a-z]{2,4}|v?\d+(?:\.\d+)+)(?!\w)")
 _COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
@@ -242,7 +241,7 @@ def _without_names(text: str) -> str:
     copyright line (names and years) counts as nothing at all."""
     if _COPYRIGHT.match(text):
         return ""
-    masked = mask(mask_addresses(text), _EMAIL.finditer(text))
+    masked = mask(mask_addresses(text), EMAIL.finditer(text))
     return _IDENTIFIER.sub(" ", re.sub("x{3,}", " ", masked))
 
 
