@@ -340,10 +340,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-def plain_of(markdown: str) -> str:
-    """What the rich text of a Markdown text reads as (marks and links taken away)."""
+def plain_of(markdown: str, references: Iterable[str] = ()) -> str:
+    """What the rich text of a Markdown text reads as (marks and links taken away, each
+    citation marker shown as its reference's number among `references`, from 1)."""
     from pipeline.client.richtext import rich_text
-    return rich_text(markdown, lambda target: ("exercise", "x", None)).plain
+    numbers = {ref: at for at, ref in enumerate(references, 1)}
+    return rich_text(markdown, lambda target: ("exercise", "x", None), numbers).plain
 
 
 def get_path(data: Any, path: Iterable[str | int]) -> Any:

@@ -183,7 +183,7 @@ def test_build_writes_a_valid_bundle_per_locale_and_document(real_built: Path) -
         locale, doc_id = rel.removesuffix(".json").split("/")
         assert bundle_file(build, rel).is_file(), rel
         assert (data["bundle_version"], data["locale"], data["id"], data["kind"]) == (
-            2, locale, doc_id, library.documents[doc_id].kind), rel
+            3, locale, doc_id, library.documents[doc_id].kind), rel
         assert list(data) == sorted(["bundle_version", "locale", "kind", "id", "document",
                                      "cards", "terms", "formatted", "fallbacks"]), rel
         BUNDLE_MODELS[data["kind"]].model_validate(data)  # the pydantic model accepts it
@@ -247,7 +247,7 @@ def test_json_schema_alone_rejects_a_broken_bundle(real_built: Path) -> None:
          f"cards/exercises/{card}", "'dosage' is a required property"),
         (set_(("cards", "exercises", card, "steps"), []), f"cards/exercises/{card}",
          "('steps' was unexpected)"),  # a card, not the whole document
-        (set_(("bundle_version",), 1), "bundle_version", "2 was expected"),
+        (set_(("bundle_version",), 2), "bundle_version", "3 was expected"),
     ]:
         errors = broken(change)
         assert any(e.startswith(f"{where}: ") and says in e for e in errors), (where, errors)
@@ -259,20 +259,27 @@ def test_english_bundles_are_the_source_with_nothing_falling_back(real_built: Pa
     """Markdown texts become rich text that reads as the source and links to documents, not
     to source files; everything else is the source document as it is."""
     library = library_of(real_built)
-    links = marks = 0
+    links = marks = citations = 0
     for doc in library:
         data = bundle(real_built / "build", f"en/{doc.id}.json")
         assert data["fallbacks"] == [], doc.id
         source = json.loads(json.dumps(data["document"]))
+        cited = [ref.id for ref in getattr(doc.model, "references", [])]
         for unit in sent_texts(doc.model):
             value = get_path(data["document"], unit.path)
             where = (doc.id, unit.path)
             if unit.markup:
                 assert_rich_text(value, where)
-                assert value["plain"] == plain_of(unit.text), where
+                assert value["plain"] == plain_of(unit.text, cited), where
                 analysis = markup.analyze(unit.text)
-                assert links_of(value) == [expected_link(library, doc, target)
-                                           for target in analysis.links], where
+                found = links_of(value)
+                assert [link for link in found if link["kind"] != "citation"] == [
+                    expected_link(library, doc, target) for target in analysis.links], where
+                # each marker: the reference's id and its number in the list, from 1
+                assert [link for link in found if link["kind"] == "citation"] == [
+                    {"kind": "citation", "reference": key, "number": cited.index(key) + 1}
+                    for key in analysis.citations], where
+                citations += len(analysis.citations)
                 assert marks_opened(value) == [tok.removesuffix("_open") for tok in
                                                analysis.structure
                                                if tok in ("strong_open", "em_open")], where
@@ -285,6 +292,7 @@ def test_english_bundles_are_the_source_with_nothing_falling_back(real_built: Pa
         assert source == doc.model.model_dump(
             mode="json", exclude=set(internal_fields(type(doc.model)))), doc.id
     assert links and marks, "no link or no emphasis in the real project's texts"
+    assert citations, "no citation marker in the real project's texts"
 
 
 def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Path) -> None:
@@ -296,12 +304,13 @@ def test_french_bundles_hold_the_reviewed_french_of_the_catalogs(real_built: Pat
         english = bundle(real_built / "build", f"en/{doc.id}.json")
         table = translations(po_path(real_built, doc.id))
         expected_fallbacks = []
+        cited = [ref.id for ref in getattr(doc.model, "references", [])]
         for unit in sent_texts(doc.model):
             french = table.get((unit.context, unit.text))
             value = get_path(data["document"], unit.path)
             if unit.markup:
                 assert_rich_text(value, (doc.id, unit.path))
-                assert value["plain"] == plain_of(french or unit.text), (doc.id, unit.path)
+                assert value["plain"] == plain_of(french or unit.text, cited), (doc.id, unit.path)
                 # the same links as the English, resolved the same way
                 assert links_of(value) == links_of(get_path(english["document"], unit.path))
             else:
@@ -379,14 +388,18 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
     assert guide["formatted"] == {"reviewed_on": "14 octobre 2026"}
     assert guide["document"]["reviewed_on"] == "2026-10-14"
     assert guide["document"]["title"] == "Exercices contre la douleur à la hanche"
-    text = "Ces exercices renforcent les muscles autour de la hanche. Commencez par le "
     assert guide["document"]["intro"] == [{
         "blocks": [{"type": "paragraph", "spans": [
-            {"text": text, "marks": [], "link": None},
+            {"text": "Ces exercices renforcent les muscles autour de la hanche ", "marks": [],
+             "link": None},
+            {"text": "[1]", "marks": [],
+             "link": {"kind": "citation", "reference": "lee-2020", "number": 1}},
+            {"text": ". Commencez par le ", "marks": [], "link": None},
             {"text": "pont fessier", "marks": [],
              "link": {"kind": "exercise", "id": "glute-bridge", "fragment": None}},
             {"text": " et faites-le 3\u00a0fois par semaine.", "marks": [], "link": None}]}],
-        "plain": text + "pont fessier et faites-le 3\u00a0fois par semaine."}]
+        "plain": "Ces exercices renforcent les muscles autour de la hanche [1]. Commencez par "
+                 "le pont fessier et faites-le 3\u00a0fois par semaine."}]
     item = guide["document"]["sections"][0]["items"][0]
     assert item["heading"] == "Douleur vive"
     assert item["text"]["blocks"][0]["spans"][1] == {
@@ -414,7 +427,7 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
     assert guide["fallbacks"] == []
     english = bundle(build, "en/hip-pain.json")
     assert english["formatted"] == {"reviewed_on": "October 14, 2026"}
-    assert english["document"]["intro"][0]["blocks"][0]["spans"][1]["link"] == {
+    assert english["document"]["intro"][0]["blocks"][0]["spans"][3]["link"] == {
         "kind": "exercise", "id": "glute-bridge", "fragment": None}
 
     exercise = bundle(build, "fr/glute-bridge.json")
@@ -468,7 +481,7 @@ def test_manifest(real_built: Path) -> None:
     build = real_built / "build"
     manifest = manifest_of(build)
     assert schema_errors(schema_validator(build, "manifest"), manifest) == []
-    assert manifest["bundle_version"] == 2
+    assert manifest["bundle_version"] == 3
     assert manifest["generator"] == f"exercise-content-pipeline {pipeline.__version__}"
     assert manifest["source_revision"] is None  # a tmp folder is no git checkout
     assert manifest["source_locale"] == "en"
@@ -517,7 +530,7 @@ def test_each_locale_has_an_index_of_its_bundles(real_built: Path) -> None:
         folder = f"pseudo/{tag}" if pseudo else tag
         index = read(base / folder / "index.json")
         assert schema_errors(validator, index) == [], tag
-        assert (index["bundle_version"], index["locale"]) == (2, tag)
+        assert (index["bundle_version"], index["locale"]) == (3, tag)
         assert [entry["id"] for entry in index["documents"]] == sorted(library.documents)
         for entry in index["documents"]:
             doc = library.documents[entry["id"]]
@@ -549,7 +562,7 @@ def test_offline_pack_holds_the_index_and_every_bundle_of_a_locale(real_built: P
         pack = read(build / "site" / "offline" / f"{tag}.json")
         assert schema_errors(validator, pack) == [], tag
         assert pack == {
-            "bundle_version": 2, "locale": tag,
+            "bundle_version": 3, "locale": tag,
             "index": read(build / "site" / tag / "index.json"),
             "bundles": {doc.id: bundle(build, f"{tag}/{doc.id}.json") for doc in library}}
     assert not (build / "site" / "offline" / "en-XA.json").exists()  # no pack for en-XA

@@ -120,6 +120,9 @@ def codes(found: Iterable[Diagnostic]) -> set[str]:
 # --- Translations that pass every check ------------------------------------------------------
 
 GOOD = [
+    pytest.param("Core work helps [@yan-2024]. It is safe [@a; @b].",
+                 "Le gainage aide [@yan-2024]. C’est sans danger [@a; @b].",
+                 id="citations-kept"),
     pytest.param("Hold for 10 seconds.", f"Tenez 10{NBSP}secondes.", id="number-in-digits"),
     pytest.param("1,000 steps", f"1 000{NBSP}pas", id="thousands-plain-space"),
     pytest.param("1,000 steps", f"1{NNBSP}000{NBSP}pas", id="thousands-narrow-nbsp"),
@@ -182,6 +185,12 @@ BAD = [
                  id="E505-strong-added"),
     pytest.param("It pairs well with the [bird dog](bird-dog.yaml).",
                  "Il se combine bien avec le chien d’arrêt.", {"E505"}, id="E505-link-dropped"),
+    pytest.param("Core work helps [@yan-2024].", "Le gainage aide.", {"E505"},
+                 id="E505-citation-dropped"),
+    pytest.param("Core work helps [@yan-2024].", "Le gainage aide [@yan-2042].", {"E505"},
+                 id="E505-citation-changed"),
+    pytest.param("Core work helps [@yan-2024].", "Le gainage aide [@yan-2024] [@yan-2024].",
+                 {"E505"}, id="E505-citation-repeated"),
     # E506 number parity
     pytest.param("Hold for 10 seconds.", "Tenez quinze secondes.", {"E519"},
                  id="E519-word-changed"),

@@ -74,7 +74,7 @@ def test_offline_pack_is_the_index_and_every_bundle_of_its_locale(tiny: Path) ->
     for tag in ("en", "fr"):
         pack = _json(site / "offline" / f"{tag}.json")
         _validator(site, "offline").validate(pack)
-        assert pack["locale"] == tag and pack["bundle_version"] == 2
+        assert pack["locale"] == tag and pack["bundle_version"] == 3
         assert pack["index"] == _json(site / tag / "index.json")
         assert pack["bundles"] == {data["id"]: data for rel, data in
                                    bundles(tiny / "build").items() if rel.startswith(f"{tag}/")}
@@ -182,7 +182,7 @@ def test_an_offline_pack_made_from_bytes_is_the_pack_written_whole(
         found: dict[str, Any], index: Any) -> None:
     texts = {doc_id: render_json(data).encode() for doc_id, data in found.items()}
     made = offline_pack("fr", render_json(index), texts)
-    assert made.decode() == render_json({"bundle_version": 2, "locale": "fr", "index": index,
+    assert made.decode() == render_json({"bundle_version": 3, "locale": "fr", "index": index,
                                          "bundles": found})
 
 

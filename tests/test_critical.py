@@ -93,7 +93,8 @@ def linked_ids(value: object) -> set[str]:
     """The documents a bundle's rich text links to."""
     if isinstance(value, dict):
         link = value.get("link")
-        own = {link["id"]} if isinstance(link, dict) and link.get("kind") != "web" else set()
+        named = isinstance(link, dict) and link.get("kind") not in ("web", "citation")
+        own = {link["id"]} if named else set()
         return own.union(*(linked_ids(v) for v in value.values()))
     if isinstance(value, list):
         return set().union(*(linked_ids(v) for v in value))

@@ -446,6 +446,12 @@ CASES: dict[str, Case] = {
     "E208": case("a document whose id is the name of the locale's index",
                  replace(REVIEWER, "id: ann-lee", "id: index"),
                  run="validate", at=REVIEWER, line="id: index"),
+    "E209": case("a citation marker naming no reference of the guide",
+                 replace(GUIDE, "[@lee-2020]", "[@lee-2019]"),
+                 run="validate", at=GUIDE, line="[@lee-2019]"),
+    "E210": case("a reference no statement cites",
+                 replace(GUIDE, " [@lee-2020]", ""),
+                 run="validate", at=GUIDE, line="  - authors:"),
     # Content lint
     "E301": case("a French tip in the English",
                  replace(EXERCISE, 'Think "heels down" each time you lift your hips.',

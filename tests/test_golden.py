@@ -131,7 +131,7 @@ def test_golden_bundle_pins_the_fuzzy_step_falling_back(golden: Path) -> None:
     """The golden bundle shows the reworded step in English (its French is fuzzy), as rich
     text, and lists it as fallen back; the removed tip is gone."""
     bundle = json.loads((golden / "glute-bridge.fr.json").read_text(encoding="utf-8"))
-    assert (bundle["bundle_version"], bundle["locale"], bundle["id"]) == (2, "fr",
+    assert (bundle["bundle_version"], bundle["locale"], bundle["id"]) == (3, "fr",
                                                                            "glute-bridge")
     assert bundle["fallbacks"] == ["steps[1]"]
     assert bundle["document"]["steps"][1] == {

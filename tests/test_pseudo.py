@@ -161,6 +161,7 @@ def test_pseudo_bundles_of_the_real_project(real_built: Path) -> None:
         assert (build / "pseudo" / "en-XA" / f"{doc.id}.json").is_file()  # beside the site
         assert pseudo["locale"] == "en-XA" and pseudo["fallbacks"] == []
         BUNDLE_MODELS[doc.kind].model_validate(pseudo)
+        cited = [ref.id for ref in getattr(doc.model, "references", [])]
         for unit in sent_texts(doc.model):
             value = get_path(pseudo["document"], unit.path)
             source = get_path(english["document"], unit.path)
@@ -170,7 +171,7 @@ def test_pseudo_bundles_of_the_real_project(real_built: Path) -> None:
                 # the English; the bundle holds it as rich text, with the English's links,
                 # marks and paragraphs.
                 written = pseudo_text(unit.text, unit.max_length)
-                assert value["plain"] == plain_of(written), where
+                assert value["plain"] == plain_of(written, cited), where
                 assert links_of(value) == links_of(source), where
                 assert styled(value) == styled(source), where
                 if unit.max_length is not None:
@@ -235,7 +236,7 @@ def test_pseudo_locale_has_an_index_of_its_own(real_built: Path) -> None:
     build = real_built / "build"
     library, _ = validate_project(cli_config(real_built))
     index = json.loads((build / "pseudo" / "en-XA" / "index.json").read_text("utf-8"))
-    assert (index["bundle_version"], index["locale"]) == (2, "en-XA")
+    assert (index["bundle_version"], index["locale"]) == (3, "en-XA")
     assert [e["id"] for e in index["documents"]] == sorted(library.documents)
     for entry in index["documents"]:
         assert entry["bundle"] == f"en-XA/{entry['id']}.json"  # relative to pseudo/

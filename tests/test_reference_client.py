@@ -241,12 +241,23 @@ def render(browser: str, server: Server, route: str, tmp_path: Path,
 # Bundles
 
 
+def spans_of(value: Any) -> list[dict[str, Any]]:
+    """Every span of a bundle's rich texts, in document order."""
+    if isinstance(value, dict):
+        if "text" in value and "marks" in value:
+            return [value]
+        return [span for item in value.values() for span in spans_of(item)]
+    if isinstance(value, list):
+        return [span for item in value for span in spans_of(item)]
+    return []
+
+
 def document_links(value: Any) -> list[dict[str, Any]]:
     """Every internal link in a bundle's rich texts."""
     found = []
     if isinstance(value, dict):
         link = value.get("link") if "text" in value and "marks" in value else None
-        if isinstance(link, dict) and link.get("kind") != "web":
+        if isinstance(link, dict) and link.get("kind") not in ("web", "citation"):
             found.append(link)
         for item in value.values():
             found += document_links(item)
@@ -362,6 +373,16 @@ def test_guide_page_renders_from_one_bundle(browser: str, site: Path, tmp_path: 
     references = main.one("section", "references").all("li")
     assert [r.one("cite").text() for r in references] == [
         squash(r["title"]) for r in guide["references"]]
+    # Each citation marker: [n] raised, leading to the n-th item of the references list.
+    assert [r.attrs["data-fragment"] for r in references] == [
+        f"ref-{r['id']}" for r in guide["references"]]
+    marks = [(sup.one("a").attrs["href"], sup.one("a").text()) for sup in main.all("sup")
+             if "citation" in sup.attrs.get("class", "").split()]
+    cited = [span["link"] for span in spans_of(guide)
+             if (span["link"] or {}).get("kind") == "citation"]
+    assert cited and marks == [(f"#/fr/guide/{GUIDE}/ref-{c['reference']}", f"[{c['number']}]")
+                               for c in cited]
+    assert {c["number"] for c in cited} == set(range(1, len(references) + 1))
     assert main.one("aside", "disclaimer").text() == squash(guide["disclaimer"]["plain"])
     assert bool(main.all(cls="notice")) == bool(bundle["fallbacks"])
 
@@ -462,9 +483,9 @@ def test_hostile_bundle_text_stays_text_and_unsafe_links_are_dropped(
 
     def edit(bundle: dict[str, Any]) -> None:
         intro = bundle["document"]["intro"]
-        intro[0]["blocks"][0]["spans"][0]["text"] = PAYLOAD
+        intro[0]["blocks"][0]["spans"] = [{"text": PAYLOAD, "marks": [], "link": None}]
         span = next(s for rich in intro for block in rich["blocks"] for s in block["spans"]
-                    if s["link"] is not None)
+                    if s["link"] is not None and s["link"]["kind"] != "citation")
         linked["text"] = span["text"]
         span["link"] = {"kind": "web", "url": "javascript:alert(1)"}
         bundle["fallbacks"] = ["title"]

@@ -780,7 +780,7 @@ def test_every_shipped_link_names_a_document_or_an_https_page_the_english_links(
     found: Counter[str] = Counter()
     for rel, bundle in shipped.items():
         locale, name = rel.split("/")
-        assert bundle["bundle_version"] == 2 and bundle["locale"] == locale, rel
+        assert bundle["bundle_version"] == 3 and bundle["locale"] == locale, rel
         assert ".yaml" not in json.dumps(bundle), rel
         english = dict(rich_texts(shipped[f"en/{name}"]))
         for where, rich in rich_texts(bundle):
@@ -796,6 +796,10 @@ def test_every_shipped_link_names_a_document_or_an_https_page_the_english_links(
                 if link["kind"] == "web":
                     assert set(link) == {"kind", "url"}, (rel, where, link)
                     assert link["url"].startswith("https://"), (rel, where, link)
+                elif link["kind"] == "citation":  # a number of the bundle's own references
+                    assert set(link) == {"kind", "reference", "number"}, (rel, where, link)
+                    cited = bundle["document"]["references"][link["number"] - 1]
+                    assert cited["id"] == link["reference"], (rel, where, link)
                 else:
                     assert set(link) == {"kind", "id", "fragment"}, (rel, where, link)
                     assert link["kind"] in DOCUMENT_KINDS, (rel, where, link)

@@ -1,5 +1,5 @@
 /*
- * Reference client for the exercise library's bundles (bundle_version 2).
+ * Reference client for the exercise library's bundles (bundle_version 3).
  *
  * Everything an app does with a build, in plain JavaScript:
  *
@@ -17,7 +17,7 @@
  * Types of every file: types/bundles.d.ts in the site folder.
  */
 
-const BUNDLE_VERSION = 2;
+const BUNDLE_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------
 // Where the data is
@@ -124,6 +124,7 @@ const UI = {
     reviewedBy: "Reviewed by",
     reviewedOn: "Last reviewed on {date}",
     references: "References",
+    citation: "Reference {number}",
     disclaimer: "Disclaimer",
     musclesTerms: "Muscles",
     equipmentTerms: "Equipment",
@@ -163,6 +164,7 @@ const UI = {
     reviewedBy: "Relu par",
     reviewedOn: "Dernière relecture le {date}",
     references: "Références",
+    citation: "Référence {number}",
     disclaimer: "Avertissement",
     musclesTerms: "Muscles",
     equipmentTerms: "Matériel",
@@ -279,7 +281,8 @@ const MARK_ELEMENT = { strong: "strong", em: "em" };
 
 function sameLink(a, b) {
   if (a === null || b === null) return a === b;
-  return a.kind === b.kind && a.id === b.id && a.fragment === b.fragment && a.url === b.url;
+  return a.kind === b.kind && a.id === b.id && a.fragment === b.fragment && a.url === b.url
+    && a.reference === b.reference;
 }
 
 /** One span: its text (a newline is a line break) inside its marks, outermost first. */
@@ -296,8 +299,16 @@ function spanNode(span) {
   return node;
 }
 
-/** What a link becomes: an in-page route, an external https anchor, or plain text. */
+/** What a link becomes: an in-page route, an external https anchor, a numbered citation
+ * of the page's references, or plain text. */
 function linkElement(link, page, children) {
+  if (link.kind === "citation") {
+    // [n] as a superscript leading to the reference, which is the n-th of the list.
+    const { kind, id } = page.bundle.document;
+    const href = routeHref(page.tag, kind ?? "guide", id, `ref-${link.reference}`);
+    return h("sup", { class: "citation" }, h("a", { href, "aria-label":
+      page.t("citation", { number: String(link.number) }) }, children));
+  }
   if (link.kind === "web") {
     // Bundles only carry https URLs (the schema says so); the client checks anyway, since
     // an href is where text could turn into behaviour (javascript:, data:).
@@ -410,6 +421,10 @@ function fallbackNotice(page) {
 }
 
 function citation(reference) {
+  return h("li", { "data-fragment": `ref-${reference.id}` }, ...citationParts(reference));
+}
+
+function citationParts(reference) {
   const where = [reference.journal];
   if (reference.volume) where.push(` ${reference.volume}`);
   if (reference.issue) where.push(`(${reference.issue})`);
@@ -421,12 +436,12 @@ function citation(reference) {
   const external = (href, label) =>
     h("a", { href, rel: "noopener noreferrer", target: "_blank" }, label);
   // Citations are shown as published (never translated), so no lang is claimed for them.
-  return h("li", {},
+  return [
     `${reference.authors.join(", ")} (${reference.year}). `,
     h("cite", {}, reference.title), ". ",
     where.join(""), ".",
     doi ? [" ", external(doi, `doi:${reference.doi}`)] : null,
-    url ? [" ", external(url, new URL(url).hostname)] : null);
+    url ? [" ", external(url, new URL(url).hostname)] : null];
 }
 
 // ---------------------------------------------------------------------------------------

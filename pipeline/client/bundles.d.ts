@@ -19,7 +19,7 @@ export interface ExerciseBundle {
   /**
    * Changes when a client written for the previous version could misread the bundle.
    */
-  bundle_version: 2;
+  bundle_version: 3;
   cards: Cards;
   document: Exercise;
   /**
@@ -212,7 +212,7 @@ export interface Span {
   /**
    * Where the span links to, if it is (part of) a link; adjacent spans with an equal link are one.
    */
-  link: (DocumentLink | WebLink) | null;
+  link: (DocumentLink | WebLink | CitationLink) | null;
   /**
    * Emphasis to apply, outermost first.
    */
@@ -248,6 +248,21 @@ export interface WebLink {
    * An https:// URL.
    */
   url: string;
+}
+/**
+ * A citation marker: the span's text is the reference's number (`[3]`), and the
+ * reference is the guide's `references` entry with this id, number `number` in its list.
+ */
+export interface CitationLink {
+  kind: "citation";
+  /**
+   * Its place in the references list, from 1.
+   */
+  number: number;
+  /**
+   * The id of the cited entry of the guide's references.
+   */
+  reference: string;
 }
 export interface Variation {
   how: RichText;
@@ -291,7 +306,7 @@ export interface GuideBundle {
   /**
    * Changes when a client written for the previous version could misread the bundle.
    */
-  bundle_version: 2;
+  bundle_version: 3;
   cards: Cards;
   document: Guide;
   /**
@@ -350,7 +365,8 @@ export interface Guide {
   title: string;
 }
 /**
- * A cited publication. Citation data is shown as published, never translated.
+ * A cited publication. Citation data is shown as published, never translated. The
+ * guide's texts cite it as `[@id]` after the statement it supports.
  */
 export interface Reference {
   /**
@@ -358,6 +374,10 @@ export interface Reference {
    */
   authors: string[];
   doi: string | null;
+  /**
+   * How the guide's texts cite it: [@id] after the statement.
+   */
+  id: string;
   issue: string | null;
   journal: string;
   pages: string | null;
@@ -406,7 +426,7 @@ export interface ReviewerBundle {
   /**
    * Changes when a client written for the previous version could misread the bundle.
    */
-  bundle_version: 2;
+  bundle_version: 3;
   cards: Cards;
   document: Reviewer;
   /**
@@ -453,7 +473,7 @@ export interface GlossaryBundle {
   /**
    * Changes when a client written for the previous version could misread the bundle.
    */
-  bundle_version: 2;
+  bundle_version: 3;
   cards: Cards;
   document: Glossary;
   /**
@@ -515,7 +535,7 @@ export interface GlossaryTerm {
  * Every document of one locale.
  */
 export interface Index {
-  bundle_version: 2;
+  bundle_version: 3;
   documents: IndexEntry[];
   locale: string;
 }
@@ -552,7 +572,7 @@ export interface IndexEntry {
  * The build: its locales (the ones to offer in a locale picker) and every file.
  */
 export interface Manifest {
-  bundle_version: 2;
+  bundle_version: 3;
   /**
    * Every file beside the manifest, by path.
    */
@@ -601,7 +621,7 @@ export interface LocaleInfo {
  * Every bundle of one locale and its index in one file, for apps that work offline.
  */
 export interface OfflinePack {
-  bundle_version: 2;
+  bundle_version: 3;
   bundles: {
     [k: string]: ExerciseBundle | GuideBundle | ReviewerBundle | GlossaryBundle | undefined;
   };

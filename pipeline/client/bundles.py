@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, TypeAdapter, create_model
 
 from pipeline.client.documents import CLIENT_CONFIG, CLIENT_MODELS, pick
 
-BUNDLE_VERSION = 2
+BUNDLE_VERSION = 3
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -134,7 +134,7 @@ class IndexEntry(_Client):
 class Index(_Client):
     """Every document of one locale."""
 
-    bundle_version: Literal[2]
+    bundle_version: Literal[3]
     locale: str
     documents: list[IndexEntry]
 
@@ -142,7 +142,7 @@ class Index(_Client):
 class OfflinePack(_Client):
     """Every bundle of one locale and its index in one file, for apps that work offline."""
 
-    bundle_version: Literal[2]
+    bundle_version: Literal[3]
     locale: str
     index: Index
     bundles: dict[str, AnyBundle]
@@ -174,7 +174,7 @@ class LocaleInfo(_Client):
 class Manifest(_Client):
     """The build: its locales (the ones to offer in a locale picker) and every file."""
 
-    bundle_version: Literal[2]
+    bundle_version: Literal[3]
     generator: str
     source_revision: str | None
     source_locale: str

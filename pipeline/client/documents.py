@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from pipeline.client.richtext import Resolve, RichText, rich_data
+from pipeline.content.citations import reference_ids
 from pipeline.content.fields import Internal, Translatable
 from pipeline.content.models import DOCUMENT_MODELS
 from pipeline.content.textunits import DataPath, TextUnit, iter_texts
@@ -121,15 +122,16 @@ def markup_paths(document: BaseModel, units: Iterable[TextUnit] | None = None
 def client_data(document: BaseModel, resolve: Resolve,
                 markup: list[DataPath] | None = None) -> dict[str, Any]:
     """A validated (localized) document as its client model's data: every markup text
-    replaced by its rich text. `markup` is `markup_paths` of the document, or of the
+    replaced by its rich text, its citation markers numbered as its references are. `markup` is `markup_paths` of the document, or of the
     document it is a localized copy of."""
     data: dict[str, Any] = document.model_dump(mode="json",
                                                exclude=set(internal_fields(type(document))))
+    numbers = {ref_id: at for at, ref_id in enumerate(reference_ids(document), 1)}
     for path in markup_paths(document) if markup is None else markup:
         target: Any = data
         for part in path[:-1]:
             target = target[part]
-        target[path[-1]] = rich_data(target[path[-1]], resolve)
+        target[path[-1]] = rich_data(target[path[-1]], resolve, numbers)
     return data
 
 

@@ -15,7 +15,7 @@ bundle.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.content.markup import browser_target, is_plain, parser
+from pipeline.core.text import CITATION, citation_keys
 
 Mark = Literal["strong", "em"]
 _MARK_OF = {"strong_open": "strong", "em_open": "em"}
@@ -50,7 +51,16 @@ class WebLink(_Frozen):
     url: str = Field(pattern=r"^https://", description="An https:// URL.")
 
 
-Link = Annotated[DocumentLink | WebLink, Field(discriminator="kind")]
+class CitationLink(_Frozen):
+    """A citation marker: the span's text is the reference's number (`[3]`), and the
+    reference is the guide's `references` entry with this id, number `number` in its list."""
+
+    kind: Literal["citation"]
+    reference: str = Field(description="The id of the cited entry of the guide's references.")
+    number: int = Field(ge=1, description="Its place in the references list, from 1.")
+
+
+Link = Annotated[DocumentLink | WebLink | CitationLink, Field(discriminator="kind")]
 
 
 class Span(_Frozen):
@@ -77,6 +87,12 @@ class RichText(_Frozen):
 
 # Resolves a relative link target (as written in the text) to (kind, id, fragment).
 Resolve = Callable[[str], tuple[str, str, str | None]]
+# The number readers see for each reference id a document's citation markers may name.
+Numbers = Mapping[str, int]
+
+
+class CitationError(ValueError):
+    """A citation marker that names no reference of the document."""
 
 
 # A rich text as its model's JSON data (`RichText.model_dump(mode="json")`): what a bundle
@@ -103,24 +119,46 @@ def _paragraph(spans: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "paragraph", "spans": spans}
 
 
-def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[dict[str, Any]]:
+def _citation(key: str, numbers: Numbers | None) -> dict[str, Any]:
+    if numbers is None:
+        raise _NamesDocument(key)
+    if key not in numbers:
+        raise CitationError(f"citation [@{key}] names no reference of the document")
+    return {"kind": "citation", "reference": key, "number": numbers[key]}
+
+
+def _spans(children: list[Token], resolve: Resolve, prefix: str,
+           numbers: Numbers | None) -> list[dict[str, Any]]:
     spans: list[dict[str, Any]] = []
     marks: list[Mark] = []
     link: dict[str, Any] | None = None
 
-    def add(text: str) -> None:
+    def add(text: str, to: dict[str, Any] | None = None) -> None:
+        to = link if to is None else to
         if not text:
             return
-        if spans and spans[-1]["marks"] == marks and spans[-1]["link"] == link:
+        if spans and spans[-1]["marks"] == marks and spans[-1]["link"] == to:
             spans[-1]["text"] += text
         else:
-            spans.append(_span(text, marks, link))
+            spans.append(_span(text, marks, to))
+
+    def add_text(text: str) -> None:
+        """Text with its citation markers as spans of their own (outside links only: the
+        markup rule refuses one inside a link's text)."""
+        last = 0
+        for marker in CITATION.finditer(text) if link is None and "[@" in text else ():
+            add(text[last:marker.start()])
+            for key in citation_keys(marker.group(0)):
+                cite = _citation(key, numbers)
+                add(f"[{cite['number']}]", cite)
+            last = marker.end()
+        add(text[last:])
 
     add(prefix)
     for tok in children:
         kind = tok.type
         if kind == "text":
-            add(tok.content)
+            add_text(tok.content)
         elif kind == "softbreak":
             add(" ")
         elif kind == "hardbreak":
@@ -142,25 +180,28 @@ def _spans(children: list[Token], resolve: Resolve, prefix: str) -> list[dict[st
     return spans
 
 
-def rich_text(text: str, resolve: Resolve) -> RichText:
+def rich_text(text: str, resolve: Resolve, numbers: Numbers | None = None) -> RichText:
     """The text as blocks of spans. Only validated text reaches here (the model's markup
-    rule), so every construct met is one of the subset."""
-    return RichText.model_validate(rich_data(text, resolve))
+    rule), so every construct met is one of the subset. `numbers`: the document's reference
+    numbers by id, for its citation markers."""
+    return RichText.model_validate(rich_data(text, resolve, numbers))
 
 
-def rich_data(text: str, resolve: Resolve) -> RichData:
+def rich_data(text: str, resolve: Resolve, numbers: Numbers | None = None) -> RichData:
     """`rich_text` as the data its model dumps. A text that links to no document of the
-    library does not depend on `resolve`: it is parsed once per process, however many
-    bundles show it (the same data object each time, so it must not be changed)."""
+    library and cites nothing does not depend on `resolve` or `numbers`: it is parsed once
+    per process, however many bundles show it (the same data object each time, so it must
+    not be changed)."""
     if is_plain(text):  # white space ending a paragraph shows nothing, as renderers drop it
         shown = text.rstrip()
         return {"blocks": [_paragraph([_span(shown)])], "plain": shown}
     found = _without_documents(text)
-    return found if found is not None else _rich_data(text, resolve)
+    return found if found is not None else _rich_data(text, resolve, numbers or {})
 
 
 class _NamesDocument(Exception):
-    """Raised by `_no_document` at a link to a document: the text needs its resolver."""
+    """Raised by `_no_document` at a link to a document, and at a citation without the
+    document's numbers: the text needs what only its document knows."""
 
 
 def _no_document(target: str) -> tuple[str, str, str | None]:
@@ -171,15 +212,15 @@ def _no_document(target: str) -> tuple[str, str, str | None]:
 def _without_documents(text: str) -> RichData | None:
     """The data of a text with no link to a document (None for one with such a link)."""
     try:
-        return _rich_data(text, _no_document)
+        return _rich_data(text, _no_document, None)
     except _NamesDocument:
         return None
 
 
-def _rich_data(text: str, resolve: Resolve) -> RichData:
+def _rich_data(text: str, resolve: Resolve, numbers: Numbers | None) -> RichData:
     blocks: list[dict[str, Any]] = []
     # Numbers of list items opened and not yet shown: a nested item opens inside one.
-    numbers: list[str] = []
+    items: list[str] = []
 
     def number_only(number: str) -> None:
         blocks.append(_paragraph([_span(number.rstrip())]))
@@ -188,18 +229,18 @@ def _rich_data(text: str, resolve: Resolve) -> RichData:
         if tok.type == "list_item_open":
             # A numbered line ("1. Lie down") is allowed where every renderer shows the
             # number as written; it stays part of the text.
-            numbers.append(f"{tok.info}{tok.markup} " if tok.info else "")
-        elif tok.type == "list_item_close" and numbers:  # numbers with nothing after them
-            for number in numbers:
+            items.append(f"{tok.info}{tok.markup} " if tok.info else "")
+        elif tok.type == "list_item_close" and items:  # numbers with nothing after them
+            for number in items:
                 if number:
                     number_only(number)
-            numbers.clear()
+            items.clear()
         elif tok.type == "inline":
-            for number in numbers[:-1]:
+            for number in items[:-1]:
                 if number:
                     number_only(number)
-            spans = _spans(tok.children or [], resolve, numbers[-1] if numbers else "")
-            numbers.clear()
+            spans = _spans(tok.children or [], resolve, items[-1] if items else "", numbers)
+            items.clear()
             if spans:
                 blocks.append(_paragraph(spans))
     if not blocks:

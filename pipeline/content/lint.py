@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import re
 
+from pipeline.content.citations import citation_problems
 from pipeline.content.language import foreign_sentence
 from pipeline.content.library import LoadedDocument
 from pipeline.content.readability import reading_level, reading_message
@@ -36,6 +37,7 @@ def lint_document(doc: LoadedDocument, config: Config,
                              f"first line should be '# yaml-language-server: {schema_ref}'"))
     seen_steps: dict[str, int] = {}
     units = list(iter_texts(doc.model)) if units is None else units
+    problems += citation_problems(doc, units)
     if doc.kind in PATIENT_FACING:
         reading = reading_level([unit.text for unit in units], config.source_locale)
         if reading is not None and reading.grade > config.reading_grade:

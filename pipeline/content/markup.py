@@ -1,4 +1,5 @@
-"""The Markdown subset allowed in text — emphasis, strong and links — judged on what renderers
+"""The Markdown subset allowed in text — emphasis, strong, links and citation markers
+(`[@id]`, text to every renderer) — judged on what renderers
 make of it.
 
 Apps render a text in more than one way: markdown-it in inline mode, full-document renderers
@@ -24,6 +25,8 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from pipeline.core.text import CITATION, citation_keys
 
 _RELATIVE_LINK = re.compile(r"^(\.\./|\./)*[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*\.yaml(#[a-z0-9-]+)?$")
 _HTTPS_LINK = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -64,10 +67,12 @@ class Markup:
     structure: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     addresses: tuple[Address, ...] = ()
+    # The reference ids its citation markers (`[@id]`) name, in order.
+    citations: tuple[str, ...] = ()
 
     @property
     def has_markup(self) -> bool:
-        return bool(self.structure)
+        return bool(self.structure or self.citations)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,13 +383,19 @@ def _strikethrough(text: str) -> str | None:
 
 
 def _inline(tokens: Iterable[Token], links: list[str], structure: list[str],
-            problems: list[Problem], addresses: list[Address]) -> None:
+            problems: list[Problem], addresses: list[Address], citations: list[str]) -> None:
     depth = 0
     for tok in tokens:
         kind = tok.type
         if kind == "text":
             addresses += [_address("text" if depth else found, written, target)
                           for written, target, found in _bare_addresses(tok.content)]
+            for marker in CITATION.finditer(tok.content):
+                if depth:
+                    problems.append(Problem("E310", f"citation {marker.group(0)!r} inside a "
+                                                    "link's text; put it after the link"))
+                else:
+                    citations += citation_keys(marker.group(0))
         if kind in _HARMLESS:
             continue
         if kind in _STRUCTURE:
@@ -445,12 +456,13 @@ def parse(text: str) -> Markup:
     structure: list[str] = []
     problems = list(_block_problems(blocks))
     addresses: list[Address] = []
+    citations: list[str] = []
     for tok in blocks:
         if tok.type == "inline":
-            _inline(tok.children or [], links, structure, problems, addresses)
+            _inline(tok.children or [], links, structure, problems, addresses, citations)
     # Apps render in inline mode too, where a blank line does not end a code span or a link.
     for tok in parser().parseInline(text, {}):
-        _inline(tok.children or [], [], [], problems, addresses)
+        _inline(tok.children or [], [], [], problems, addresses, [])
     if _TABLE_DELIMITER.search(text):  # marked takes a table where markdown-it does not
         problems.append(Problem("E310", "table markup is not supported"))
     definitions = _DEFINITION.findall(text)
@@ -491,7 +503,7 @@ def parse(text: str) -> Markup:
             and not any(p.code == "E309" for p in problems):
         problems.append(Problem("E309", "text contains a javascript:/data: URL"))
     return Markup(tuple(links), tuple(structure), tuple(dict.fromkeys(problems)),
-                  tuple(dict.fromkeys(addresses)))
+                  tuple(dict.fromkeys(addresses)), tuple(citations))
 
 
 # Which kinds of address in the English allow one in a translation: a link only where the

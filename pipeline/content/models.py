@@ -171,8 +171,10 @@ class Section(Strict):
 
 
 class Reference(Strict):
-    """A cited publication. Citation data is shown as published, never translated."""
+    """A cited publication. Citation data is shown as published, never translated. The
+    guide's texts cite it as `[@id]` after the statement it supports."""
 
+    id: Id = Field(description="How the guide's texts cite it: [@id] after the statement.")
     authors: list[Verbatim] = Field(min_length=1)
     year: Annotated[StrictInt, Field(ge=1900, le=2100), WholeNumber]
     title: Verbatim

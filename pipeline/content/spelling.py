@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.text import EMAIL, HTML_ENTITY, link_targets
+from pipeline.core.text import CITATION, EMAIL, HTML_ENTITY, link_targets
 
 MAX_SUGGESTIONS = 3
 # How many texts' verdicts a Speller keeps (a library repeats its sentences; memory stays
@@ -59,7 +59,7 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def blank_non_prose(text: str) -> str:
     """The text with what a reader does not read as words replaced by spaces: link targets
     (the link text stays), URLs, e-mail addresses, DOIs, placeholders, HTML entities and
-    tags, inline code. Offsets into the result are offsets into the text."""
+    tags, inline code, citation markers. Offsets into the result are offsets into the text."""
     spans: list[tuple[int, int]] = []
     if "](" in text:
         spans += (m.span(1) for m in link_targets(text))
@@ -75,6 +75,8 @@ def blank_non_prose(text: str) -> str:
         spans += (m.span() for m in PLACEHOLDER.finditer(text))
     if "&" in text:
         spans += (m.span() for m in HTML_ENTITY.finditer(text))
+    if "[@" in text:
+        spans += (m.span() for m in CITATION.finditer(text))
     return _blank(text, spans) if spans else text
 
 

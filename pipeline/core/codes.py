@@ -58,6 +58,8 @@ _ALL = [
     Code("E206", "missing-glossary", "The source folder has no glossary document."),
     Code("E207", "broken-link", "A relative link points to a content file that does not exist."),
     Code("E208", "reserved-id", "A document id names a file the build writes beside the bundles (`index`)."),
+    Code("E209", "unknown-citation", "A citation marker `[@id]` names no reference of the guide (an exercise lists none, so it cites none)."),
+    Code("E210", "uncited-reference", "A guide's reference backs no statement: no `[@id]` marker in the guide names it."),
     # Content lint (E3xx / W3xx)
     Code("E301", "wrong-language", "Text in an English field reads as another language."),
     Code("E302", "empty-text", "A text is empty or only white space."),
@@ -92,7 +94,7 @@ _ALL = [
     Code("E502", "fuzzy", "An entry is marked fuzzy and needs review. In an optional locale, one warning per catalog counts them (`--verbose` lists each)."),
     Code("W503", "obsolete", "A catalog keeps obsolete entries."),
     Code("E504", "empty-translation", "A translation is empty while the source is not."),
-    Code("E505", "markup-parity", "Links, emphasis or strong differ from the source."),
+    Code("E505", "markup-parity", "Links, emphasis, strong or citation markers (`[@id]`) differ from the source."),
     Code("E506", "number-parity", "A number in the source is missing from the translation."),
     Code("W507", "whitespace-parity", "Leading/trailing white space or line breaks differ from the source."),
     Code("W508", "end-punctuation-parity", "The ending punctuation differs from the source."),

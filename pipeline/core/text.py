@@ -48,6 +48,10 @@ def _joins(text: str, index: int) -> bool:
 # (each one beyond ASCII) can be, so most text is never looked at character by character.
 # An e-mail address as text checks read one (renderers' own, wider reading is markup's).
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A citation marker, `[@kiapour-2020]` or `[@a; @b]` (Pandoc's form): the ids of the
+# guide's references that back the statement before it.
+CITATION = re.compile(r"\[@[a-z0-9]+(?:-[a-z0-9]+)*(?:;[ \t]*@[a-z0-9]+(?:-[a-z0-9]+)*)*\]")
+_CITED_ID = re.compile(r"@([a-z0-9-]+)")
 # A character reference (`&amp;`, `&#160;`, `&#xA0;`), as HTML and the renderers read it.
 HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
@@ -147,6 +151,11 @@ def printable(text: str) -> str:
                    for i, ch in enumerate(text))
 # `](target)` of an inline Markdown link: the target runs to the first `)`.
 _LINK_TARGET = re.compile(r"\]\(([^)]*)\)")
+
+
+def citation_keys(marker: str) -> list[str]:
+    """The reference ids a `CITATION` match names, in order."""
+    return _CITED_ID.findall(marker)
 
 
 def link_targets(text: str) -> Iterator[re.Match[str]]:

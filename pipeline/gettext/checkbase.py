@@ -14,7 +14,7 @@ from typing import NamedTuple
 import polib
 
 from pipeline.content.spelling import SuggestionBudget
-from pipeline.core.text import link_targets
+from pipeline.core.text import CITATION, link_targets
 from pipeline.gettext.pofiles import EntryKey
 
 # ---------------------------------------------------------------------------------------------
@@ -117,8 +117,11 @@ def mask(text: str, matches: Iterable[re.Match[str]], group: int = 0) -> str:
 
 @lru_cache(maxsize=8192)
 def mask_addresses(text: str) -> str:
-    """Link targets, URLs and DOIs are checked by their own rules; hide them from the others."""
+    """Link targets, URLs, DOIs and citation markers are checked by their own rules; hide
+    them from the others."""
     masked = mask(text, link_targets(text), 1)
+    if "[@" in masked:  # not as letters: two markers in a row are no doubled word
+        masked = CITATION.sub(lambda m: "·" * len(m.group(0)), masked)
     masked = mask(masked, URL.finditer(masked))
     return mask(masked, DOI.finditer(masked))
 

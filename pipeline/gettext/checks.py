@@ -70,7 +70,8 @@ from pipeline.gettext.stats import reading_of
 
 
 def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
-    """E505: the same emphasis/strong/link structure and the same link targets as the source.
+    """E505: the same emphasis/strong/link structure, the same link targets and the same
+    citation markers as the source.
 
     Token types are compared as counts, not order: a translation may need to move an
     emphasized word. A target that is not in the source at all is a security matter (E515)."""
@@ -92,6 +93,12 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         elif tr_links[target] != count:
             yield Finding("E505", f"link target {target!r} appears {tr_links[target]} times "
                                   f"(source: {count})")
+    src_cites, tr_cites = Counter(src.citations), Counter(tr.citations)
+    for key in sorted(src_cites.keys() | tr_cites.keys()):
+        if src_cites[key] != tr_cites[key]:
+            yield Finding("E505", f"citation [@{key}]: {src_cites[key]} in the source, "
+                                  f"{tr_cites[key]} in the translation; keep each marker as "
+                                  "written, after the statement it backs")
 
 
 # What makes a text worth reading for doses beyond its numbers: an identifier, a frequency.

@@ -1,7 +1,7 @@
 """Pseudo-localization: English made visibly foreign and longer, for layout testing.
 
 Accents show strings that skipped translation, padding (about 35 %) shows truncation, and
-brackets show concatenation. Markup, link targets, URLs, numbers and `{name}` placeholders
+brackets show concatenation. Markup, citation markers, link targets, URLs, numbers and `{name}` placeholders
 (which the app fills in, so they must keep their names) stay untouched.
 """
 
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core.text import CITATION
+
 _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "àƀçđéƒĝĥîĵķłɱñöƥǫŕšţûṽŵẋýžÀƁÇĐÉƑĜĤÎĴĶŁṀÑÖƤǪŔŠŢÛṼŴẊÝŽ",
 )
-# Pieces that must survive byte for byte: link targets, URLs, markup runs, numbers, brace
-# placeholders and doubled braces.
-_KEEP = re.compile(r"\]\([^)]*\)|https://\S+|[*_]+|\d[\d.,:/-]*|\{\{|\}\}|\{[^{}]*\}")
+# Pieces that must survive byte for byte: citation markers, link targets, URLs, markup runs,
+# numbers, brace placeholders and doubled braces.
+_KEEP = re.compile(CITATION.pattern
+                   + r"|\]\([^)]*\)|https://\S+|[*_]+|\d[\d.,:/-]*|\{\{|\}\}|\{[^{}]*\}")
 EXPANSION = 0.35
 
 

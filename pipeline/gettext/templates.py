@@ -57,9 +57,14 @@ def _notes(unit: TextUnit) -> list[str]:
     if unit.max_length:
         parts.append(f"Max {unit.max_length} characters.")
     notes.append(" ".join(parts))
-    if unit.markup and markup.analyze(unit.text).has_markup:
+    found = markup.analyze(unit.text) if unit.markup else None
+    if found is not None and found.structure:
         notes.append("Keep the Markdown markup: **strong**, *emphasis*, and link targets "
                      "in [text](target) unchanged.")
+    if found is not None and found.citations:
+        notes.append("Keep each citation marker such as [@" + found.citations[0] + "] as "
+                     "written, after the statement it backs; readers see it as a numbered "
+                     "reference.")
     names = placeholders(unit.text) if unit.format is not None else None
     if names:
         shown = ", ".join("{" + name + "}" for name in sorted(names))

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.client.bundles import BUNDLE_MODELS, BUNDLE_VERSION, CARDS
 from pipeline.client.documents import client_data, markup_paths
 from pipeline.client.dosage import Count, DoseWords, counted, locale_number, write_dose
-from pipeline.client.richtext import Resolve
+from pipeline.client.richtext import CitationError, Resolve
 from pipeline.content.fields import PluralText
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.markup import analyze, is_plain
@@ -325,7 +325,7 @@ def localized(doc: LoadedDocument, translate: Translator, catalog_display: str,
         return None, problems
     try:
         client = client_data(document, links.resolver(doc), shape.markup)
-    except LinkError as exc:
+    except (LinkError, CitationError) as exc:
         src_line, _ = doc.source.where(())
         return None, [diag(catalog_display, 0, 0, "E601", printable(str(exc)),
                            source_ref=f"{doc.source.display}:{src_line}")]

@@ -12,7 +12,7 @@ export type FetchJson = (path: string) => Promise<unknown>;
 
 function version2<T>(data: unknown, what: string): T {
   const found = (data as { bundle_version?: unknown } | null)?.bundle_version;
-  if (found !== 2) throw new Error(`${what}: bundle_version ${String(found)}, expected 2`);
+  if (found !== 3) throw new Error(`${what}: bundle_version ${String(found)}, expected 3`);
   return data as T;
 }
 
@@ -64,6 +64,7 @@ type Link = NonNullable<Span["link"]>;
 
 function href(link: Link): string {
   if (link.kind === "web") return link.url;
+  if (link.kind === "citation") return `#ref-${link.reference}`;
   return `/${link.kind}/${link.id}${link.fragment === null ? "" : `#${link.fragment}`}`;
 }
 
@@ -147,7 +148,7 @@ function guidePage({ document: doc, cards, terms, formatted }: GuideBundle): str
       (s.intro === null ? "" : renderRichText(s.intro)) +
       s.items.map((i) => `<h3>${escapeHtml(i.heading)}</h3>${renderRichText(i.text)}`).join(""))
       .join("") +
-    `<ol>${doc.references.map((r) => `<li>${escapeHtml(r.authors.join(", "))} (${r.year}). ` +
+    `<ol>${doc.references.map((r) => `<li id="ref-${escapeHtml(r.id)}">${escapeHtml(r.authors.join(", "))} (${r.year}). ` +
       `${escapeHtml(r.title)}. ${escapeHtml(r.journal)}` +
       (r.doi === null ? "" : ` doi:${escapeHtml(r.doi)}`) + "</li>").join("")}</ol>` +
     renderRichText(doc.disclaimer);
