@@ -138,7 +138,7 @@ def clone(template: Path, dst: Path) -> Path:
 
 
 def _copy_real_project(root: Path) -> None:
-    for name in ("source", "schema", "locales", "spelling"):
+    for name in ("source", "schema", "locales", "spelling", "media"):
         shutil.copytree(REPO_ROOT / name, root / name, symlinks=True,
                         ignore=shutil.ignore_patterns(".pipeline.lock", "*.tmp"))
     shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
@@ -188,7 +188,7 @@ def tiny_template(factory: pytest.TempPathFactory) -> Path:
 def _make_big(root: Path, copies: int) -> None:
     """The real English library with every exercise copied under new ids: a build slow
     enough to be interrupted half-way. English only (plus the pseudo-locale)."""
-    for name in ("source", "schema", "spelling"):
+    for name in ("source", "schema", "spelling", "media"):
         shutil.copytree(REPO_ROOT / name, root / name)
     shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
     configure(root, required=(), optional=())

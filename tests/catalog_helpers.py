@@ -43,7 +43,7 @@ def ok(root: Path, *args: str) -> Run:
 def copy_project(dest: Path, templates: bool = True, babel_cfg: bool = False) -> Path:
     """A copy of the content project: source/, schema/, pyproject.toml (and the templates)."""
     dest.mkdir(parents=True, exist_ok=True)
-    for folder in ("source", "schema", "spelling"):
+    for folder in ("source", "schema", "spelling", "media"):
         shutil.copytree(REPO_ROOT / folder, dest / folder)
     # The tests start their own locales: the shipped optional ones are not configured here.
     settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -196,7 +196,7 @@ def test_build_folder_keeps_the_site_apart_from_the_rest(real_built: Path) -> No
     build = real_built / "build"
     assert sorted(p.name for p in build.iterdir() if p.is_dir()) == ["mo", "pseudo", "site"]
     assert sorted(p.name for p in (build / "site").iterdir()) == [
-        "en", "fr", "manifest.json", "offline", "schema", "types"]
+        "en", "fr", "manifest.json", "media", "offline", "schema", "types"]
     assert sorted(p.name for p in (build / "pseudo").iterdir()) == ["en-XA"]
     assert sorted(p.name for p in (build / "site" / "offline").iterdir()) == [
         "en.json", "fr.json"]
@@ -204,8 +204,10 @@ def test_build_folder_keeps_the_site_apart_from_the_rest(real_built: Path) -> No
         REPO_ROOT / "pipeline" / "client" / "bundles.d.ts").read_bytes()
     library = library_of(real_built)
     for folder in [build / "site" / tag for tag in SITE_LOCALES] + [build / "pseudo" / "en-XA"]:
+        # A locale's captions beside its bundles (the pseudo-locale shows the English ones).
+        captions = ["captions"] if folder.parent.name == "site" else []
         assert sorted(p.name for p in folder.iterdir()) == sorted(
-            [f"{doc.id}.json" for doc in library] + ["index.json"]), folder
+            [f"{doc.id}.json" for doc in library] + ["index.json"] + captions), folder
     for path in [*(build / "site").rglob("*.json"), *(build / "pseudo").rglob("*.json")]:
         assert b".yaml" not in path.read_bytes(), path  # no source path reaches a client
 
@@ -415,7 +417,8 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
             "summary": "Soulevez les hanches du sol pour travailler les muscles fessiers.",
             "position": "lying-on-back", "equipment": ["exercise-mat"],
             "dosage": {"sets": 2, "reps": 10, "hold_seconds": 5, "per_side": False},
-            "formatted": {"dosage": None}}},  # the tiny glossary has no dose phrases
+            # the tiny glossary has no dose phrases, and the exercise no video
+            "formatted": {"dosage": None, "captions": None}}},
         "reviewers": {"ann-lee": {"id": "ann-lee", "name": "Ann Lee",
                                   "credentials": "PT, DPT", "role": "Kinésithérapeute"}}}
     assert guide["terms"] == {  # what its exercise card shows
@@ -464,7 +467,8 @@ def test_tiny_project_with_french_required(tiny_built: Path) -> None:
         "positions": {"lying-on-back": {"name": "Allongé sur le dos", "description": None}},
     }
     assert exercise["fallbacks"] == []
-    assert exercise["formatted"] == {"dosage": None}  # the tiny glossary has no dose phrases
+    # the tiny glossary has no dose phrases, and the exercise no video
+    assert exercise["formatted"] == {"dosage": None, "captions": None}
     glossary = bundle(build, "fr/glossary.json")
     assert list(glossary["document"]["muscles"]) == ["gluteus-maximus", "hamstrings"]
     validator = schema_validator(build, "bundle")

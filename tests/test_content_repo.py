@@ -43,7 +43,7 @@ README = REPO_ROOT / "README.md"
 WORKFLOW = REPO_ROOT / "docs" / "github-actions-example.yml"
 SECTION = "### pre-commit and GitHub Actions"
 TOOL = "exercise-content-pipeline"
-CONTENT = ("source", "locales", "schema", "spelling")
+CONTENT = ("source", "locales", "schema", "spelling", "media")
 # A problem line as the tool prints it: path:line[:column]: CODE name: message
 PROBLEM = re.compile(r"^(?P<path>[^\s:]+):\d+(?::\d+)?: (?P<code>[EW]\d{3}) ", re.MULTILINE)
 # The workflow's install of the tool: pip's `name @ git+URL@REV`.

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline.content.models import Exercise, Guide
 from pipeline.content.schema import schema_files
@@ -59,9 +60,17 @@ def test_the_editor_schema_and_the_notes_say_which_text_is_critical(
     assert guide["disclaimer"].get("x-critical") is True
     assert "x-critical" not in guide["intro"]
     path = REPO_ROOT / "locales" / "templates" / "glute-bridge.pot"
-    notes = {entry.comment.split("\n")[0]: entry.comment for entry in read_catalog(path)}
-    critical = {where for where, note in notes.items() if "Safety-critical" in note}
-    assert critical == {where for where in notes if where.startswith("cautions[")} != set()
+    notes = {entry.msgid: entry.comment for entry in read_catalog(path)}
+    critical = {msgid for msgid, note in notes.items() if "Safety-critical" in note}
+    # Its cautions, and the alt text of the picture of the mistake (`safety: true`) but not
+    # of the others.
+    exercise = yaml.safe_load((REPO_ROOT / "source" / "exercises" / "glute-bridge.yaml")
+                              .read_text(encoding="utf-8"))
+    images = exercise["media"]["images"]
+    assert any(image.get("safety") for image in images)
+    assert any(not image.get("safety") for image in images)
+    assert critical == {*exercise["cautions"],
+                        *(image["alt"] for image in images if image.get("safety"))}
 
 
 def test_a_guides_red_flags_reach_its_bundles(tmp_path_factory: pytest.TempPathFactory,

@@ -57,6 +57,20 @@ GUIDE_PO = f"{FR}/hip-pain.po"
 REVIEWER_PO = f"{FR}/ann-lee.po"
 REVIEWER_POT = "locales/templates/ann-lee.pot"
 CATALOGS_LOCK = ".pipeline-cache/catalogs.lock"
+# A video with captions: its file (the first bytes a WebM file starts with), the exercise's
+# media block naming it, and captions in English and French.
+WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm" + bytes(48)
+VIDEO = ("media:\n  video:\n    src: bridge.webm\n    duration_seconds: 10\n"
+         "    alt: Someone lifts their hips off a mat and lowers them.\n    captions: bridge\n")
+EN_VTT = "source/captions/bridge.vtt"
+FR_VTT = "locales/fr/captions/bridge.vtt"
+CUES = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n{}\n\n"
+        "00:00:05.000 --> 00:00:08.000\n{}\n")
+
+
+def with_video(english: str = CUES.format("Lift your hips.", "Lower them slowly.")
+               ) -> tuple[Mutation, ...]:
+    return (write("media/bridge.webm", WEBM), append(EXERCISE, VIDEO), write(EN_VTT, english))
 JOURNAL = ".pipeline-cache/update-journal"
 
 # --------------------------------------------------------------------------------------------
@@ -452,6 +466,29 @@ CASES: dict[str, Case] = {
     "E210": case("a reference no statement cites",
                  replace(GUIDE, " [@lee-2020]", ""),
                  run="validate", at=GUIDE, line="  - authors:"),
+    "E211": case("an image whose file is not under media/",
+                 append(EXERCISE, "media:\n  images:\n    - src: bridge/start.png\n"
+                                  "      alt: Someone lies on a mat.\n"),
+                 run="validate", at=EXERCISE, line="src: bridge/start.png"),
+    # Captions
+    "E420": case("a cue with settings",
+                 *with_video(CUES.format("Lift your hips.", "Lower them.").replace(
+                     "00:00:04.000\n", "00:00:04.000 align:start\n")),
+                 run="validate", at=EN_VTT, line="align:start"),
+    "E421": case("a cue running past the video's end",
+                 *with_video(CUES.format("Lift your hips.", "Lower them.").replace(
+                     "00:00:08.000", "00:00:12.000")),
+                 run="validate", at=EN_VTT, line="00:00:12.000"),
+    "E422": case("a cue with no text",
+                 *with_video(CUES.format("Lift your hips.", "").rstrip("\n") + "\n"),
+                 run="validate", at=EN_VTT, line="00:00:05.000"),
+    "E423": case("French captions with a cue fewer than the English",
+                 *with_video(), write(FR_VTT, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+                                              "Soulevez les hanches.\n"),
+                 run="check", at=FR_VTT, line=1),
+    "E424": case("a required locale without the video's captions",
+                 *with_video(),
+                 run="check", at=FR_VTT),
     # Content lint
     "E301": case("a French tip in the English",
                  replace(EXERCISE, 'Think "heels down" each time you lift your hips.',

@@ -54,7 +54,7 @@ def revise_english(root: Path) -> None:
 
 
 def copy_project(dest: Path) -> Path:
-    for folder in ("source", "schema", "locales", "spelling"):
+    for folder in ("source", "schema", "locales", "spelling", "media"):
         shutil.copytree(REPO_ROOT / folder, dest / folder,
                         ignore=shutil.ignore_patterns("*.lock", ".*.tmp"))
     shutil.copy2(REPO_ROOT / "pyproject.toml", dest / "pyproject.toml")

@@ -34,9 +34,11 @@ from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+
+from pipeline.content.captions import parse
 
 from build_helpers import REPO_ROOT, built, png_colours, real_template
 
@@ -510,3 +512,67 @@ def test_hostile_bundle_text_stays_text_and_unsafe_links_are_dropped(
     # The fallback is announced, and the title is marked as English.
     assert root.one("main").all(cls="notice")
     assert root.one("h1").attrs.get("lang") == "en"
+
+
+# --------------------------------------------------------------------------------------------
+# Media
+
+MEDIA_EXERCISE = "glute-bridge"
+# A page that hands each captions file to Chromium's own WebVTT parser (a <track> of a
+# <video>) and writes out the cues it read: the reader players use, not ours.
+PROBE = """<!doctype html><meta charset="utf-8"><body><script>
+const files = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+const read = {};
+let left = files.length;
+for (const src of files) {
+  const video = document.createElement("video");
+  const track = document.createElement("track");
+  track.kind = "captions"; track.src = src; track.default = true;
+  video.append(track); document.body.append(video);
+  track.track.mode = "hidden";
+  const done = (cues) => {
+    read[src] = cues;
+    if (--left === 0) {
+      document.body.dataset.cues = JSON.stringify(read);
+      document.body.dataset.ready = "1";
+    }
+  };
+  track.addEventListener("load", () => done([...track.track.cues].map(
+    (cue) => [cue.startTime, cue.endTime, cue.text])));
+  track.addEventListener("error", () => done(null));
+}
+</script>"""
+
+
+def test_the_exercise_page_shows_its_media_and_chromium_reads_every_cue(
+        browser: str, site: Path, tmp_path: Path) -> None:
+    bundle = read_json(site / "fr" / f"{MEDIA_EXERCISE}.json")
+    media, track = bundle["document"]["media"], bundle["formatted"]["captions"]
+    assert media["video"] is not None and track == {
+        "src": f"fr/captions/{MEDIA_EXERCISE}.vtt", "language": "fr"}
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "index.html").write_text(PROBE, encoding="utf-8")
+    with serve({"/client/": CLIENT, "/site/": site, "/probe/": probe}) as server:
+        page = render(browser, server, f"/client/index.html?data=/site/#/fr/exercise/"
+                                       f"{MEDIA_EXERCISE}", tmp_path)
+        files = [f"/site/{tag}/captions/{MEDIA_EXERCISE}.vtt" for tag in ("en", "fr")]
+        read = render(browser, server, "/probe/index.html#" + quote(json.dumps(files)),
+                      tmp_path)
+    # Every image with its French alt text, the safety one marked; the video with the
+    # French track.
+    section = page.root.one("section", "media")
+    assert [img.attrs["alt"] for img in section.all("img")] == [
+        image["alt"] for image in media["images"]]
+    assert len(section.all("figure", "safety")) == sum(i["safety"] for i in media["images"])
+    (video,) = section.all("video")
+    assert video.attrs["aria-label"] == media["video"]["alt"]
+    (shown,) = video.all("track")
+    assert (shown.attrs["srclang"], shown.attrs["src"]) == (
+        "fr", f"{server.url}/site/fr/captions/{MEDIA_EXERCISE}.vtt")
+    assert video.one("source").attrs["src"] == f"{server.url}/site/media/{media['video']['src']}"
+    # Chromium's parser reads the cues ours read, time for time and word for word.
+    cues = json.loads(read.body.attrs["data-cues"])
+    for src in files:
+        ours = parse((site / src.removeprefix("/site/")).read_text(encoding="utf-8")).cues
+        assert ours and cues[src] == [[c.start, c.end, c.text] for c in ours], src

@@ -251,6 +251,10 @@ FAILING = [
     Case("E210-uncited-reference", [(GUIDE, 21, 5, "E210")],
          edits=edit(GUIDE, " [@lee-2020]", ""),
          message="references[0] ('lee-2020') backs no statement: write [@lee-2020] after"),
+    Case("E211-missing-media-file", [(EX, 29, 12, "E211")],
+         edits=edit(EX, "related:\n", "media:\n  images:\n    - src: gone.png\n"
+                                       "      alt: A bridge.\nrelated:\n"),
+         message="media.images[0].src: media/gone.png does not exist"),
     # --- Content lint --------------------------------------------------------------------
     Case("E301-french-step", [(EX, 15, 5, "E301")],
          edits=step("Allongez-vous sur le dos, les genoux pliés et les pieds à plat sur le sol."),

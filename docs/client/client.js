@@ -125,6 +125,9 @@ const UI = {
     reviewedOn: "Last reviewed on {date}",
     references: "References",
     citation: "Reference {number}",
+    media: "Watch how",
+    captions: "Captions",
+    safetyImage: "Avoid this",
     disclaimer: "Disclaimer",
     musclesTerms: "Muscles",
     equipmentTerms: "Equipment",
@@ -165,6 +168,9 @@ const UI = {
     reviewedOn: "Dernière relecture le {date}",
     references: "Références",
     citation: "Référence {number}",
+    media: "En images",
+    captions: "Sous-titres",
+    safetyImage: "À éviter",
     disclaimer: "Avertissement",
     musclesTerms: "Muscles",
     equipmentTerms: "Matériel",
@@ -254,6 +260,46 @@ function h(tag, attributes = {}, ...children) {
 function routeHref(tag, kind, id, fragment = null) {
   const parts = [tag, kind, id, fragment].filter((part) => part !== null && part !== undefined);
   return "#/" + parts.map(encodeURIComponent).join("/");
+}
+
+/** Where a media file is: an https URL as it is, or a file under the site's media/. */
+function mediaUrl(src) {
+  if (src.startsWith("https://")) return httpsOnly(src);
+  return BASE instanceof Error ? null : new URL(`media/${src}`, BASE).href;
+}
+
+/**
+ * The exercise's images and video. Alt text is the localized text of the bundle; an image
+ * or video that shows a safety point is marked as such. Captions are the locale's track
+ * (its language from the bundle: the source's where the locale has none reviewed yet).
+ */
+function mediaSection(media, formatted, page) {
+  if (!media || (!media.images.length && !media.video)) return null;
+  const t = page.t;
+  const figures = media.images.map((image, at) => {
+    const src = mediaUrl(image.src);
+    return h("figure", { class: image.safety ? "safety" : "" },
+      src ? h("img", { src, alt: image.alt, loading: "lazy",
+                       ...langOf(page, `media.images[${at}].alt`) }) : null,
+      image.safety ? h("figcaption", {}, t("safetyImage")) : null);
+  });
+  let video = null;
+  if (media.video) {
+    const v = media.video;
+    const src = mediaUrl(v.src);
+    const track = formatted.captions;
+    video = src ? h("video", {
+      controls: "", preload: "metadata", "aria-label": v.alt,
+      ...(v.poster && mediaUrl(v.poster) ? { poster: mediaUrl(v.poster) } : {}),
+      ...langOf(page, "media.video.alt"),
+    },
+      h("source", { src }),
+      track && !(BASE instanceof Error)
+        ? h("track", { kind: "captions", default: "", srclang: track.language,
+                       label: t("captions"), src: new URL(track.src, BASE).href })
+        : null) : null;
+  }
+  return section("media", t("media"), figures, video);
 }
 
 /** The URL if it is https, else null: the only scheme an href from content may have. */
@@ -526,6 +572,7 @@ function exercisePage(page) {
         : t("noEquipment")),
       h("dt", {}, t("muscles")),
       h("dd", {}, exercise.target_muscles.map((id) => term(page, "muscles", id)).join(", "))),
+    mediaSection(exercise.media, page.bundle.formatted, page),
     section("start", t("startingPosition"), rich("starting_position", exercise.starting_position)),
     section("how", t("steps"), h("ol", { class: "steps" },
       exercise.steps.map((step, at) => rich(`steps[${at}]`, step, "li")))),

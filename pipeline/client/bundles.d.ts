@@ -96,9 +96,26 @@ export interface Dosage {
  */
 export interface ExerciseFormatted {
   /**
+   * The captions of the exercise's video; null without a video or captions.
+   */
+  captions: CaptionTrack | null;
+  /**
    * The dose as one phrase in the locale, e.g. '3 séries de 8 répétitions de chaque côté'; null without a dose (or without the glossary's dosage phrases).
    */
   dosage: string | null;
+}
+/**
+ * A video's captions as a WebVTT file of the build (a `<track>` for web players).
+ */
+export interface CaptionTrack {
+  /**
+   * The language of its text (BCP 47): the locale's, or the source's where the locale has no reviewed captions yet (then `media.video.captions` is among the bundle's fallbacks).
+   */
+  language: string;
+  /**
+   * The file, from the site's root: <locale>/captions/<id>.vtt.
+   */
+  src: string;
 }
 /**
  * What a page shows of a reviewer it names.
@@ -141,6 +158,10 @@ export interface Exercise {
   harder: Variation[];
   id: string;
   kind: "exercise";
+  /**
+   * Images and a video of the exercise.
+   */
+  media: Media | null;
   /**
    * The exercise's name, as shown in headings and lists.
    */
@@ -270,6 +291,58 @@ export interface Variation {
    * Name of an easier or harder version of the exercise.
    */
   name: string;
+}
+export interface Media {
+  /**
+   * A still image.
+   *
+   * @maxItems 8
+   */
+  images: Image[];
+  /**
+   * A demonstration video.
+   */
+  video: Video | null;
+}
+export interface Image {
+  /**
+   * What the image shows, for readers who cannot see it.
+   */
+  alt: string;
+  /**
+   * The image shows a safety point (a mistake to avoid, when to stop): its alt text is safety-critical.
+   */
+  safety: boolean;
+  /**
+   * A file under media/ (e.g. 'glute-bridge/start.webp') or an https:// URL.
+   */
+  src: string;
+}
+export interface Video {
+  /**
+   * What the video shows, for readers who cannot see it.
+   */
+  alt: string;
+  /**
+   * Its captions: source/captions/<id>.vtt in English, and locales/<locale>/captions/<id>.vtt in each language.
+   */
+  captions: string | null;
+  /**
+   * How long it runs, in seconds; no caption may run past it.
+   */
+  duration_seconds: number;
+  /**
+   * The image shown before it plays.
+   */
+  poster: string | null;
+  /**
+   * The video demonstrates a safety point: its alt text and its captions are safety-critical.
+   */
+  safety: boolean;
+  /**
+   * A .mp4 or .webm file under media/, or an https:// URL.
+   */
+  src: string;
 }
 export interface Quote {
   /**

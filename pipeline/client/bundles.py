@@ -41,6 +41,17 @@ class Terms(_Client):
     positions: dict[str, LocalizedTerm]
 
 
+class CaptionTrack(_Client):
+    """A video's captions as a WebVTT file of the build (a `<track>` for web players)."""
+
+    src: str = Field(pattern=r"^[a-zA-Z0-9-]+/captions/[a-z0-9-]+\.vtt$",
+                     description="The file, from the site's root: <locale>/captions/<id>.vtt.")
+    language: str = Field(description="The language of its text (BCP 47): the locale's, or "
+                                      "the source's where the locale has no reviewed "
+                                      "captions yet (then `media.video.captions` is among "
+                                      "the bundle's fallbacks).")
+
+
 class ExerciseFormatted(_Client):
     """Values written out for the locale."""
 
@@ -48,6 +59,9 @@ class ExerciseFormatted(_Client):
                                            "'3 séries de 8 répétitions de chaque côté'; null "
                                            "without a dose (or without the glossary's "
                                            "dosage phrases).")
+    captions: CaptionTrack | None = Field(description="The captions of the exercise's "
+                                                      "video; null without a video or "
+                                                      "captions.")
 
 
 ExerciseCard = pick(CLIENT_MODELS["exercise"], "ExerciseCard",

@@ -63,6 +63,19 @@ class Critical:
 
 
 @dataclass(frozen=True)
+class CriticalWhenSet:
+    """Marks a yes/no field that, when true, makes every text of its model safety-critical
+    (an image that shows a mistake to avoid: its alt text is a warning)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        result = handler(schema)
+        result["x-critical-when-true"] = True
+        return result
+
+
+@dataclass(frozen=True)
 class Internal:
     """Marks a field the pipeline uses to write values for clients (the phrases a dose is
     written with) but does not send them."""
@@ -139,6 +152,32 @@ Doi = Annotated[
     str, StringConstraints(max_length=200), AfterValidator(_check_doi), SchemaPattern(DOI_PATTERN)
 ]
 HttpsUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_check_https)]
+# A media file: under the project's media/ folder, or on the web. Lowercase names only, no
+# `..`, and an extension the clients can show; the file's own checks are `content.media`'s.
+MEDIA_PATTERN = (r"^(https://[^\s/$.?#][^\s]*|[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*"
+                 r"(/[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*)*)$")
+IMAGE_TYPES = ("jpg", "jpeg", "png", "webp", "avif")
+VIDEO_TYPES = ("mp4", "webm")
+_MEDIA_RE = re.compile(MEDIA_PATTERN)
+
+
+def _check_media(kinds: tuple[str, ...]) -> AfterValidator:
+    def check(value: str) -> str:
+        suffix = value.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+        if not _MEDIA_RE.match(value) or (suffix not in kinds and not value.startswith(
+                "https://")):
+            raise PydanticCustomError(
+                "bad_media", "'{value}' is not a media file: write a path under media/ in "
+                "lowercase (e.g. 'glute-bridge/start.webp') ending in {kinds}, or an https:// "
+                "URL", {"value": value, "kinds": ", ".join("." + k for k in kinds)})
+        return value
+    return AfterValidator(check)
+
+
+ImageSource = Annotated[str, StringConstraints(max_length=500), _check_media(IMAGE_TYPES),
+                        SchemaPattern(MEDIA_PATTERN)]
+VideoSource = Annotated[str, StringConstraints(max_length=500), _check_media(VIDEO_TYPES),
+                        SchemaPattern(MEDIA_PATTERN)]
 # Proper names, credentials, citation data: shown as written, never translated.
 Verbatim = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
@@ -158,6 +197,9 @@ Sentence = Annotated[str, StringConstraints(min_length=1, max_length=320), _Rich
                      Translatable("sentence", markup=True)]
 Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=1200), _Rich,
                       Translatable("paragraph", markup=True)]
+# What an image or a video shows, for readers who cannot see it (a screen reader reads it).
+AltText = Annotated[str, StringConstraints(min_length=1, max_length=250), _Plain,
+                    Translatable("alt")]
 
 
 def placeholders(text: str) -> set[str] | None:

@@ -16,13 +16,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from pydantic_core import PydanticCustomError
 
 from pipeline.content.fields import (
+    AltText,
     Critical,
+    CriticalWhenSet,
     Doi,
     EachSidePhrase,
     HoldingPhrase,
     HoldPhrase,
     HttpsUrl,
     Id,
+    ImageSource,
     Internal,
     Name,
     Paragraph,
@@ -33,6 +36,7 @@ from pipeline.content.fields import (
     Term,
     Title,
     Verbatim,
+    VideoSource,
 )
 
 
@@ -128,6 +132,35 @@ class Dosage(Strict):
     per_side: YesNo = Field(False, description="Whether the dosage applies to each side.")
 
 
+class Image(Strict):
+    src: ImageSource = Field(description="A file under media/ (e.g. 'glute-bridge/start.webp') "
+                                         "or an https:// URL.")
+    alt: AltText = Field(description="What the image shows, for readers who cannot see it.")
+    safety: Annotated[YesNo, CriticalWhenSet()] = Field(
+        False, description="The image shows a safety point (a mistake to avoid, when to "
+                           "stop): its alt text is safety-critical.")
+
+
+class Video(Strict):
+    src: VideoSource = Field(description="A .mp4 or .webm file under media/, or an https:// "
+                                         "URL.")
+    poster: ImageSource | None = Field(None, description="The image shown before it plays.")
+    duration_seconds: Annotated[StrictInt, Field(ge=1, le=1800), WholeNumber] = Field(
+        description="How long it runs, in seconds; no caption may run past it.")
+    alt: AltText = Field(description="What the video shows, for readers who cannot see it.")
+    captions: Id | None = Field(
+        None, description="Its captions: source/captions/<id>.vtt in English, and "
+                          "locales/<locale>/captions/<id>.vtt in each language.")
+    safety: Annotated[YesNo, CriticalWhenSet()] = Field(
+        False, description="The video demonstrates a safety point: its alt text and its "
+                           "captions are safety-critical.")
+
+
+class Media(Strict):
+    images: list[Image] = Field(default=[], max_length=8, description="A still image.")
+    video: Video | None = Field(None, description="A demonstration video.")
+
+
 class Quote(Strict):
     text: Paragraph = Field(description="An expert's advice, quoted in the first person.")
     reviewer: ReviewerRef = Field(description="Id of the reviewer who said it.")
@@ -154,6 +187,7 @@ class Exercise(Strict):
     easier: list[Variation] = Field(default=[], description="An easier version.")
     harder: list[Variation] = Field(default=[], description="A harder version.")
     dosage: Dosage | None = Field(None, description="How much to do.")
+    media: Media | None = Field(None, description="Images and a video of the exercise.")
     quote: Quote | None = Field(None, description="An expert quote about the exercise.")
     related: list[ExerciseRef] = Field(default=[], description="Other exercises to try.")
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from pipeline.content.fields import PLURAL, Critical, PluralText, Translatable
+from pipeline.content.fields import PLURAL, Critical, CriticalWhenSet, PluralText, Translatable
 from pipeline.content.models import MsgContext, Ref
 
 # Where a value sits in a document: field names and list indexes, from the top.
@@ -118,6 +118,14 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any, tuple[Any, ...], st
                  for name, field in model.model_fields.items())
 
 
+@lru_cache(maxsize=None)
+def _switches(model: type[BaseModel]) -> tuple[str, ...]:
+    """The model's `CriticalWhenSet` fields."""
+    return tuple(name for name, field in model.model_fields.items()
+                 if any(isinstance(m, CriticalWhenSet) for m in field.metadata)
+                 or any(isinstance(m, CriticalWhenSet) for m in _split(field.annotation)[1]))
+
+
 # A leaf: its value, shape, path, description and (index, count) in its list.
 Visit = Callable[[Any, _Shape, DataPath, "str | None", "tuple[int, int] | None"], None]
 
@@ -129,8 +137,10 @@ def _walk(value: Any, shape: _Shape, path: DataPath, description: str | None,
     kind, context = shape.kind, shape.context
     if kind == "model":
         model: type[BaseModel] = type(value)
+        critical = shape.critical or any(getattr(value, name) is True
+                                         for name in _switches(model))
         for name, annotation, metadata, own in _fields(model):
-            _walk(getattr(value, name), _shape(annotation, metadata, context, shape.critical),
+            _walk(getattr(value, name), _shape(annotation, metadata, context, critical),
                   path + (name,), own or description, None, visit)
     elif kind == "list":
         item = _shape(shape.item, (), context, shape.critical)

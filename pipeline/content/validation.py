@@ -31,6 +31,7 @@ _TYPE_CODES = {
     "bad_id": "E106",
     "bad_doi": "E107",
     "bad_url": "E108",
+    "bad_media": "E211",
     "literal_error": "E109",
     "greater_than_equal": "E109",
     "less_than_equal": "E109",

@@ -60,6 +60,7 @@ _ALL = [
     Code("E208", "reserved-id", "A document id names a file the build writes beside the bundles (`index`)."),
     Code("E209", "unknown-citation", "A citation marker `[@id]` names no reference of the guide (an exercise lists none, so it cites none)."),
     Code("E210", "uncited-reference", "A guide's reference backs no statement: no `[@id]` marker in the guide names it."),
+    Code("E211", "bad-media", "An image or video is not a lowercase path under media/ with a type clients show (.jpg .png .webp .avif, .mp4 .webm) nor an https:// URL; or its file is missing, not a regular file, leads outside media/, is larger than `max_media_bytes`, or holds another type than its name says."),
     # Content lint (E3xx / W3xx)
     Code("E301", "wrong-language", "Text in an English field reads as another language."),
     Code("E302", "empty-text", "A text is empty or only white space."),
@@ -89,6 +90,11 @@ _ALL = [
     Code("E411", "locked", "Another run is updating the catalogs or writing the build."),
     Code("W412", "journal-discarded", "An interrupted update's record no longer matches the catalogs on disk; nothing it held was written."),
     Code("E413", "changed-during-run", "A file changed while the run was reading it; what was checked would not be what ships. Run again."),
+    Code("E420", "captions-syntax", "A WebVTT captions file is not valid WebVTT: no `WEBVTT` line, a malformed cue timing, cue tags or settings (captions are plain text), or not UTF-8."),
+    Code("E421", "captions-timing", "A cue ends before it starts, starts before the cue before it, or runs past the video's `duration_seconds`."),
+    Code("E422", "captions-empty-cue", "A cue has no text."),
+    Code("E423", "captions-cue-count", "A translation's captions have another number of cues than the English, or cues at other times."),
+    Code("E424", "missing-captions", "A video's captions file is missing: the English in source/captions/, or a required locale's in locales/<locale>/captions/ (an optional locale shows the English captions, or leaves the exercise out when the video is safety-critical)."),
     # Translation checks (E5xx / W5xx)
     Code("E501", "untranslated", "An entry has no translation. In an optional locale, one warning per catalog counts them (`--verbose` lists each)."),
     Code("E502", "fuzzy", "An entry is marked fuzzy and needs review. In an optional locale, one warning per catalog counts them (`--verbose` lists each)."),

@@ -32,6 +32,9 @@ class Config:
     optional_locales: tuple[str, ...] = ()
     pseudo_locale: str | None = "en-XA"
     max_file_bytes: int = 1_000_000
+    # Images and videos (`media`), from the project root, and the largest file shipped.
+    media_folder: str = "media"
+    max_media_bytes: int = 50_000_000
     severity: dict[str, Severity] = field(default_factory=dict)
     # Per-locale overrides: {"fr": {"W509": "off"}}
     locale_severity: dict[str, dict[str, Severity]] = field(default_factory=dict)
@@ -58,6 +61,18 @@ class Config:
     @property
     def templates_dir(self) -> Path:
         return self._inside_locales(self.locales_dir / "templates")
+
+    @property
+    def media_dir(self) -> Path:
+        return self.root / self.media_folder
+
+    def captions_path(self, locale: str | None, captions: str) -> Path:
+        """A video's WebVTT captions: the English under source/captions/, a translation
+        under locales/<locale>/captions/ (None: the English)."""
+        if locale is None or locale == self.source_locale:
+            return self.source_dir / "captions" / f"{captions}.vtt"
+        folder = self.catalog_dir(locale).parent / "captions"
+        return self._inside_locales(folder) / f"{captions}.vtt"
 
     def staging(self) -> Config:
         """The configuration of a staging build: the required locales fall back to English
@@ -144,7 +159,7 @@ def load_config(root: Path | None = None, environment: Environment | None = None
         "source", "locales", "build", "schema", "source_locale", "required_locales",
         "optional_locales", "pseudo_locale", "max_file_bytes", "severity", "locale",
         "same_as_source_allow", "compile_mo", "project", "reading_grade",
-        "review_max_age_months", "word_list",
+        "review_max_age_months", "word_list", "media", "max_media_bytes",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -167,6 +182,9 @@ def load_config(root: Path | None = None, environment: Environment | None = None
         optional_locales=optional,
         pseudo_locale=str(pseudo) if pseudo else None,
         max_file_bytes=int(table.get("max_file_bytes", 1_000_000)),
+        media_folder=str(table.get("media", "media")),
+        max_media_bytes=int(_number(table, "max_media_bytes", 50_000_000, low=1,
+                                    high=2_000_000_000)),
         severity=_severity_table(table.get("severity", {}), "severity"),
         locale_severity=locale_severity,
         same_as_source_allow=tuple(_str_list(table, "same_as_source_allow")),

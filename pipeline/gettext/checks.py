@@ -721,6 +721,12 @@ def _pair_findings(pairs: Sequence[Pair], ctx: CheckContext) -> list[tuple[int, 
                       for code, message in check_spelling(pair, ctx))]
 
 
+def check_pair(pair: Pair, ctx: CheckContext) -> list[Finding]:
+    """The findings of one text outside a catalog (a caption cue), by the entry checks of
+    `ctx.scope`."""
+    return [Finding(code, message) for _, code, message in _pair_findings([pair], ctx)]
+
+
 _LANGUAGE_CODE = "E513"
 
 

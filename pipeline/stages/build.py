@@ -171,9 +171,9 @@ _LEGACY_LOCKS = frozenset({".pipeline.lock"})
 
 def _input_files(config: Config) -> list[tuple[str, str]]:
     """Every file a build reads, by its path from the project root: settings, source,
-    editor schemas, templates and catalogs."""
+    editor schemas, templates, catalogs, captions and media."""
     found = {"pyproject.toml": os.fspath(config.root / "pyproject.toml")}
-    for folder in (config.source_dir, config.schema_dir, config.locales_dir):
+    for folder in (config.source_dir, config.schema_dir, config.locales_dir, config.media_dir):
         if folder.is_dir():
             prefix = config.rel(folder) + "/"
             found.update((prefix + rel, full) for rel, full

@@ -24,6 +24,7 @@ from pipeline.client.bundles import BUNDLE_MODELS, BUNDLE_VERSION, CARDS
 from pipeline.client.documents import client_data, markup_paths
 from pipeline.client.dosage import Count, DoseWords, counted, locale_number, write_dose
 from pipeline.client.richtext import CitationError, Resolve
+from pipeline.content.captions import video_of
 from pipeline.content.fields import PluralText
 from pipeline.content.library import Library, LoadedDocument
 from pipeline.content.markup import analyze, is_plain
@@ -76,8 +77,16 @@ def outline(doc: LoadedDocument) -> Outline:
     units = list(iter_texts(doc.model))
     links = [target for unit in units if unit.markup and not is_plain(unit.text)
              for target in analyze(unit.text).links if not target.startswith("https://")]
-    critical = frozenset(format_path(unit.path) for unit in units if unit.critical)
-    return Outline(names, terms, len(units), markup_paths(doc.model, units), links, critical)
+    critical = {format_path(unit.path) for unit in units if unit.critical}
+    video = video_of(doc.model)
+    if video is not None and video.safety:  # its captions are as critical as its alt text
+        critical.add(CAPTIONS_PLACE)
+    return Outline(names, terms, len(units), markup_paths(doc.model, units), links,
+                   frozenset(critical))
+
+
+# Where a bundle's `fallbacks` say its video's captions are in the source language.
+CAPTIONS_PLACE = "media.video.captions"
 
 
 def withheld_because(item: Localized, shape: Outline) -> str | None:
@@ -217,14 +226,16 @@ def _terms(used: dict[str, set[str]], glossary: dict[str, Any] | None
 
 
 def formatted_values(doc: LoadedDocument, locale: str, pseudo: bool,
-                     words: DoseWords | None) -> dict[str, str | None]:
-    """Reader-facing values written out for the locale (`FORMATTED` models say which)."""
+                     words: DoseWords | None, captions: dict[str, str] | None = None
+                     ) -> dict[str, Any]:
+    """Reader-facing values written out for the locale (`FORMATTED` models say which).
+    `captions`: the track of the exercise's video in this locale, if it has one."""
     if isinstance(doc.model, Guide):
         # A pseudo-locale (en-XA, ar-XB…) is unknown to CLDR: its dates read as English.
         babel_locale = "en" if pseudo else locale.replace("-", "_")
         return {"reviewed_on": format_date(doc.model.reviewed_on, "long", locale=babel_locale)}
     if isinstance(doc.model, Exercise):
-        return {"dosage": write_dose(doc.model.dosage, words)}
+        return {"dosage": write_dose(doc.model.dosage, words), "captions": captions}
     return {}
 
 
@@ -261,7 +272,7 @@ class Localized:
     terms: dict[str, set[str]]
     names: dict[str, list[str]]
     # Values written out for the locale (`formatted_values`).
-    formatted: dict[str, str | None] = field(default_factory=dict)
+    formatted: dict[str, Any] = field(default_factory=dict)
 
     def card(self) -> dict[str, Any]:
         model = CARDS[self.kind]

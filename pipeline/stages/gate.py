@@ -4,6 +4,7 @@ translation checks of every catalog under each locale's policy (required or opti
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from pipeline.gettext.stats import Progress, progress
 from pipeline.gettext.templates import existing_templates
 from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
+from pipeline.stages.captions import check_captions
 from pipeline.stages.extract import stale_templates
 from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_sources, word_list
@@ -68,6 +70,9 @@ class GateResult:
     checked: list[str] = field(default_factory=list)
     # What writers' and translators' `ignore-…` suppressions silenced, each with its reason.
     suppressed: list[Diagnostic] = field(default_factory=list)
+    # The bytes of each video's captions that may ship, by locale (the source's too) and
+    # captions id, as this run checked them.
+    captions: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
     def errors(self, locale: str | None = None) -> int:
         return sum(1 for d in self._of(locale) if d.severity == "error")
@@ -469,6 +474,10 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                                    if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         found += _consistency(config, locale, state, cache)
+        captioned = check_captions(config, library, locale, functools.partial(
+            _cue_context, config, library, locale, state))
+        found += captioned.problems
+        result.captions[locale] = captioned.ready
         if locale in config.required_locales and spelling.dictionary_tag(locale) is None:
             found.append(diag(config.rel(config.catalog_dir(locale)), 0, 0, "W312",
                               spelling.missing_dictionary_message(locale)))
@@ -485,6 +494,9 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                 for stem, pairs in unsafe.items()}
         result.diagnostics += found
         result.reread[locale] = list(state.read)
+    result.captions[config.source_locale] = check_captions(
+        config, library, config.source_locale, functools.partial(
+            _cue_context, config, library, config.source_locale, None)).ready
     every = sorted(set(_optional_never_fail(config, result.diagnostics)))
     result.diagnostics = [d for d in every if d.suppressed is None]
     result.suppressed = silenced + [d for d in every if d.suppressed is not None]
@@ -497,7 +509,7 @@ def _optional_never_fail(config: Config, found: list[Diagnostic]) -> list[Diagno
     stale or missing one, its translations) is a warning: such a locale never fails a run,
     and the build leaves out what it cannot use. A file that changed during the run (E413)
     stays an error: the run must be repeated."""
-    folders = tuple(config.rel(config.catalog_dir(loc)) + "/" for loc in config.locales
+    folders = tuple(config.rel(config.catalog_dir(loc).parent) + "/" for loc in config.locales
                     if loc not in config.required_locales)
     return [replace(d, severity="warning") if d.severity == "error" and d.code != "E413"
             and d.path.startswith(folders) else d for d in found] if folders else found
@@ -576,6 +588,16 @@ def check_context(config: Config, library: Library, locale: str, path: Path,
                                scope=scope, source_locale=config.source_locale,
                                reading_grade=config.reading_grade if patient else None,
                                spelling_words=words)
+
+
+def _cue_context(config: Config, library: Library, locale: str, state: _Locale | None,
+                 doc_id: str) -> checks.CheckContext:
+    """The checks' context for the captions of a document's video: its catalog's, the
+    language of the whole file being judged apart."""
+    terms, words = (state.terms, state.words) if state is not None else ({}, frozenset())
+    return check_context(config, library, locale,
+                         config.catalog_dir(locale) / f"{doc_id}.po", terms, words,
+                         "not-language")
 
 
 def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:

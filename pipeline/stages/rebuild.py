@@ -24,7 +24,10 @@ from pipeline.client.bundles import (
     client_schemas,
 )
 from pipeline.client.dosage import DoseWords
-from pipeline.content.library import Library
+from pipeline.content.captions import video_of
+from pipeline.content.library import Library, LoadedDocument
+from pipeline.content.media import MediaError, local_media, read_media
+from pipeline.content.textunits import format_path
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.files import digest, read_regular
@@ -35,6 +38,7 @@ from pipeline.infra import filestate, outdir, parallel
 from pipeline.infra.cache import Cache, code_fingerprint
 from pipeline.stages.build import META, BuildResult, Record, source_revision
 from pipeline.stages.export import (
+    CAPTIONS_PLACE,
     Links,
     Localized,
     Outline,
@@ -67,7 +71,7 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
             d for d in gate.diagnostics if d.severity == "warning"
             and locale_of(config, d.path, config.staging_locales) is not None])
         plan = _plan(config, gate.library, {} if clean else record.outputs, record.files,
-                     record.stamps, stage, record.store)
+                     record.stamps, stage, record.store, gate.captions)
         if changed := _changed_since_read(config, plan, record.files, gate):
             result.problems += changed
             outdir.discard(stage, "build")
@@ -85,6 +89,10 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
         outputs[f"{SITE}/types/bundles.d.ts"] = _write(stage / SITE / "types" / "bundles.d.ts",
                                                        TYPES_FILE.read_bytes())
         _write_indexes(plan, outputs, cache, stage)
+        result.problems += _write_media(config, gate, outputs, stage)
+        if result.problems:
+            outdir.discard(stage, "build")
+            return result
         manifest = Manifest(
             bundle_version=BUNDLE_VERSION,
             generator=f"exercise-content-pipeline {__version__}",
@@ -229,6 +237,7 @@ class _Catalogs:
 class _Plan:
     """Every output of the new build, and those already linked in from the previous one."""
 
+    config: Config
     locales: list[tuple[str, str]]
     jobs: list[_Job]
     catalogs: dict[str, _Catalogs]
@@ -238,6 +247,27 @@ class _Plan:
     links: Links
     # Each document's `outline`, by id.
     shapes: dict[str, Outline]
+    # The checked bytes of each video's captions, by locale and captions id (`GateResult`).
+    captions: dict[str, dict[str, bytes]]
+
+    def track(self, locale: str, policy: str, doc: LoadedDocument
+              ) -> tuple[dict[str, str] | None, bytes | None, bool]:
+        """The captions a locale's bundle of the document offers: (track, its bytes,
+        whether they are the source language's in a locale that should have its own)."""
+        video = video_of(doc.model)
+        if video is None or video.captions is None:
+            return None, None, False
+        own = self.captions.get(locale, {}).get(video.captions)
+        if own is not None and policy != "pseudo":
+            tag = bcp47(locale)
+            return {"src": f"{tag}/captions/{video.captions}.vtt", "language": tag}, own, False
+        source = self.config.source_locale
+        english = self.captions.get(source, {}).get(video.captions)
+        if english is None:  # not there, or not valid: validation failed the run
+            return None, None, False
+        tag = bcp47(source)
+        return ({"src": f"{tag}/captions/{video.captions}.vtt", "language": tag}, english,
+                policy != "pseudo")
 
 
 def _outlines(library: Library, models: dict[str, str], store: Cache) -> dict[str, Outline]:
@@ -256,7 +286,7 @@ def _outlines(library: Library, models: dict[str, str], store: Cache) -> dict[st
 
 def _plan(config: Config, library: Library, old_cache: dict[str, Any],
           files: dict[str, list[Any]], stamps: dict[str, list[int]], stage: Path,
-          store: Cache) -> _Plan:
+          store: Cache, captions: dict[str, dict[str, bytes]]) -> _Plan:
     """Every bundle and compiled catalog to be in the new build, each keyed by all it is
     made from, and the previous build's file linked into the staging folder where the key
     is the same and the file is as that build left it.
@@ -279,6 +309,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
                         links.targets(doc, shapes[doc.id].links)) for doc in library}
     catalogs: dict[str, _Catalogs] = {}
     jobs: list[_Job] = []
+    plan = _Plan(config, locales, jobs, catalogs, {}, [], links, shapes, captions)
     for locale, policy in locales:
         tag = bcp47(locale)
         raw: dict[str, str] = {}
@@ -292,7 +323,9 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
         empty = digest(b"")
         for doc in library:
             named, targets = depends[doc.id]
+            track, shown, fell = plan.track(locale, policy, doc)
             inputs = "\0".join([
+                f"captions:{track}:{digest(shown) if shown is not None else ''}:{fell}",
                 __version__, code_fingerprint(), tag, policy, severities, models[doc.id],
                 raw.get(doc.id, empty), raw.get("glossary", empty), glossary_model, targets,
                 *(f"{other}:{models.get(other, '')}:{raw.get(other, empty)}"
@@ -311,8 +344,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
         (stage / folder).mkdir(parents=True, exist_ok=True)
     # Plain strings: pathlib would cost more than the links themselves.
     old_base, new_base = os.fspath(config.build_dir), os.fspath(stage)
-    done: dict[str, _Done] = {}
-    todo: list[_Job] = []
+    done, todo = plan.done, plan.todo
     for job in jobs:
         previous = old_cache.get(job.rel)
         carried = (_carry(os.path.join(old_base, job.rel), os.path.join(new_base, job.rel),
@@ -323,7 +355,7 @@ def _plan(config: Config, library: Library, old_cache: dict[str, Any],
             done[job.rel] = _Done(job.rel, carried, previous, [], [], reused=True)
         else:
             todo.append(job)
-    return _Plan(locales, jobs, catalogs, done, todo, links, shapes)
+    return plan
 
 
 def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildResult,
@@ -380,7 +412,11 @@ def _export_rest(config: Config, library: Library, plan: _Plan, result: BuildRes
         item, problems = localized(doc, translate, display, links, plan.shapes[doc_id],
                                    fall_back=policy == "optional")
         if item is not None:
-            item.formatted = formatted_values(doc, locale, policy == "pseudo", words[locale])
+            track, _, fell = plan.track(locale, policy, doc)
+            if fell:  # the source's captions, until the locale has reviewed ones
+                item.fallbacks = sorted({*item.fallbacks, CAPTIONS_PLACE})
+            item.formatted = formatted_values(doc, locale, policy == "pseudo", words[locale],
+                                              track)
         memo[(locale, doc_id)] = found = item, problems, translate
         if len(memo) > 4096:
             memo.clear()
@@ -577,6 +613,37 @@ def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, An
                 written[job.doc_id] = fh.read()
         rel = f"{SITE}/offline/{tag}.json"
         outputs[rel] = _write(stage / rel, offline_pack(tag, render_json(index_data), written))
+
+
+def _write_media(config: Config, gate: GateResult, outputs: dict[str, _Output], stage: Path
+                 ) -> list[Diagnostic]:
+    """The files bundles point at: each locale's checked captions (`<tag>/captions/`) and
+    the media files exercises name (`media/`), read and checked again as they are copied,
+    so a file changed or swapped since validation does not ship unchecked."""
+    problems: list[Diagnostic] = []
+    for locale, ready in sorted(gate.captions.items()):
+        if not ready or not (locale == config.source_locale or locale in config.locales):
+            continue
+        folder = stage / SITE / bcp47(locale) / "captions"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in sorted(ready.items()):
+            outputs[f"{SITE}/{bcp47(locale)}/captions/{name}.vtt"] = _write(
+                folder / f"{name}.vtt", data)
+    for doc in gate.library:
+        for path, name in local_media(doc.model):
+            rel = f"{SITE}/media/{name}"
+            if rel in outputs:
+                continue
+            try:
+                data = read_media(config, name)
+            except MediaError as exc:
+                line, col = doc.source.where(path)
+                problems.append(diag(doc.source.display, line, col, "E211",
+                                     f"{format_path(path)}: {exc}"))
+                continue
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            outputs[rel] = _write(stage / rel, data)
+    return problems
 
 
 def offline_pack(tag: str, index: str, bundles: dict[str, bytes]) -> bytes:

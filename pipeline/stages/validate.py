@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.content import spelling
+from pipeline.content.captions import english_captions
 from pipeline.content.crossref import Facts, check_references, reference_facts
 from pipeline.content.language import any_foreign, to_judge
 from pipeline.content.library import Library, LoadedDocument
@@ -20,6 +21,7 @@ from pipeline.content.lint import (
     spelling_problems,
 )
 from pipeline.content.loader import SourceFile, iter_source_files, read_source
+from pipeline.content.media import media_problems
 from pipeline.content.textunits import iter_texts
 from pipeline.content.validation import validate_data
 from pipeline.content.wordlists import MAX_WORD_LIST_BYTES, library_words, parse_word_list
@@ -117,6 +119,9 @@ def validate_sources(config: Config, cache: Cache | None = None
     today = config.environment.now().date()
     for doc in library:
         problems += review_overdue(doc, today, config.review_max_age_months)
+        # Files beside the document: its images and video, its English captions.
+        problems += media_problems(doc, config)
+        problems += english_captions(doc, config)
     foreign = {(d.path, d.line) for d in problems if d.code == "E301"}
     problems += [d for d in _spelling(config, library, cache)
                  if (d.path, d.line) not in foreign]
