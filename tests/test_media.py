@@ -225,3 +225,39 @@ def test_captions_read_as_webvtt_writes_them() -> None:
 def test_captions_problems_name_their_line(text: str, code: str, line: int) -> None:
     problems = parse(text, 60).problems
     assert (problems[0].code, problems[0].line) == (code, line), problems
+
+
+def test_captions_leading_outside_their_folder_are_refused(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = project(tmp_path, tmp_path_factory, required=("fr",), optional=())
+    english = root / "source" / "captions" / "bridge.vtt"
+    (tmp_path / "elsewhere.vtt").write_text(EN_VTT, encoding="utf-8")
+    english.unlink()
+    os.symlink(tmp_path / "elsewhere.vtt", english)
+    result = run_cli(root, "validate")
+    assert result.code == 1 and "source/captions/bridge.vtt: E011" in result.out, result.out
+
+
+def test_captions_too_large_are_refused_from_their_size(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = project(tmp_path, tmp_path_factory, required=("fr",), optional=())
+    with (root / "locales" / "fr" / "captions" / "bridge.vtt").open("r+b") as fh:
+        fh.truncate(2_000_000)  # sparse: no disk space, never read
+    result = run_cli(root, "check")
+    assert result.code == 1 and "locales/fr/captions/bridge.vtt: E007" in result.out, result.out
+
+
+def test_a_withheld_exercise_ships_no_captions_in_that_locale(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A safety video's alt text untranslated: the exercise is left out of French, and so
+    are its French captions, checked and ready as they are."""
+    root = project(tmp_path, tmp_path_factory, required=(), optional=("fr",),
+                   safety_video=True)
+    edit_entry(po_path(root, "glute-bridge"), VIDEO_ALT, msgstr="")
+    result = run_cli(root, "build")
+    assert result.code == 0, result.out
+    manifest = json.loads((root / "build" / "site" / "manifest.json").read_text("utf-8"))
+    assert manifest["locales"]["fr"]["withheld"]["glute-bridge"] == (
+        "safety-critical text without a reviewed translation: media.video.alt")
+    assert not (root / "build" / "site" / "fr" / "captions").exists()
+    assert (root / "build" / "site" / "en" / "captions" / "bridge.vtt").is_file()

@@ -48,12 +48,17 @@ def test_diff_reports_what_appeared_and_what_went_away() -> None:
     assert diff_results([typo], [moved, second]).appeared == [second]
 
 
-def test_only_content_files_under_source_and_locales_trigger_a_run(tiny: Path) -> None:
+def test_only_content_files_under_source_locales_and_media_trigger_a_run(tiny: Path) -> None:
     config = cli_config(tiny)
     assert is_relevant(config, tiny / EXERCISE)
     assert is_relevant(config, po_path(tiny, "glute-bridge"))
     assert is_relevant(config, tiny / "locales/templates/glute-bridge.pot")
-    for noise in ("locales/.pipeline.lock", "locales/fr/LC_MESSAGES/.glute-bridge.po.x1y2.tmp",
+    # Captions in any language, and the media files exercises show.
+    for media in ("source/captions/bridge.vtt", "locales/fr/captions/bridge.vtt",
+                  "media/bridge/start.webp", "media/bridge/demo.webm"):
+        assert is_relevant(config, tiny / media), media
+    for noise in ("media/notes.txt", "build/site/media/bridge/start.webp",
+                  "build/site/fr/captions/bridge.vtt","locales/.pipeline.lock", "locales/fr/LC_MESSAGES/.glute-bridge.po.x1y2.tmp",
                   "source/exercises/.glute-bridge.yaml.swp", "source/exercises/4913",
                   "build/fr/glute-bridge.json", "build/preview/fr/glute-bridge.html",
                   "pyproject.toml", "source/exercises/glute-bridge.yaml~"):

@@ -12,6 +12,7 @@ so every file that ships plays every cue it holds.
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from pipeline.content.library import LoadedDocument
 from pipeline.content.models import Video
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic, diag
-from pipeline.core.files import read_regular
+from pipeline.core.files import FileTooLarge, read_regular
 from pipeline.core.text import hidden_characters, printable
 
 # hh:mm:ss.ttt with the hours optional (and as many digits as needed), as WebVTT writes them.
@@ -172,10 +173,20 @@ def read_captions(config: Config, locale: str | None, video: Video
     assert video.captions is not None
     path = config.captions_path(locale, video.captions)
     display = config.rel(path)
+    own = config.source_dir if locale is None or locale == config.source_locale \
+        else config.locales_dir
     try:
+        # A link leading out of its folder is refused, as a source file's or a catalog's is.
+        if path.is_symlink() and not os.path.realpath(path).startswith(
+                os.path.realpath(own) + os.sep):
+            return None, None, [diag(display, 0, 0, "E011", "links outside "
+                                     f"{config.rel(own)}/, to {os.path.realpath(path)!r}")]
         data = read_regular(path, MAX_CAPTIONS_BYTES)
     except FileNotFoundError:
         return None, None, []
+    except FileTooLarge as exc:
+        return None, None, [diag(display, 0, 0, "E007", f"file is {exc.size:,} bytes; the "
+                                 f"limit for captions is {MAX_CAPTIONS_BYTES:,}")]
     except (OSError, RuntimeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         return None, None, [diag(display, 0, 0, "E013", f"cannot read captions: {reason}")]

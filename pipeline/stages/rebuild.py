@@ -89,7 +89,7 @@ def rebuild(config: Config, real: Path, record: Record, *, clean: bool) -> Build
         outputs[f"{SITE}/types/bundles.d.ts"] = _write(stage / SITE / "types" / "bundles.d.ts",
                                                        TYPES_FILE.read_bytes())
         _write_indexes(plan, outputs, cache, stage)
-        result.problems += _write_media(config, gate, outputs, stage)
+        result.problems += _write_media(config, gate, outputs, stage, locale_info)
         if result.problems:
             outdir.discard(stage, "build")
             return result
@@ -615,18 +615,25 @@ def _write_indexes(plan: _Plan, outputs: dict[str, _Output], cache: dict[str, An
         outputs[rel] = _write(stage / rel, offline_pack(tag, render_json(index_data), written))
 
 
-def _write_media(config: Config, gate: GateResult, outputs: dict[str, _Output], stage: Path
-                 ) -> list[Diagnostic]:
-    """The files bundles point at: each locale's checked captions (`<tag>/captions/`) and
-    the media files exercises name (`media/`), read and checked again as they are copied,
-    so a file changed or swapped since validation does not ship unchecked."""
+def _write_media(config: Config, gate: GateResult, outputs: dict[str, _Output], stage: Path,
+                 locale_info: dict[str, Any]) -> list[Diagnostic]:
+    """The files bundles point at: each locale's checked captions (`<tag>/captions/`) of the
+    exercises it shows, and the media files exercises name (`media/`), read and checked
+    again as they are copied, so a file changed or swapped since validation does not ship
+    unchecked."""
     problems: list[Diagnostic] = []
     for locale, ready in sorted(gate.captions.items()):
         if not ready or not (locale == config.source_locale or locale in config.locales):
             continue
-        folder = stage / SITE / bcp47(locale) / "captions"
-        folder.mkdir(parents=True, exist_ok=True)
+        tag = bcp47(locale)
+        hidden = locale_info.get(tag, {}).get("withheld", {})
+        shown = {video.captions for doc in gate.library if doc.id not in hidden
+                 and (video := video_of(doc.model)) is not None}
+        folder = stage / SITE / tag / "captions"
         for name, data in sorted(ready.items()):
+            if name not in shown:  # only withheld exercises of this locale use it
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
             outputs[f"{SITE}/{bcp47(locale)}/captions/{name}.vtt"] = _write(
                 folder / f"{name}.vtt", data)
     for doc in gate.library:

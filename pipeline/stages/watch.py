@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.content.fields import IMAGE_TYPES, VIDEO_TYPES
 from pipeline.core.config import Config, UsageError
 from pipeline.core.diagnostics import Diagnostic
 from pipeline.infra.cache import Cache
@@ -21,7 +22,8 @@ from pipeline.stages.gate import GateResult, run_gate
 
 # Files whose saving changes what the gate says; everything else (editor swap and backup
 # files, lock files, half-written `.name.tmp` files) is ignored.
-CONTENT_SUFFIXES = (".yaml", ".yml", ".po", ".pot")
+CONTENT_SUFFIXES = (".yaml", ".yml", ".po", ".pot", ".vtt",
+                    *(f".{kind}" for kind in (*IMAGE_TYPES, *VIDEO_TYPES)))
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def is_relevant(config: Config, path: str | Path) -> bool:
         return False
     except ValueError:
         pass
-    for folder in (config.source_dir, config.locales_dir):
+    for folder in (config.source_dir, config.locales_dir, config.media_dir):
         try:
             p.relative_to(folder.resolve())
             return True
@@ -86,7 +88,8 @@ def is_relevant(config: Config, path: str | Path) -> bool:
 
 
 def watched_folders(config: Config) -> list[Path]:
-    folders = [f for f in (config.source_dir, config.locales_dir) if f.is_dir()]
+    folders = [f for f in (config.source_dir, config.locales_dir, config.media_dir)
+               if f.is_dir()]
     if not folders:
         raise UsageError(f"nothing to watch: neither {config.rel(config.source_dir)}/ nor "
                          f"{config.rel(config.locales_dir)}/ exists")
