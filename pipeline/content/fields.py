@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -49,30 +49,35 @@ class Translatable:
 
 
 @dataclass(frozen=True)
-class Critical:
-    """Marks safety-critical text (a caution, a red flag, the disclaimer): a reader must
-    never see it in another language than the rest of the page, nor in an unreviewed
-    translation. Applies to every text below the field."""
+class _SchemaFlag:
+    """A marker that shows itself in the JSON Schema as `<schema_key>: true`, so editors
+    and other tools see what the model says."""
+
+    schema_key: ClassVar[str]
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         result = handler(schema)
-        result["x-critical"] = True
+        result[self.schema_key] = True
         return result
 
 
 @dataclass(frozen=True)
-class CriticalWhenSet:
+class Critical(_SchemaFlag):
+    """Marks safety-critical text (a caution, a red flag, the disclaimer): a reader must
+    never see it in another language than the rest of the page, nor in an unreviewed
+    translation. Applies to every text below the field."""
+
+    schema_key = "x-critical"
+
+
+@dataclass(frozen=True)
+class CriticalWhenSet(_SchemaFlag):
     """Marks a yes/no field that, when true, makes every text of its model safety-critical
     (an image that shows a mistake to avoid: its alt text is a warning)."""
 
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        result = handler(schema)
-        result["x-critical-when-true"] = True
-        return result
+    schema_key = "x-critical-when-true"
 
 
 @dataclass(frozen=True)
