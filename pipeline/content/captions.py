@@ -172,7 +172,7 @@ def read_captions(config: Config, locale: str | None, video: Video
     read from, and the problems of the file. (None, None, []) when there is no file."""
     assert video.captions is not None
     path = config.captions_path(locale, video.captions)
-    display = config.rel(path)
+    display = captions_display(config, video, locale)
     own = config.source_dir if locale is None or locale == config.source_locale \
         else config.locales_dir
     try:
@@ -214,10 +214,9 @@ def english_captions(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
     found, _, problems = read_captions(config, None, video)
     if found is None and not problems:
         line, col = doc.source.where(("media", "video", "captions"))
-        assert video.captions is not None
-        path = config.rel(config.captions_path(None, video.captions))
         return [diag(doc.source.display, line, col, "E424",
-                     f"media.video.captions: {path} does not exist")]
+                     f"media.video.captions: {captions_display(config, video)} does not "
+                     "exist")]
     if found is not None and found.cues:
         foreign = foreign_sentence(" ".join(c.text.replace("\n", " ") for c in found.cues),
                                    config.source_locale)
