@@ -261,3 +261,15 @@ def test_a_withheld_exercise_ships_no_captions_in_that_locale(
         "safety-critical text without a reviewed translation: media.video.alt")
     assert not (root / "build" / "site" / "fr" / "captions").exists()
     assert (root / "build" / "site" / "en" / "captions" / "bridge.vtt").is_file()
+
+
+def test_a_captions_folder_leading_outside_is_refused(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The folder, not the file, is the link: the file's own path looks innocent."""
+    root = project(tmp_path, tmp_path_factory, required=("fr",), optional=())
+    folder = root / "source" / "captions"
+    (folder / "bridge.vtt").rename(tmp_path / "bridge.vtt")
+    folder.rmdir()
+    os.symlink(tmp_path, folder)
+    result = run_cli(root, "validate")
+    assert result.code == 1 and "source/captions/bridge.vtt: E011" in result.out, result.out

@@ -122,8 +122,9 @@ def markup_paths(document: BaseModel, units: Iterable[TextUnit] | None = None
 def client_data(document: BaseModel, resolve: Resolve,
                 markup: list[DataPath] | None = None) -> dict[str, Any]:
     """A validated (localized) document as its client model's data: every markup text
-    replaced by its rich text, its citation markers numbered as its references are. `markup` is `markup_paths` of the document, or of the
-    document it is a localized copy of."""
+    replaced by its rich text, its citation markers numbered as its references are.
+    `markup` is `markup_paths` of the document, or of the document it is a localized copy
+    of."""
     data: dict[str, Any] = document.model_dump(mode="json",
                                                exclude=set(internal_fields(type(document))))
     numbers = {ref_id: at for at, ref_id in enumerate(reference_ids(document), 1)}

@@ -176,9 +176,9 @@ def read_captions(config: Config, locale: str | None, video: Video
     own = config.source_dir if locale is None or locale == config.source_locale \
         else config.locales_dir
     try:
-        # A link leading out of its folder is refused, as a source file's or a catalog's is.
-        if path.is_symlink() and not os.path.realpath(path).startswith(
-                os.path.realpath(own) + os.sep):
+        # A link leading out of its folder (the file or a folder above it) is refused, as
+        # a source file's or a catalog's is.
+        if not os.path.realpath(path).startswith(os.path.realpath(own) + os.sep):
             return None, None, [diag(display, 0, 0, "E011", "links outside "
                                      f"{config.rel(own)}/, to {os.path.realpath(path)!r}")]
         data = read_regular(path, MAX_CAPTIONS_BYTES)

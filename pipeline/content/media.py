@@ -53,7 +53,6 @@ def local_media(document: BaseModel) -> Iterator[tuple[DataPath, str]]:
         yield ("media", "video", "src"), video.src
         if video.poster is not None:
             yield ("media", "video", "poster"), video.poster
-    return
 
 
 def read_media(config: Config, name: str, *, whole: bool = True) -> bytes:

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.content import language
-from pipeline.content.captions import captions_display, read_captions, timing_mismatches, video_of
+from pipeline.content.captions import (
+    Captions,
+    captions_display,
+    read_captions,
+    timing_mismatches,
+    video_of,
+)
 from pipeline.content.library import Library
 from pipeline.core.codes import CODES
 from pipeline.core.config import Config
@@ -29,23 +35,33 @@ class CaptionsResult:
     ready: dict[str, bytes] = field(default_factory=dict)
 
 
-def check_captions(config: Config, library: Library, locale: str,
-                   context: Callable[[str], CheckContext]) -> CaptionsResult:
-    """Every video's captions in `locale` (the English for the source locale): there (E424),
-    valid (E420–E422), cue for cue the English's (E423), each cue's text checked as a
-    translation of the English cue, and the whole in the locale's language (E513).
-    `context(doc_id)`: the checks' context of the document's catalog."""
-    result = CaptionsResult()
-    source = locale == config.source_locale
+# Each video's English captions that could be read, by captions id: the cues and the bytes.
+English = dict[str, tuple[Captions, bytes]]
+
+
+def english_captions(config: Config, library: Library) -> English:
+    """The English captions of every video, read once for all the locales checked against
+    them (validation reports what is wrong with them)."""
+    found: English = {}
     for doc in library:
         video = video_of(doc.model)
-        if video is None:
-            continue
-        english, english_bytes, _ = read_captions(config, None, video)
-        assert video.captions is not None
-        if source:
-            if english_bytes is not None:  # validation reported what is wrong with it
-                result.ready[video.captions] = english_bytes
+        if video is not None and video.captions is not None:
+            cues, data, _ = read_captions(config, None, video)
+            if cues is not None and data is not None:
+                found[video.captions] = (cues, data)
+    return found
+
+
+def check_captions(config: Config, library: Library, locale: str, english: English,
+                   context: Callable[[str], CheckContext]) -> CaptionsResult:
+    """Every video's captions in a translated `locale`: there (E424), valid (E420–E422),
+    cue for cue the English's (E423), each cue's text checked as a translation of the
+    English cue, and the whole in the locale's language (E513). `context(doc_id)`: the
+    checks' context of the document's catalog."""
+    result = CaptionsResult()
+    for doc in library:
+        video = video_of(doc.model)
+        if video is None or video.captions is None:
             continue
         mine, data, problems = read_captions(config, locale, video)
         display = captions_display(config, video, locale)
@@ -53,13 +69,15 @@ def check_captions(config: Config, library: Library, locale: str,
             problems.append(diag(display, 0, 0, "E424", f"{doc.id}'s video has no captions "
                                  f"in {locale!r}: translate {captions_display(config, video)} "
                                  "cue by cue"))
-        if mine is not None and english is not None:
+        read = english.get(video.captions)
+        if mine is not None and read is not None:
+            original = read[0]
             problems += [diag(display, p.line, 0, p.code, p.message)
-                         for p in timing_mismatches(english, mine)]
+                         for p in timing_mismatches(original, mine)]
             ctx = context(doc.id)
             english_display = captions_display(config, video)
-            if len(english.cues) == len(mine.cues):
-                for theirs, cue in zip(english.cues, mine.cues):
+            if len(original.cues) == len(mine.cues):
+                for theirs, cue in zip(original.cues, mine.cues):
                     info = UnitInfo(None, False, f"{english_display}:{theirs.text_line}")
                     problems += [diag(display, cue.text_line, 0, code, printable(message),
                                       source_ref=info.source_ref)

@@ -41,7 +41,7 @@ from pipeline.gettext.stats import Progress, progress
 from pipeline.gettext.templates import existing_templates
 from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
-from pipeline.stages.captions import check_captions
+from pipeline.stages.captions import check_captions, english_captions
 from pipeline.stages.extract import stale_templates
 from pipeline.stages.update import read_or_error
 from pipeline.stages.validate import validate_sources, word_list
@@ -463,6 +463,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
     # catalog only as a cached summary.
     allow = frozenset(config.same_as_source_allow)
     states = {locale: _read_locale(config, library, locale, cache, allow) for locale in chosen}
+    english = english_captions(config, library)
     if not any(d.severity == "error" for d in problems):
         result.diagnostics += apply_severity(
             _cached_freshness(config, library, chosen, states, cache), config.severity)
@@ -474,7 +475,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                                    if p in state.digests}
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         found += _consistency(config, locale, state, cache)
-        captioned = check_captions(config, library, locale, functools.partial(
+        captioned = check_captions(config, library, locale, english, functools.partial(
             _cue_context, config, library, locale, state))
         found += captioned.problems
         result.captions[locale] = captioned.ready
@@ -494,9 +495,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
                 for stem, pairs in unsafe.items()}
         result.diagnostics += found
         result.reread[locale] = list(state.read)
-    result.captions[config.source_locale] = check_captions(
-        config, library, config.source_locale, functools.partial(
-            _cue_context, config, library, config.source_locale, None)).ready
+    result.captions[config.source_locale] = {name: data for name, (_, data) in english.items()}
     every = sorted(set(_optional_never_fail(config, result.diagnostics)))
     result.diagnostics = [d for d in every if d.suppressed is None]
     result.suppressed = silenced + [d for d in every if d.suppressed is not None]
@@ -590,14 +589,13 @@ def check_context(config: Config, library: Library, locale: str, path: Path,
                                spelling_words=words)
 
 
-def _cue_context(config: Config, library: Library, locale: str, state: _Locale | None,
+def _cue_context(config: Config, library: Library, locale: str, state: _Locale,
                  doc_id: str) -> checks.CheckContext:
     """The checks' context for the captions of a document's video: its catalog's, the
     language of the whole file being judged apart."""
-    terms, words = (state.terms, state.words) if state is not None else ({}, frozenset())
     return check_context(config, library, locale,
-                         config.catalog_dir(locale) / f"{doc_id}.po", terms, words,
-                         "not-language")
+                         config.catalog_dir(locale) / f"{doc_id}.po", state.terms,
+                         state.words, "not-language")
 
 
 def _findings(catalog: polib.POFile, ctx: checks.CheckContext) -> _Checked:

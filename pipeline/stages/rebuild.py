@@ -634,7 +634,7 @@ def _write_media(config: Config, gate: GateResult, outputs: dict[str, _Output], 
             if name not in shown:  # only withheld exercises of this locale use it
                 continue
             folder.mkdir(parents=True, exist_ok=True)
-            outputs[f"{SITE}/{bcp47(locale)}/captions/{name}.vtt"] = _write(
+            outputs[f"{SITE}/{tag}/captions/{name}.vtt"] = _write(
                 folder / f"{name}.vtt", data)
     for doc in gate.library:
         for path, name in local_media(doc.model):
