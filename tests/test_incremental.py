@@ -35,6 +35,7 @@ from build_helpers import (
     configure,
     edit_entry,
     edit_text,
+    must,
     plain,
     po_path,
     refresh,
@@ -129,6 +130,26 @@ def test_one_catalog_edit_parses_and_checks_only_that_catalog(
     assert after.cache.misses["po-fr"] == 1 and after.cache.misses["check-fr"] == 1
     assert any(d.code == "W509" for d in after.diagnostics)
     assert shown(after) == shown(gate(project, monkeypatch, cached=False))
+
+
+def test_check_after_extract_renders_no_template_again(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`extract` leaves its verdicts in the store: the next `check` compares no template it
+    just wrote or found the same, and one edited by hand since is compared (and reported)."""
+    documents = len(list((project / "source").rglob("*.yaml")))
+    edit_text(project / "source" / "exercises" / "glute-bridge.yaml",
+              "Squeeze your buttocks", "Tighten your buttocks")
+    monkeypatch.delenv(ENV_OFF, raising=False)
+    must(project, "extract")
+    after = gate(project, monkeypatch)
+    assert (after.cache.hits["templates"], after.cache.misses["templates"]) == (documents, 0)
+    template = project / "locales" / "templates" / "hip-pain.pot"
+    template.write_text(template.read_text(encoding="utf-8")
+                        + '\nmsgid "Added by hand"\nmsgstr ""\n', encoding="utf-8")
+    edited = gate(project, monkeypatch)
+    assert edited.cache.misses["templates"] == 1
+    assert [d.path for d in edited.diagnostics if d.code == "E406"] == [
+        "locales/templates/hip-pain.pot"]
 
 
 def test_corrupted_cache_entries_are_misses_not_errors(project: Path,

@@ -432,7 +432,7 @@ def _inline(tokens: Iterable[Token], links: list[str], structure: list[str],
 # escape, scheme, address or emphasis to find. Most steps and summaries are such text; the
 # analysis of it is empty (`tests/test_shortcuts.py` holds the parser to that).
 _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,;'’\"«»?!()°\u00a0\u202f-]|\.(?=[ \u00a0]|\Z))*\Z")
-_NOTHING = Markup()
+NOTHING = Markup()
 
 
 def is_plain(text: str) -> bool:
@@ -444,7 +444,7 @@ def analyze(text: str) -> Markup:
     """Parse the text as renderers do and list what a translation must keep (links and
     structure), what is not allowed (problems), and every address a renderer could link."""
     if is_plain(text):
-        return _NOTHING
+        return NOTHING
     return parse(text)
 
 

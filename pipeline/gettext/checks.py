@@ -77,6 +77,8 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     emphasized word. A target that is not in the source at all is a security matter (E515)."""
     src = markup.analyze(pair.source)
     tr = markup.analyze(pair.translation)
+    if src is tr is markup.NOTHING:
+        return  # two plain texts (most): no markup to compare
     names = {"em_open": "emphasis", "strong_open": "strong", "link_open": "link"}
     src_kinds = Counter(k for k in src.structure if k.endswith("_open"))
     tr_kinds = Counter(k for k in tr.structure if k.endswith("_open"))
@@ -457,8 +459,8 @@ def check_spelling(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     (a word kept as the English writes it, a name, is accepted too). A locale without a
     dictionary is reported once, by the gate."""
     speller = spelling.speller(ctx.locale, ctx.spelling_words)
-    if speller is None:
-        return
+    if speller is None or not speller.unknown(pair.translation):
+        return  # most translations: every word known, nothing more to look at
     kept = frozenset(word.lower() for word, _ in spelling.words(pair.source))
     for message in spelling.spelling_messages(speller, pair.translation, kept,
                                               ctx.spelling_budget):
@@ -704,9 +706,7 @@ _MEMO_SIZE = 100_000
 
 def _pair_findings(pairs: Sequence[Pair], ctx: CheckContext) -> list[tuple[int, str, str]]:
     applied = entry_checks(ctx)
-    # A text's place (`source_ref`) is not what it is judged by.
-    key = (ctx.fingerprint, tuple(replace(pair, info=replace(pair.info, source_ref=""))
-                                  if pair.info is not None else pair for pair in pairs))
+    key = (ctx.fingerprint, tuple(pairs))  # UnitInfo leaves its place out of comparisons
     found = _MEMO.get(key)
     if found is None:
         found = tuple((form, code, message) for form, pair in enumerate(pairs)

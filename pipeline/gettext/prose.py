@@ -149,9 +149,15 @@ def _quote_pairs(text: str) -> tuple[int, bool]:
     return marks // 2, unbalanced
 
 
+# Any character `check_brackets` counts: a text pair with none has nothing to compare.
+_BRACKETISH = re.compile("[][()（）［］【】" + _DOUBLE_QUOTES + "]")
+
+
 def check_brackets(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """W523: every bracket closes, and a parenthesis or quotation of the English is not
     dropped (a translation may add one, to explain a term)."""
+    if not _BRACKETISH.search(pair.source) and not _BRACKETISH.search(pair.translation):
+        return
     src = visible(_LINK.sub(r"\1", pair.source)).translate(_WIDE_BRACKETS)
     tr = visible(_LINK.sub(r"\1", pair.translation)).translate(_WIDE_BRACKETS)
     if pair.format == "python-brace-format":

@@ -90,6 +90,16 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
     return changed, orphans
 
 
+def remember_written(cache: Cache, library: Library, written: dict[str, str]) -> None:
+    """Templates `extract` just wrote (document id → text) say what their source says: the
+    next `check` need not render them again while neither file changes."""
+    for doc_id, text in written.items():
+        digest = library.digests.get(doc_id)
+        if digest is not None:
+            cache.put(_NAMESPACE, doc_id, sha(digest, text.encode("utf-8")), True)
+    cache.save()
+
+
 _NAMESPACE = "templates"
 
 
@@ -100,16 +110,19 @@ class ExtractResult:
     notes: list[Diagnostic] = field(default_factory=list)  # an interrupted update finished
 
 
-def run_extract(config: Config, library: Library) -> ExtractResult:
+def run_extract(config: Config, library: Library, cache: Cache | None = None
+                ) -> ExtractResult:
     """Write the templates whose meaning changed and remove those of deleted documents,
     under the catalogs' lock, so `update` never merges half-old, half-new templates."""
     result = ExtractResult()
+    cache = cache if cache is not None else Cache(config)
     with update.locked(config) as notes:
         result.notes = notes
-        changed, orphans = stale_templates(config, library)
+        changed, orphans = stale_templates(config, library, cache)
         for path, text in sorted(changed.items()):
             write_atomic(path, text, config.rel(path))
             result.written.append(path)
+        remember_written(cache, library, {path.stem: text for path, text in changed.items()})
         for path in orphans:
             try:
                 path.unlink()

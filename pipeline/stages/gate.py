@@ -29,6 +29,7 @@ from pipeline.gettext.pofiles import (
     MAX_CATALOG_BYTES,
     EntryKey,
     PoReadError,
+    digest_of,
     forms,
     has_translation,
     is_translated,
@@ -38,7 +39,7 @@ from pipeline.gettext.pofiles import (
     translation_line,
 )
 from pipeline.gettext.stats import Progress, progress
-from pipeline.gettext.templates import existing_templates
+from pipeline.gettext.templates import existing_templates, template_path
 from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
 from pipeline.stages.captions import check_captions, english_captions
@@ -204,6 +205,8 @@ class _Locale:
     checked: dict[Path, _Checked] = field(default_factory=dict)
     to_judge: dict[Path, list[str]] = field(default_factory=dict)
     terms: dict[str, str] = field(default_factory=dict)
+    # Staleness as judged while each catalog read this run was parsed (`_Unaided`).
+    unaided: dict[Path, _Unaided] = field(default_factory=dict)
     # What the locale's spelling check accepts besides its dictionary.
     words: frozenset[str] = frozenset()
 
@@ -260,23 +263,26 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
     unchecked = _cached_checks(config, library, locale, state, allow, cache)
     unread = set(todo)
 
-    def read(path: Path) -> tuple[_Po | None, _Checked | None, list[str]]:
+    def read(path: Path) -> tuple[_Po | None, _Checked | None, list[str], _Unaided | None]:
         catalog = read_or_error(config, path, expect=state.digests.get(path))
         if isinstance(catalog, Diagnostic):  # broken, or changed since it was first read
-            return _Po(catalog), ([catalog], []) if path in unchecked else None, []
+            return _Po(catalog), ([catalog], []) if path in unchecked else None, [], None
         summary = _summary(catalog) if path in unread else None
-        if path not in unchecked:
-            return summary, None, []
-        ctx = _context(config, library, locale, path, state, allow, "not-language")
-        sentences = language.to_judge(
-            (text for e in catalog if is_translated(e) for text in forms(e)), locale)
-        return summary, _findings(catalog, ctx), sentences
+        checked, sentences = None, []
+        if path in unchecked:
+            ctx = _context(config, library, locale, path, state, allow, "not-language")
+            sentences = language.to_judge(
+                (text for e in catalog if is_translated(e) for text in forms(e)), locale)
+            checked = _findings(catalog, ctx)
+        return summary, checked, sentences, _unaided_staleness(config, path, catalog, locale)
 
     both = sorted(unread | unchecked)
     results = parallel.run(read, both, limit=config.environment.workers,
                            description=f"reading {locale}")
     state.read = todo
-    for path, (summary, checked, sentences) in zip(both, results):
+    for path, (summary, checked, sentences, unaided) in zip(both, results):
+        if unaided is not None:
+            state.unaided[path] = unaided
         if summary is not None and path in unread:
             state.summaries[path] = summary
             changed = summary.error is not None and summary.error.code == "E413"
@@ -289,6 +295,36 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
     state.summaries = dict(sorted(state.summaries.items()))
     state.error = next((po.error for po in state.summaries.values() if po.error), None)
     return state
+
+
+@dataclass(frozen=True)
+class _Unaided:
+    """Whether `update` would change a catalog were the memory to offer nothing for its
+    untranslated entries, judged while the catalog is parsed for its checks (so it is
+    parsed once): the verdict itself when no other catalog offers one of them. `missing`:
+    the catalog lacks an entry of its template, so it is stale whatever the memory holds."""
+
+    template: str  # sha256 of the template's bytes it was judged against
+    stale: bool
+    missing: bool
+
+
+def _unaided_staleness(config: Config, path: Path, catalog: polib.POFile, locale: str
+                       ) -> _Unaided | None:
+    """None when the document has no readable template (judged, or reported, later)."""
+    template_file = template_path(config, path.stem)
+    if not os.path.lexists(template_file):
+        return None
+    try:
+        template = read_catalog(template_file, config.rel(template_file))
+    except PoReadError:
+        return None
+    judged = digest_of(template) or ""
+    keys = {key_of(e) for e in catalog}
+    if any(key_of(e) not in keys for e in template):
+        return _Unaided(judged, True, True)
+    return _Unaided(judged, planned_text(template, catalog, Memory(), locale) is not None,
+                    False)
 
 
 def _cached_checks(config: Config, library: Library, locale: str, state: _Locale,
@@ -353,6 +389,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
     problems: list[Diagnostic] = []
     templates = {p.stem: p for p in existing_templates(config)}
     template_bytes = {stem: p.read_bytes() for stem, p in templates.items()}
+    template_digests = {stem: digest(data) for stem, data in template_bytes.items()}
     writes: list[Path] = []
     for locale in locales:
         state = states[locale]
@@ -385,6 +422,13 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
             key = (sha(template_bytes[stem], po_key, repr(own))
                    if po_key is not None else None)
             stale = cache.get(namespace, stem, key) if key is not None else None
+            unaided = state.unaided.get(path)
+            if (not isinstance(stale, bool) and unaided is not None
+                    and unaided.template == template_digests[stem]
+                    and (unaided.missing or not any(offers.get(k) for k in po_entry.empty))):
+                stale = unaided.stale  # what the memory holds cannot change it
+                if key is not None:
+                    cache.put(namespace, stem, key, stale)
             if not isinstance(stale, bool):
                 judge.append((stem, path, key))
             elif stale:
