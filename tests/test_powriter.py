@@ -384,6 +384,24 @@ def test_width_of_recovers_msgcats_width(tmp_path: Path) -> None:
     assert all(told.values()), f"no catalog long enough to tell some width: {told}"
 
 
+def test_width_of_a_long_catalog_is_told_by_its_first_lines(tmp_path: Path) -> None:
+    """A catalog longer than what is measured: its width comes from its first lines, and
+    what follows (here one string of 300,000 lines, as a hostile file may hold) neither
+    changes the answer nor is read."""
+    catalog = polib.POFile()
+    catalog.metadata = dict(HEADER)
+    for n in range(8000):
+        catalog.append(polib.POEntry(
+            msgid=f"Step {n}: keep your back straight and breathe out as you lift",
+            msgstr=f"Étape {n} : gardez le dos bien droit et expirez lentement en soulevant "
+                   "le bassin du sol"))
+    for width, options in WIDTHS:
+        written = msgcat(tmp_path, render_po(catalog, width=width), *options)
+        assert written.count("\n") > 20_000
+        hostile = written + 'msgid "x"\nmsgstr ""\n' + '"a"\n' * 300_000
+        assert width_of(written) == width_of(hostile) == width, options
+
+
 def test_width_of_defaults_to_79() -> None:
     catalog = polib.POFile()
     catalog.metadata = dict(HEADER)

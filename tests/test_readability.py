@@ -139,3 +139,12 @@ def test_regional_codes_and_empty_documents() -> None:
     assert level(["Allongez-vous."], "fr_CA").formula == KANDEL_MOLES
     assert reading_level([], "en") is None
     assert reading_level(["", "https://example.org"], "fr") is None
+
+
+def test_a_run_of_letters_no_language_has_is_counted_by_its_vowel_groups() -> None:
+    """Hyphenation patterns cost time in the square of a word's length: a "word" of half a
+    million letters (a hostile or broken text) is counted a syllable per group of vowels,
+    and a real long word is still hyphenated."""
+    assert syllables("ba" * 250_000, "en") == 250_000
+    assert syllables("quoi" * 20, "fr") == 20
+    assert syllables("anticonstitutionnellement", "fr") == 9

@@ -52,6 +52,10 @@ _JOINS = re.compile(_JOIN)
 # white space; but not when the next word starts in lowercase (`e.g. your`, `approx. ten`).
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'’”»)\]*_]*\s+")
 _VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
+# Longer than any word of English or French ("anticonstitutionnellement" has 25 letters):
+# such a run of letters is counted a syllable per group of vowels.
+_LONGEST_WORD = 40
+_VOWELS = re.compile(_VOWEL.pattern + "+")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,9 @@ def syllables(word: str, language: str) -> int:
     hyphenator = _hyphenator(language)
     count = 0
     for piece in _JOINS.split(word.lower()):
+        if len(piece) > _LONGEST_WORD:  # no word of the language: hyphenating it costs
+            count += len(_VOWELS.findall(piece.replace("qu", "q")))  # time in its square
+            continue
         for part in hyphenator.inserted(piece, hyphen="-").split("-"):
             count += bool(_VOWEL.search(part.replace("qu", "q")))
     return max(count, 1)

@@ -610,13 +610,23 @@ def _ends_with_newline(content: str) -> bool:
     return backslashes % 2 == 1
 
 
+# String lines enough to tell a catalog's width: a tool wraps a whole file one way, and a
+# file of a million short lines would otherwise cost seconds to measure.
+_MEASURED_LINES = 20_000
+
+
 def _catalog_bounds(text: str) -> _Bounds:
-    """The bounds every string of the catalog text sets, but those of no-wrap entries."""
+    """The bounds the strings of the catalog text set (those of no-wrap entries aside), in
+    its first `_MEASURED_LINES` lines (a string cut there ends there)."""
     bounds = _Bounds()
     string: list[tuple[str, str]] = []  # the lines of the string being read
     entry: list[list[tuple[str, str]]] = []
     no_wrap = False
-    for line in [*text.splitlines(), ""]:
+    for number, line in enumerate([*text.splitlines(), ""]):
+        if number == _MEASURED_LINES:
+            line = ""  # ends the entry being read
+        elif number > _MEASURED_LINES:
+            break
         match = _STRING_LINE.match(line)
         if match and (match.group(2) or string):
             if match.group(2):  # a keyword starts a string
