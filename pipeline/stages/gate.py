@@ -385,7 +385,8 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
     `catalogs.planned_text` gives: a catalog lacking an entry of its template is stale
     whatever the memory holds; one that has them all is merged with the memory's
     translations of its untranslated English. A verdict is cached by the template, the
-    catalog and those translations; the rest are judged on every core."""
+    catalog and those translations; the one made as the catalog was read (`_Unaided`)
+    stands when the memory has none to offer; the rest are judged on every core."""
     problems: list[Diagnostic] = []
     templates = {p.stem: p for p in existing_templates(config)}
     template_bytes = {stem: p.read_bytes() for stem, p in templates.items()}
