@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pipeline.core.languages import language_of
 from pipeline.core.text import without_link_targets
 
 if TYPE_CHECKING:  # lingua loads its models on use; a run with nothing to judge never does
@@ -130,7 +131,7 @@ def _verdict(values: list[ConfidenceValue], base: str) -> str | None:
 def base_of(expected: str) -> str | None:
     """The language a locale is judged as (`fr_CA` → `fr`), or None when lingua has no
     model for it."""
-    base = expected.split("_")[0].split("-")[0].lower()
+    base = language_of(expected)
     return base if _language(base) is not None else None
 
 

@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.content.spelling import PLACEHOLDER, blank_non_prose
+from pipeline.core.languages import language_of
 
 FLESCH_KINCAID = "Flesch–Kincaid"
 KANDEL_MOLES = "Kandel–Moles"
@@ -129,7 +130,7 @@ def reading_level(texts: Sequence[str], language: str) -> Reading | None:
     """The reading level of one document made of several text units (title, summary, each
     step…), each ending a sentence even without final punctuation. None for a language
     other than English and French, or a document without words."""
-    base = language.replace("-", "_").split("_")[0].lower()
+    base = language_of(language)
     formula = _FORMULAS.get(base)
     if formula is None:
         return None

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.languages import language_of
 from pipeline.core.text import CITATION, EMAIL, HTML_ENTITY, link_targets
 
 MAX_SUGGESTIONS = 3
@@ -383,7 +384,7 @@ def misspelling_message(found: Misspelling, language: str) -> str:
 
 
 def missing_dictionary_message(language: str) -> str:
-    base = language.replace("-", "_").split("_")[0].lower()
+    base = language_of(language)
     package = _DEBIAN_PACKAGES.get(base, f"hunspell-{base}")
     return (f"no Hunspell dictionary for {language!r} is installed (Debian: {package}); "
             "its spelling was not checked")

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import polib
 
 from pipeline.content.spelling import SuggestionBudget
+from pipeline.core.languages import language_of
 from pipeline.core.text import CITATION, link_targets
 from pipeline.gettext.pofiles import EntryKey
 
@@ -69,7 +70,7 @@ class CheckContext:
     @property
     def language(self) -> str:
         """The language part of the locale, the key of `LOCALE_RULES`: `pt_BR` → `pt`."""
-        return self.locale.replace("-", "_").split("_")[0].lower()
+        return language_of(self.locale)
 
 
 @dataclass(frozen=True)

@@ -103,11 +103,6 @@ def check_markup_parity(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
                                   "written, after the statement it backs")
 
 
-# What makes a text worth reading for doses beyond its numbers: an identifier, a frequency.
-_MAYBE_DOSE = re.compile(r"\d|\b(?:a|an|per|each|every)\s+(?:day|week|month|hour)\b|daily|weekly"
-                         r"|monthly|hourly", re.IGNORECASE)
-
-
 def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     """E506 and E519: every number of the source says the same amount in the translation.
 
@@ -116,8 +111,11 @@ def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
     an equivalent unit (`30 seconds` → `30 s`, `10 lb` → `4,5 kg`). A number that is nowhere
     is E506; one whose unit was dropped or changed, or whose dose was converted to another
     amount, is E519 (a changed dose is what a patient would act on)."""
-    source = quantities.quantities(mask_addresses(pair.source), ctx.source_locale, source=True)
-    if not source and not _MAYBE_DOSE.search(pair.source):
+    masked = mask_addresses(pair.source)
+    source = quantities.quantities(masked, ctx.source_locale, source=True)
+    wanted = quantities.periods(pair.source, ctx.source_locale)
+    written_as_is = dict.fromkeys(quantities.identifiers(masked))
+    if not source and not wanted and not written_as_is:
         return  # nothing to compare: most texts hold no number
     translated = quantities.quantities(mask_addresses(pair.translation), ctx.locale)
     values = frozenset().union(*(q.values for q in translated))
@@ -129,12 +127,11 @@ def check_numbers(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         finding = _dose_finding(quantity, translated, values)
         if finding is not None:
             yield finding
-    wanted = quantities.periods(pair.source, ctx.source_locale)
-    given = quantities.periods(pair.translation, ctx.locale)
+    given = quantities.periods(pair.translation, ctx.locale) if wanted else set()
     if wanted and given and not wanted & given:
         yield Finding("E519", f"how often changed: per {' and '.join(sorted(wanted))} in the "
                               f"English, per {' and '.join(sorted(given))} in the translation")
-    for identifier in dict.fromkeys(quantities.identifiers(mask_addresses(pair.source))):
+    for identifier in written_as_is:
         if identifier not in pair.translation:
             yield Finding("E506", f"{identifier!r} is missing from the translation "
                                   "(written as is, like the English)")
@@ -542,10 +539,8 @@ def check_fr_typography(pair: Pair, ctx: CheckContext) -> Iterator[Finding]:
         elif ch == "“" and "«" not in text:
             # “ ” only quote inside « » in French.
             yield from finding("English quotation marks '“ ”': use « » with no-break spaces")
-    for match in _FR_UNIT_GLUED.finditer(text):
-        yield from finding(f"no-break space needed between a number and its unit "
-                           f"(found {snippet(pair.translation, match.start(), match.end())!r})")
-    for match in _FR_UNIT_SPACE.finditer(mask_addresses(pair.translation)):
+    for match in (*_FR_UNIT_GLUED.finditer(text),
+                  *_FR_UNIT_SPACE.finditer(mask_addresses(pair.translation))):
         yield from finding(f"no-break space needed between a number and its unit "
                            f"(found {snippet(pair.translation, match.start(), match.end())!r})")
 

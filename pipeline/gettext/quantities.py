@@ -26,6 +26,8 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from pipeline.core.languages import language_of
+
 # ---------------------------------------------------------------------------------------------
 # Units: surface form (lowercase) → (dimension, factor to the dimension's base unit)
 
@@ -159,10 +161,6 @@ for _language, _words in _ORDINALS.items():
 # Connectors between the parts of one number word ("vingt et un", "twenty-five").
 _JOINERS = {"en": r"-", "fr": r"-|\s+et\s+|\s+", "es": r"\s+y\s+", "de": r"und",
             "it": r"", "pt": r"\s+e\s+"}
-
-
-def language_of(locale: str) -> str:
-    return locale.replace("-", "_").split("_")[0].lower()
 
 
 def _word_value(parts: list[str], table: dict[str, int]) -> int | None:
@@ -388,14 +386,21 @@ _PERIOD_OF = {"day": "day", "daily": "day", "jour": "day", "quotidien": "day", "
               "stunde": "hour", "ora": "hour"}
 
 
+@lru_cache(maxsize=16)
+def _period_pattern(language: str) -> re.Pattern[str] | None:
+    pattern = _PERIODS.get(language)
+    return (re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+            if pattern is not None else None)
+
+
 def periods(text: str, locale: str) -> set[str]:
     """The periods a text's frequencies count in ("day", "week"…): "3 times a week" and
     "3 fois par semaine" both say "week"."""
-    pattern = _PERIODS.get(language_of(locale))
+    pattern = _period_pattern(language_of(locale))
     if pattern is None:
         return set()
     found: set[str] = set()
-    for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE):
+    for match in pattern.finditer(text):
         word = (match.group("p") or match.group("q")).lower()
         period = _PERIOD_OF.get(word) or next(
             (v for k, v in _PERIOD_OF.items() if word.startswith(k)), None)
