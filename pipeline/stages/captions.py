@@ -65,17 +65,16 @@ def check_captions(config: Config, library: Library, locale: str, english: Engli
             continue
         mine, data, problems = read_captions(config, locale, video)
         display = captions_display(config, video, locale)
+        english_display = captions_display(config, video)
         if mine is None and not problems:
             problems.append(diag(display, 0, 0, "E424", f"{doc.id}'s video has no captions "
-                                 f"in {locale!r}: translate {captions_display(config, video)} "
-                                 "cue by cue"))
+                                 f"in {locale!r}: translate {english_display} cue by cue"))
         read = english.get(video.captions)
         if mine is not None and read is not None:
             original = read[0]
             problems += [diag(display, p.line, 0, p.code, p.message)
                          for p in timing_mismatches(original, mine)]
             ctx = context(doc.id)
-            english_display = captions_display(config, video)
             if len(original.cues) == len(mine.cues):
                 for theirs, cue in zip(original.cues, mine.cues):
                     info = UnitInfo(None, False, f"{english_display}:{theirs.text_line}")

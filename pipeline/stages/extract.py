@@ -69,7 +69,7 @@ def stale_templates(config: Config, library: Library, cache: Cache | None = None
         except OSError:
             old = None  # missing or unreadable: written anew
         if digest is not None and old is not None:
-            keys[doc.id] = sha(digest, old)
+            keys[doc.id] = _key(digest, old)
             if cache.get(_NAMESPACE, doc.id, keys[doc.id]) is True:
                 continue
         todo.append((doc, old))
@@ -96,11 +96,16 @@ def remember_written(cache: Cache, library: Library, written: dict[str, str]) ->
     for doc_id, text in written.items():
         digest = library.digests.get(doc_id)
         if digest is not None:
-            cache.put(_NAMESPACE, doc_id, sha(digest, text.encode("utf-8")), True)
+            cache.put(_NAMESPACE, doc_id, _key(digest, text.encode("utf-8")), True)
     cache.save()
 
 
 _NAMESPACE = "templates"
+
+
+def _key(source_digest: str, template: bytes) -> str:
+    """What a template's verdict depends on: its document's source and its own bytes."""
+    return sha(source_digest, template)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -309,6 +310,11 @@ class _Unaided:
     missing: bool
 
 
+def _lacks_an_entry(catalog_keys: AbstractSet[EntryKey], template: polib.POFile) -> bool:
+    """A catalog lacking an entry of its template is stale whatever the memory holds."""
+    return any(key_of(e) not in catalog_keys for e in template)
+
+
 def _unaided_staleness(config: Config, path: Path, catalog: polib.POFile, locale: str
                        ) -> _Unaided | None:
     """None when the document has no readable template (judged, or reported, later)."""
@@ -320,8 +326,7 @@ def _unaided_staleness(config: Config, path: Path, catalog: polib.POFile, locale
     except PoReadError:
         return None
     judged = digest_of(template) or ""
-    keys = {key_of(e) for e in catalog}
-    if any(key_of(e) not in keys for e in template):
+    if _lacks_an_entry(catalog_keys={key_of(e) for e in catalog}, template=template):
         return _Unaided(judged, True, True)
     return _Unaided(judged, planned_text(template, catalog, Memory(), locale) is not None,
                     False)
@@ -442,7 +447,7 @@ def _stale_catalogs(config: Config, locales: Sequence[str], states: dict[str, _L
                 template = read_catalog(templates[stem], config.rel(templates[stem]))
             except PoReadError as exc:
                 return exc.diagnostic
-            if any(key_of(e) not in po_entry.keys for e in template):
+            if _lacks_an_entry(po_entry.keys, template):
                 return True
             catalog = state.catalog(path)
             if isinstance(catalog, Diagnostic):
