@@ -23,15 +23,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.content.readability import Reading
 from pipeline.core.config import Config
 from pipeline.core.diagnostics import Diagnostic
-from pipeline.gettext.stats import Progress, as_dict
 
 if TYPE_CHECKING:  # what each command reports on; its stage is loaded by the command itself
+    from pipeline.content.readability import Reading
     from pipeline.exchange.apply import ImportResult
     from pipeline.exchange.tmx import TmxExport
     from pipeline.exchange.xliff import ExportResult
+    from pipeline.gettext.stats import Progress
     from pipeline.stages.build import BuildResult
     from pipeline.stages.extract import ExtractResult
     from pipeline.stages.gate import CheckView
@@ -353,6 +353,8 @@ def stats(progress_of: Mapping[str, tuple[Mapping[str, Progress], Progress]],
           withheld: Mapping[str, Mapping[str, str]], *, fmt: Format) -> None:
     out = console()
     if fmt == "json":
+        from pipeline.gettext.stats import as_dict
+
         found = {locale: {"documents": {k: as_dict(v) for k, v in per_doc.items()},
                           "total": as_dict(total)}
                  for locale, (per_doc, total) in progress_of.items()}

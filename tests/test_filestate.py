@@ -86,3 +86,23 @@ def test_walk_lists_files_in_a_stable_order_with_skips(tmp_path: Path) -> None:
                                                                     "skipped"}))]
     assert found == ["a.yaml", "b/a.po", "b/z.po"]
 
+
+
+def test_walk_follows_links_to_files_but_not_to_folders(tmp_path: Path) -> None:
+    """A link to a file is an input like the file; a link to a folder is not walked (it may
+    point back up the tree), and a named pipe or a dangling link is no file at all."""
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "shared.yaml").write_text("x")
+    (outside / "deep" / "d.yaml").write_text("d")
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "own.yaml").write_text("o")
+    (top / "linked.yaml").symlink_to(outside / "shared.yaml")
+    (top / "folder").symlink_to(outside)
+    (top / "loop").symlink_to(top)
+    (top / "dangling.yaml").symlink_to(tmp_path / "missing.yaml")
+    os.mkfifo(top / "pipe.yaml")
+    found = dict(filestate.walk(top))
+    assert list(found) == ["linked.yaml", "own.yaml"]
+    assert found["linked.yaml"] == os.path.join(top, "linked.yaml")

@@ -272,3 +272,28 @@ def test_progress_comes_back_from_the_cache_as_it_was() -> None:
                        Counter(translated=12, untranslated=4), 2)
     assert pickle.loads(pickle.dumps(counted)) == counted
     assert pickle.loads(pickle.dumps(Progress())) == Progress()
+
+
+def test_a_build_with_nothing_to_do_loads_no_models_readers_or_exporters(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its time is the time to look at the files: in a fresh interpreter, the second build
+    imports neither pydantic, the Markdown parser, the catalogs' reader nor the exporters."""
+    monkeypatch.delenv(ENV_OFF, raising=False)
+    assert cli(capsys, project, "build").code == 0
+    heavy = ("pydantic", "markdown_it", "polib", "yaml", "pipeline.content.models",
+             "pipeline.stages.rebuild", "pipeline.stages.gate", "pipeline.gettext.stats")
+    script = ("import sys; from pipeline.cli import main; code = main(['build', '-q', "
+              f"'--root', {str(project)!r}]); "
+              f"print([m for m in {heavy!r} if m in sys.modules]); sys.exit(code)")
+    env = {k: v for k, v in os.environ.items() if k != ENV_OFF}
+    done = subprocess.run([PYTHON, "-c", script], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "[]"
+    edit_entry(po_path(project, "glute-bridge"), STEP,
+               msgstr="Serrez les fesses et soulevez doucement les hanches du sol.")
+    done = subprocess.run([PYTHON, "-c", script], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "pipeline.stages.rebuild" in done.stdout  # an edit does load them
