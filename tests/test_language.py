@@ -88,3 +88,22 @@ sentence = "Lift one arm and the opposite leg, then hold still for a breath or t
 judge.prefetch([sentence], "fr")
 print(json.dumps([len(judges()), language.foreign_sentence(sentence, "fr") == (sentence, "en")]))
 """) == [0, True]
+
+
+def test_models_loaded_ahead_leave_every_answer_in_its_place() -> None:
+    """Asking the judge to load ahead sends no answer back: the verdicts of the batches that
+    follow are still their own, for both languages, and a run that already keeps verdicts
+    asks for no load at all."""
+    assert in_fresh_process("""
+class Store:
+    def __init__(self, kept): self.kept = kept
+    def get(self, *key): return self.kept
+judge.start()
+judge.load_ahead("en", Store(None))
+first = judge.verdicts([FRENCH, ENGLISH], "en")
+second = judge.verdicts([FRENCH, ENGLISH], "fr")
+language.known_verdicts("en")[ENGLISH] = None
+judge.load_ahead("en", Store(None))  # verdicts kept in this run: no load asked
+third = judge.verdicts([ENGLISH], "en")
+print(json.dumps([len(judges()), first, second, third]))
+""") == [1, ["fr", None], [None, "en"], [None]]

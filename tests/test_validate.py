@@ -305,6 +305,10 @@ FAILING = [
     Case("W312-misspelled-step", [(EX, 15, 5, "W312")],
          edits=step("Squeeze your buttocks and lift your hipps off the floor."),
          message="'hipps' is not in the en dictionary; did you mean 'hips'"),
+    Case("W312-word-the-word-list-lacks", [(EX, 15, 5, "W312")],
+         edits=step("Loop the Theraband around your feet and lift your hips off the floor."),
+         setup=lambda p: p.write("spelling/en.txt", p.read("spelling/en.txt") + "thera\n"),
+         message="'Theraband' is not in the en"),
     Case("W313-above-the-target-grade", [(EX, 4, 7, "W313"), (WALL, 4, 7, "W313"),
                                          (GUIDE, 4, 8, "W313")],
          settings={"reading_grade": 1}, message="above the target grade 1"),
@@ -335,6 +339,10 @@ PASSING = [
          setup=lambda p: p.write(REVIEWER, "\ufeff" + p.read(REVIEWER))),
     Case("optional-fields-omitted", [],
          edits=edit(EX, "dosage:\n  sets: 2\n  reps: 10\n", "")),
+    # Words no dictionary knows, which the project's word list accepts (W312 otherwise).
+    Case("words-of-the-project-word-list", [],
+         edits=step("Loop the Theraband around your feet and lift your hips off the floor."),
+         setup=lambda p: p.write("spelling/en.txt", p.read("spelling/en.txt") + "theraband\n")),
 ]
 
 

@@ -54,6 +54,18 @@ def loaded_here() -> bool:
     return _detector.cache_info().currsize > 0
 
 
+def load(base: str) -> None:
+    """Load the models `judge_here` reads (lingua loads them on first use): the quick ones,
+    and the full ones, which a library's thousands of sentences always end up needing
+    (the quick reading takes a few plain English sentences for Dutch or German)."""
+    for quick in (True, False):
+        _detector(base, quick=quick).compute_language_confidence_values(_SAMPLE)
+
+
+# Any sentence: reading one loads the models of every candidate.
+_SAMPLE = "Lift both arms slowly and breathe out."
+
+
 def judge_here(sentences: list[str], base: str) -> list[str | None]:
     """Verdicts of many sentences in one batch, in this process (lingua spreads it over
     every core, and loads its models here on first use).
@@ -141,7 +153,14 @@ def to_judge(texts: Iterable[str], expected: str) -> list[str]:
     base = base_of(expected)
     if base is None:
         return []
-    return sorted({s for text in texts for s in _sentences(text) if not plainly_in(s, base)})
+    return sorted({s for text in texts for s in _unclear(text, base)})
+
+
+@lru_cache(maxsize=1 << 15)
+def _unclear(text: str, base: str) -> tuple[str, ...]:
+    """A text's sentences that are not plainly in `base`, kept per text: a library repeats
+    its standard sentences from document to document."""
+    return tuple(s for s in _sentences(text) if not plainly_in(s, base))
 
 
 def prefetch(sentences: Iterable[str], expected: str, judge: Judge = judge_here) -> bool:

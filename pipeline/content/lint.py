@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 
+from pipeline.content import spelling
 from pipeline.content.citations import citation_problems
 from pipeline.content.language import foreign_sentence
 from pipeline.content.library import LoadedDocument
@@ -121,6 +123,17 @@ def _months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     return dt.date(year, month + 1, 28)
+
+
+def unknown_words(units: Iterable[TextUnit], language: str) -> frozenset[str]:
+    """The words of a document's texts that the language's dictionary alone does not know:
+    found where the document is read (in a worker), so that spelling against the project's
+    own words, which only the whole library gives, looks at these words and nothing else."""
+    speller = spelling.speller(language)
+    if speller is None:
+        return frozenset()
+    return frozenset(word for unit in units for text in (unit.text, unit.plural) if text
+                     for word in speller.unknown(text))
 
 
 def spelling_problems(doc: LoadedDocument, speller: Speller) -> list[Diagnostic]:

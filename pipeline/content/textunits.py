@@ -76,7 +76,7 @@ class _Shape:
     Worked out once per annotation, so a walk only follows values."""
 
     kind: str  # "model", "list", "dict" or "leaf"
-    item: Any
+    item: _Shape | None  # a list's or dict's items'
     context: str | None
     translatable: Translatable | None = None
     ref: Ref | None = None
@@ -102,9 +102,11 @@ def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None,
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _Shape("model", None, context, critical=critical)
     if origin is list:
-        return _Shape("list", get_args(annotation)[0], context, critical=critical)
+        return _Shape("list", _shape(get_args(annotation)[0], (), context, critical), context,
+                      critical=critical)
     if origin is dict:
-        return _Shape("dict", get_args(annotation)[1], context, critical=critical)
+        return _Shape("dict", _shape(get_args(annotation)[1], (), context, critical), context,
+                      critical=critical)
     limit = next((m.max_length for m in metadata
                   if isinstance(getattr(m, "max_length", None), int)), None)
     return _Shape("leaf", None, context,
@@ -116,6 +118,15 @@ def _shape(annotation: Any, metadata: tuple[Any, ...], context: str | None,
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, Any, tuple[Any, ...], str | None], ...]:
     return tuple((name, field.annotation, tuple(field.metadata), field.description)
                  for name, field in model.model_fields.items())
+
+
+@lru_cache(maxsize=None)
+def _field_shapes(model: type[BaseModel], context: str | None, critical: bool
+                  ) -> tuple[tuple[str, _Shape, str | None], ...]:
+    """Each field's name, shape and description, for a model met under `context`: worked
+    out once, as hashing an annotation is slower than walking the value it describes."""
+    return tuple((name, _shape(annotation, metadata, context, critical), own)
+                 for name, annotation, metadata, own in _fields(model))
 
 
 @lru_cache(maxsize=None)
@@ -139,15 +150,17 @@ def _walk(value: Any, shape: _Shape, path: DataPath, description: str | None,
         model: type[BaseModel] = type(value)
         critical = shape.critical or any(getattr(value, name) is True
                                          for name in _switches(model))
-        for name, annotation, metadata, own in _fields(model):
-            _walk(getattr(value, name), _shape(annotation, metadata, context, critical),
-                  path + (name,), own or description, None, visit)
+        for name, field_shape, own in _field_shapes(model, context, critical):
+            _walk(getattr(value, name), field_shape, path + (name,), own or description, None,
+                  visit)
     elif kind == "list":
-        item = _shape(shape.item, (), context, shape.critical)
+        item = shape.item
+        assert item is not None
         for index, element in enumerate(value):
             _walk(element, item, path + (index,), description, (index, len(value)), visit)
     elif kind == "dict":
-        item = _shape(shape.item, (), context, shape.critical)
+        item = shape.item
+        assert item is not None
         for key in value:
             _walk(value[key], item, path + (key,), description, None, visit)
     else:

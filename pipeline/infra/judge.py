@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterable
+from contextlib import suppress
 from multiprocessing.connection import Connection
 
 from pipeline.content import language
@@ -24,13 +25,16 @@ _NAMESPACE = "language"
 
 def _serve(conn: Connection) -> None:
     """The judge process: answer batches until the run ends (the models load with the
-    first)."""
+    first, or when the run asks for them ahead, with no sentences and no answer)."""
     while True:
         try:
             sentences, wanted = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(language.judge_here(sentences, wanted))
+        if sentences is None:
+            language.load(wanted)
+        else:
+            conn.send(language.judge_here(sentences, wanted))
 
 
 class _Judge:
@@ -60,6 +64,12 @@ class _Judge:
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         _serve(conn)
+
+    def load(self, base: str) -> None:
+        """Have the models loaded now; a later `ask` is answered after them, in order."""
+        if os.getpid() == self.owner and self.process.is_alive():
+            with suppress(OSError):
+                self.conn.send((None, base))
 
     def ask(self, sentences: list[str], base: str) -> list[str | None] | None:
         """Verdicts, or None when the judge cannot answer (gone, or asked from a worker
@@ -103,6 +113,19 @@ def start(workers: int | None = None) -> None:
     library, would start as a copy of it: counted in its memory, and copied page by page as
     the run goes on changing what it holds."""
     _judge_for(workers)
+
+
+def load_ahead(expected: str, cache: Cache, workers: int | None = None) -> None:
+    """Have the judge load the models for `expected` while the run reads a library: loading
+    them takes ten times as long as judging a library's sentences, and a run that keeps no
+    verdicts yet (`prefetch`) is bound to need them. The run goes on at once."""
+    base = language.base_of(expected)
+    if base is None or language.known_verdicts(base) or isinstance(
+            cache.get(_NAMESPACE, base, _NAMESPACE), dict):
+        return
+    judge = _judge_for(workers)
+    if judge is not None:
+        judge.load(base)
 
 
 def verdicts(sentences: list[str], base: str, workers: int | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.content import spelling
@@ -19,6 +20,7 @@ from pipeline.content.lint import (
     lint_document,
     review_overdue,
     spelling_problems,
+    unknown_words,
 )
 from pipeline.content.loader import SourceFile, iter_source_files, read_source
 from pipeline.content.media import media_problems
@@ -64,28 +66,33 @@ def validate_sources(config: Config, cache: Cache | None = None
     outcomes: list[_Outcome | None] = [
         _cached(cache, _display(path, config), key) for path, key in zip(paths, keys)]
     todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if todo:  # loaded once, before the workers are forked, rather than once in each
+        spelling.speller(config.source_locale)
+    if len(todo) >= parallel.MIN_ITEMS:
+        judge.load_ahead(config.source_locale, cache, config.environment.workers)
     fresh = parallel.run(functools.partial(_read_one, config), [paths[i] for i in todo],
                          limit=config.environment.workers,
                          description="validating")
     # The sentences the workers could not clear are judged in one batch; only a document
     # with one that reads as another language is looked at again.
-    prefetch((s for *_, sentences in fresh for s in sentences), config.source_locale, cache,
+    prefetch((s for _, sentences in fresh for s in sentences), config.source_locale, cache,
              config.environment.workers)
-    for i, (src, unreadable, doc, found, facts, lint, sentences) in zip(todo, fresh):
-        if doc is not None and any_foreign(sentences, config.source_locale):
-            lint = sorted(lint + foreign_lint(doc, config))
-        outcomes[i] = (src, unreadable, doc, found, lint, facts)
+    for i, (read, sentences) in zip(todo, fresh):
+        if read.doc is not None and any_foreign(sentences, config.source_locale):
+            read = replace(read, lint=sorted(read.lint + foreign_lint(read.doc, config)))
+        outcomes[i] = read
         if keys[i] is not None:
-            cache.put(_NAMESPACE, src.display, keys[i] or "", outcomes[i])
+            cache.put(_NAMESPACE, read.src.display, keys[i] or "", read)
     cache.prune(_NAMESPACE)
     linted: list[Diagnostic] = []
     known: dict[str, Facts] = {}
+    unknown: dict[str, frozenset[str]] = {}
     for path, key, outcome in zip(paths, keys, outcomes):
         assert outcome is not None
-        src, unreadable, doc, found, lint, facts = outcome
+        src, doc, facts = outcome.src, outcome.doc, outcome.facts
         display = src.display
-        problems += found
-        if unreadable:  # a null document reads fine and is reported by validate_data
+        problems += outcome.problems
+        if outcome.unreadable:  # a null document reads fine and is reported by validate_data
             rejected.add(path.stem)
             continue
         if doc is None:
@@ -110,7 +117,8 @@ def validate_sources(config: Config, cache: Cache | None = None
         library.documents[doc.id] = doc
         if key is not None:
             library.digests[doc.id] = key
-        linted += lint
+        linted += outcome.lint
+        unknown[doc.id] = outcome.unknown
         if facts is not None:
             known[doc.id] = facts
     problems += check_references(library, config, rejected=rejected, facts=known)
@@ -123,7 +131,7 @@ def validate_sources(config: Config, cache: Cache | None = None
         problems += media_problems(doc, config)
         problems += english_captions(doc, config)
     foreign = {(d.path, d.line) for d in problems if d.code == "E301"}
-    problems += [d for d in _spelling(config, library, cache)
+    problems += [d for d in _spelling(config, library, cache, unknown)
                  if (d.path, d.line) not in foreign]
     cache.save()
     every = apply_severity(_with_suppressions(outcomes, problems), config.severity)
@@ -139,10 +147,13 @@ def word_list(config: Config, language: str) -> frozenset[str]:
     return parse_word_list(text) if text is not None else frozenset()
 
 
-def _spelling(config: Config, library: Library, cache: Cache) -> list[Diagnostic]:
+def _spelling(config: Config, library: Library, cache: Cache,
+              unknown: dict[str, frozenset[str]]) -> list[Diagnostic]:
     """W312 in the English, with the word list, glossary terms and reviewers' names (a
     text in another language, E301, is reported once, as that). Each document's findings
-    are kept by its bytes and those words, so the dictionary is loaded only for a change."""
+    are kept by its bytes and those words, so the dictionary is loaded only for a change;
+    a document is read again only when a word of it (`unknown`, found by the worker that
+    read it) is in none of them."""
     language = config.source_locale
     if spelling.dictionary_tag(language) is None:
         return [diag(config.rel(config.source_dir), 0, 0, "W312",
@@ -156,7 +167,12 @@ def _spelling(config: Config, library: Library, cache: Cache) -> list[Diagnostic
         found = cache.get(_SPELLING, doc.source.display, key) if key is not None else None
         if not isinstance(found, list):
             speller = spelling.speller(language, accepted)
-            found = spelling_problems(doc, speller) if speller is not None else []
+            # A word the dictionary knows is known with more words too: a document whose
+            # every unknown word is the project's has nothing to report.
+            candidates = unknown.get(doc.id)
+            clear = speller is None or (candidates is not None
+                                        and all(speller.correct(w) for w in candidates))
+            found = spelling_problems(doc, speller) if speller is not None and not clear else []
             if key is not None:
                 cache.put(_SPELLING, doc.source.display, key, found)
         problems += found
@@ -169,28 +185,40 @@ def _with_suppressions(outcomes: Sequence[_Outcome | None], problems: list[Diagn
     """The writers' `# ignore-…` comments applied, place by place (`suppressions.apply`): in
     a file whose document failed its model, lint did not run, so a suppression there is not
     said to silence nothing."""
-    written = {outcome[0].display: outcome for outcome in outcomes
-               if outcome is not None and outcome[0].suppressions}
+    written = {outcome.src.display: outcome for outcome in outcomes
+               if outcome is not None and outcome.src.suppressions}
     if not written:
         return problems
     at: dict[tuple[str, int], list[Diagnostic]] = {}
     rest: list[Diagnostic] = []
     for d in problems:
-        if d.path in written and d.line in written[d.path][0].suppressions:
+        if d.path in written and d.line in written[d.path].src.suppressions:
             at.setdefault((d.path, d.line), []).append(d)
         else:
             rest.append(d)
-    for display, (src, _, doc, *_) in written.items():
-        for line, found in src.suppressions.items():
+    for display, outcome in written.items():
+        judged = None if outcome.doc is not None else frozenset[str]()
+        for line, found in outcome.src.suppressions.items():
             rest += suppressions.apply(at.get((display, line), []), found, path=display,
-                                       line=line, judged=None if doc is not None else frozenset())
+                                       line=line, judged=judged)
     return sorted(rest)
 
 
-# (file, whether it was unreadable, the document if valid, its problems, its lint problems,
-# what the rules across documents look at in it)
-_Outcome = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], list[Diagnostic],
-                 Facts | None]
+@dataclass(frozen=True)
+class _Outcome:
+    """What one file makes on its own, kept in the cache by its bytes."""
+
+    src: SourceFile
+    unreadable: bool
+    doc: LoadedDocument | None  # when it passed its model
+    problems: list[Diagnostic]
+    lint: list[Diagnostic]
+    facts: Facts | None  # what the rules across documents look at in it
+    # The words of its English that the dictionary alone does not know: those the
+    # project's words (which only the whole library gives) have to accept.
+    unknown: frozenset[str]
+
+
 _NAMESPACE = "source"
 _SPELLING = "spelling"
 # Each locale's folder of bundles also holds its index (`index.json`).
@@ -209,33 +237,27 @@ def _file_key(config: Config, path: Path) -> str | None:
 
 def _cached(cache: Cache, display: str, key: str | None) -> _Outcome | None:
     found = cache.get(_NAMESPACE, display, key) if key is not None else None
-    return found if isinstance(found, tuple) and len(found) == 6 else None
+    return found if isinstance(found, _Outcome) else None
 
 
-# What a worker makes of one file: _Outcome's first five, and the sentences a judge has to
-# read (`language.to_judge`).
-_Read = tuple[SourceFile, bool, LoadedDocument | None, list[Diagnostic], Facts | None,
-              list[Diagnostic], list[str]]
-
-
-def _read_one(config: Config, path: Path) -> _Read:
+def _read_one(config: Config, path: Path) -> tuple[_Outcome, list[str]]:
     """Read, validate and lint one file on its own (in a worker process for large
-    libraries): (file, whether it was unreadable, the document if valid, problems, what the
-    rules across documents look at in it, lint problems, sentences to judge)."""
+    libraries): its outcome, and the sentences a judge has to read (`language.to_judge`)."""
     src, found = read_source(path, _display(path, config), max_bytes=config.max_file_bytes,
                              root=config.source_dir)
     if found:
-        return src, True, None, found, None, [], []
+        return _Outcome(src, True, None, found, [], None, frozenset()), []
     doc, found = validate_data(src)
     if doc is None:
-        return src, False, None, found, None, [], []
+        return _Outcome(src, False, None, found, [], None, frozenset()), []
     units = list(iter_texts(doc.model))
     lint = lint_document(doc, config, units)
     sentences = to_judge((unit.text for unit in units), config.source_locale)
     # The model holds the content now; later stages only ask where values are.
     src.data = None
     src.keys.clear()
-    return src, False, doc, found, reference_facts(doc), lint, sentences
+    return _Outcome(src, False, doc, found, lint, reference_facts(doc),
+                    unknown_words(units, config.source_locale)), sentences
 
 
 def _display(path: Path, config: Config) -> str:
