@@ -319,7 +319,7 @@ def test_check_calls_stale_exactly_what_update_would_write(round_trip: RoundTrip
     edit_po(catalog_dir(root, "fr") / "wall-sit.po",
             lambda catalog: setattr(entry(catalog, REUSED_STEP), "msgstr", ""))
     config = cli_config(root)
-    writes, _, _ = update.plan_update(config, ["fr"])
+    writes = update.plan_update(config, ["fr"]).writes
     assert stale() == {config.rel(path) for path in writes} == {f"{FR}/wall-sit.po"}
 
 

@@ -16,6 +16,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import polib
 import pytest
 
 from pipeline.core.environment import NO_CACHE as ENV_OFF
@@ -41,6 +42,7 @@ from build_helpers import (
     refresh,
     tree_hashes,
 )
+from catalog_helpers import edit_po
 
 # U+202E (right-to-left override): E516 in a translation, a warning in an optional locale.
 BIDI = "\u202e"
@@ -150,6 +152,29 @@ def test_check_after_extract_renders_no_template_again(
     assert edited.cache.misses["templates"] == 1
     assert [d.path for d in edited.diagnostics if d.code == "E406"] == [
         "locales/templates/hip-pain.pot"]
+
+
+def test_check_after_update_merges_no_catalog_update_left_as_it_was(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`update` leaves what it found for the next `check`: no catalog it left as it was is
+    merged again; one a translator changed since (here, an entry deleted) is, and is
+    reported stale, as a run without the store reports it."""
+    monkeypatch.delenv(ENV_OFF, raising=False)
+    must(project, "update")
+    catalogs = sorted((project / "locales" / "fr" / "LC_MESSAGES").glob("*.po"))
+    after = gate(project, monkeypatch)
+    assert (after.cache.hits["fresh-fr"], after.cache.misses["fresh-fr"]) == (len(catalogs), 0)
+    assert not any(d.code == "E407" for d in after.diagnostics)
+
+    def drop_the_step(catalog: polib.POFile) -> None:
+        catalog.remove(next(e for e in catalog if e.msgid == STEP))
+
+    edit_po(po_path(project, "glute-bridge"), drop_the_step)
+    edited = gate(project, monkeypatch)
+    assert edited.cache.misses["fresh-fr"] == 1
+    assert [d.path for d in edited.diagnostics if d.code == "E407"] == [
+        "locales/fr/LC_MESSAGES/glute-bridge.po"]
+    assert shown(edited) == shown(gate(project, monkeypatch, cached=False))
 
 
 def test_corrupted_cache_entries_are_misses_not_errors(project: Path,

@@ -45,7 +45,7 @@ from pipeline.infra import judge, parallel
 from pipeline.infra.cache import Cache, Stats, dumps, loads, sha
 from pipeline.stages.captions import check_captions, english_captions
 from pipeline.stages.extract import stale_templates
-from pipeline.stages.update import read_or_error
+from pipeline.stages.update import fresh_against, read_or_error
 from pipeline.stages.validate import validate_sources, word_list
 
 
@@ -262,7 +262,14 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
         else:
             todo.append(path)
     unchecked = _cached_checks(config, library, locale, state, allow, cache)
+    if len(unchecked) >= parallel.MIN_ITEMS:  # models loading while the catalogs are read
+        judge.load_ahead(locale, cache, config.environment.workers)
     unread = set(todo)
+    both = sorted(unread | unchecked)
+    for path in both:  # what `update` found while merging spares merging it again here
+        if (sha256 := state.digests.get(path)) is not None and (
+                template := fresh_against(config, cache, locale, path, sha256)) is not None:
+            state.unaided[path] = _Unaided(template, stale=False, missing=False)
 
     def read(path: Path) -> tuple[_Po | None, _Checked | None, list[str], _Unaided | None]:
         catalog = read_or_error(config, path, expect=state.digests.get(path))
@@ -275,9 +282,10 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
             sentences = language.to_judge(
                 (text for e in catalog if is_translated(e) for text in forms(e)), locale)
             checked = _findings(catalog, ctx)
-        return summary, checked, sentences, _unaided_staleness(config, path, catalog, locale)
+        unaided = (_unaided_staleness(config, path, catalog, locale)
+                   if path not in state.unaided else None)
+        return summary, checked, sentences, unaided
 
-    both = sorted(unread | unchecked)
     results = parallel.run(read, both, limit=config.environment.workers,
                            description=f"reading {locale}")
     state.read = todo
@@ -302,8 +310,9 @@ def _read_locale(config: Config, library: Library, locale: str, cache: Cache,
 class _Unaided:
     """Whether `update` would change a catalog were the memory to offer nothing for its
     untranslated entries, judged while the catalog is parsed for its checks (so it is
-    parsed once): the verdict itself when no other catalog offers one of them. `missing`:
-    the catalog lacks an entry of its template, so it is stale whatever the memory holds."""
+    parsed once), or found by the last `update` (`update.fresh_against`): the verdict
+    itself when no other catalog offers one of them. `missing`: the catalog lacks an entry
+    of its template, so it is stale whatever the memory holds."""
 
     template: str  # sha256 of the template's bytes it was judged against
     stale: bool

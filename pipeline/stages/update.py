@@ -120,27 +120,40 @@ def _part(config: Config, path: Path) -> _Part:
 
 
 def _merged(config: Config, locale: str, memory: Memory, digests: dict[Path, str | None],
-            template_path: Path) -> tuple[str | None, Counter[str], Diagnostic | None]:
+            template_path: Path
+            ) -> tuple[str | None, Counter[str], Diagnostic | None, str | None]:
     """One document's catalog merged with its template (in a worker: the memory is the
     run's, shared by the fork): the new text or None, the merge's counts, or why the
-    template or the catalog (changed since it was first read) cannot be read."""
+    template or the catalog (changed since it was first read) cannot be read; and the
+    template's sha256."""
     template = read_or_error(config, template_path)
     if isinstance(template, Diagnostic):
-        return None, Counter(), template
+        return None, Counter(), template, None
     path = catalog_path(config, locale, template_path.stem)
     old: polib.POFile | Diagnostic | None = None
     if path in digests:
         old = read_or_error(config, path, expect=digests[path])
         if isinstance(old, Diagnostic):
-            return None, Counter(), old
+            return None, Counter(), old, None
     result = MergeResult()
-    return planned_text(template, old, memory, locale, result), result.counts, None
+    return (planned_text(template, old, memory, locale, result), result.counts, None,
+            digest_of(template))
 
 
-def plan_update(config: Config, locales: list[str]
-                ) -> tuple[dict[Path, Write], Counter[str], list[Diagnostic]]:
-    """What `update` would write: path → new text (and the digest of the bytes it replaces)
-    for every catalog that changes.
+@dataclass
+class Plan:
+    """What `update` would do: path → new text (and the digest of the bytes it replaces)
+    for every catalog that changes; and, by locale, each catalog the merge leaves as it is,
+    with the digests of its bytes and of its template's (`remember_fresh`)."""
+
+    writes: dict[Path, Write] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    problems: list[Diagnostic] = field(default_factory=list)
+    unchanged: dict[str, dict[Path, tuple[str, str]]] = field(default_factory=dict)
+
+
+def plan_update(config: Config, locales: list[str]) -> Plan:
+    """What `update` would write (`Plan`).
 
     Everything is read and merged before anything is written: a broken template stops the
     update, and a broken catalog its locale, so a bad file never leaves a locale half
@@ -149,15 +162,14 @@ def plan_update(config: Config, locales: list[str]
     merged on every core, parsed again one at a time, so no run holds every parsed catalog
     of a locale at once.
     """
-    problems: list[Diagnostic] = []
-    counts: Counter[str] = Counter()
-    writes: dict[Path, Write] = {}
+    plan = Plan()
+    problems, counts, writes = plan.problems, plan.counts, plan.writes
     templates = list(existing_templates(config))
     workers = config.environment.workers
     broken = parallel.run(functools.partial(_template_problem, config), templates,
                           limit=workers, description="reading templates")
     if (first := next((found for found in broken if found is not None), None)) is not None:
-        return {}, counts, [first]
+        return Plan(problems=[first])
     stems = {path.stem for path in templates}
     for locale in locales:
         paths = catalog_paths(config, locale)
@@ -178,7 +190,8 @@ def plan_update(config: Config, locales: list[str]
         merged = parallel.run(
             functools.partial(_merged, config, locale, memory, digests), templates,
             limit=workers, description=f"merging {locale}")
-        for template_path, (text, merge_counts, found) in zip(templates, merged):
+        unchanged = plan.unchanged.setdefault(locale, {})
+        for template_path, (text, merge_counts, found, template) in zip(templates, merged):
             if found is not None:
                 problems.append(found)
                 continue
@@ -186,6 +199,8 @@ def plan_update(config: Config, locales: list[str]
             path = catalog_path(config, locale, template_path.stem)
             if text is not None:
                 writes[path] = Write(text, digests.get(path))
+            elif (before := digests.get(path)) is not None and template is not None:
+                unchanged[path] = (before, template)
         for path in paths:
             if path.stem in stems:
                 continue
@@ -195,7 +210,37 @@ def plan_update(config: Config, locales: list[str]
             elif any(not e.obsolete for e in catalog):
                 writes[path] = Write(render_catalog(retire_all(catalog), like=catalog),
                                      digests[path])
-    return writes, counts, problems
+    return plan
+
+
+# Where `update` keeps, by locale, each catalog it found as its merge leaves it.
+_FRESH = "fresh-{locale}"
+
+
+def _fresh_key(locale: str, catalog_digest: str) -> str:
+    return cache.sha(locale, catalog_digest)
+
+
+def remember_fresh(config: Config, store: cache.Cache, plan: Plan) -> None:
+    """Keep, for `check`, each catalog the merge left as it is, by its bytes, with the
+    template it was merged with: merged with any memory it stayed the same, so merged with
+    none it would too (a memory only fills untranslated English), and the gate need not
+    merge it again to know (`fresh_against`)."""
+    for locale, unchanged in plan.unchanged.items():
+        namespace = _FRESH.format(locale=locale)
+        for path, (catalog, template) in unchanged.items():
+            store.put(namespace, config.rel(path), _fresh_key(locale, catalog), template)
+        store.prune(namespace)
+    store.save()
+
+
+def fresh_against(config: Config, store: cache.Cache, locale: str, path: Path,
+                  catalog_digest: str) -> str | None:
+    """The sha256 of the template `update` last merged this catalog with, bytes as they
+    are, leaving it as it was (`remember_fresh`); None when it did not."""
+    found = store.get(_FRESH.format(locale=locale), config.rel(path),
+                      _fresh_key(locale, catalog_digest))
+    return found if isinstance(found, str) else None
 
 
 # The catalogs an `update` is writing, saved before the first of them: a run killed halfway
@@ -352,11 +397,13 @@ def run_update(config: Config, locales: list[str]) -> UpdateResult:
     result = UpdateResult()
     with locked(config) as notes:
         result.notes = notes
-        writes, result.counts, result.problems = plan_update(config, locales)
+        plan = plan_update(config, locales)
+        result.counts, result.problems = plan.counts, plan.problems
         if result.problems:
             return result
-        result.skipped = apply_writes(config, writes)
-    result.written = written(config, writes, result.skipped)
+        result.skipped = apply_writes(config, plan.writes)
+        remember_fresh(config, cache.Cache(config), plan)
+    result.written = written(config, plan.writes, result.skipped)
     return result
 
 
