@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -273,3 +275,29 @@ def test_a_captions_folder_leading_outside_is_refused(
     os.symlink(tmp_path, folder)
     result = run_cli(root, "validate")
     assert result.code == 1 and "source/captions/bridge.vtt: E011" in result.out, result.out
+
+
+def test_the_language_of_captions_is_judged_once_and_kept(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Captions are judged for their language in one batch whose verdicts the store keeps:
+    a second `check`, in a fresh interpreter, reports the same English left in the French
+    captions without loading lingua's models."""
+    english = EN_VTT + ("\n00:00:09.000 --> 00:00:10.000\n"
+                        "Breathe slowly and steadily throughout each lift.\n")
+    french = FR_VTT + ("\n00:00:09.000 --> 00:00:10.000\n"
+                       "Breathe slowly and steadily throughout each lift.\n")
+    root = project(tmp_path, tmp_path_factory, required=(), optional=("fr",),
+                   fr_captions=french)
+    (root / "source" / "captions" / "bridge.vtt").write_text(english, encoding="utf-8")
+    script = ("import multiprocessing, sys; from pipeline.cli import main; "
+              "from pipeline.content import language; "
+              f"code = main(['check', '--root', {str(root)!r}]); "
+              "judged = language.loaded_here() or any(p.name == 'language-judge' for p in "
+              "multiprocessing.active_children()); print('judged:', judged); sys.exit(code)")
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_NO_CACHE"}
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=root, env=env, text=True,
+                           capture_output=True, timeout=120) for _ in range(2)]
+    e513 = "locales/fr/captions/bridge.vtt:3: E513"  # at the first cue
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert all(e513 in r.stdout and "'en'" in r.stdout for r in runs), runs[1].stdout
+    assert [r.stdout.splitlines()[-1] for r in runs] == ["judged: True", "judged: False"]

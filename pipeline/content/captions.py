@@ -205,26 +205,48 @@ def read_captions(config: Config, locale: str | None, video: Video
     return found, data, problems
 
 
-def english_captions(doc: LoadedDocument, config: Config) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class CaptionsText:
+    """What a captions file says, all cues together, to be judged for its language once
+    the run has judged every such text in one batch (`language.prefetch`)."""
+
+    display: str
+    line: int  # the first cue's
+    text: str
+
+    def language_problems(self, expected: str, code: str) -> list[Diagnostic]:
+        """`code` (E301 for the English, E513 for a translation) when a sentence of the
+        text clearly reads as another language than `expected`."""
+        foreign = foreign_sentence(self.text, expected)
+        if foreign is None:
+            return []
+        return [diag(self.display, self.line, 0, code,
+                     f"{foreign[0]!r} reads as {foreign[1]!r}, not {expected!r}")]
+
+
+def captions_text(display: str, captions: Captions) -> CaptionsText | None:
+    if not captions.cues:
+        return None
+    return CaptionsText(display, captions.cues[0].line,
+                        " ".join(c.text.replace("\n", " ") for c in captions.cues))
+
+
+def english_captions(doc: LoadedDocument, config: Config
+                     ) -> tuple[list[Diagnostic], CaptionsText | None]:
     """The English captions of the document's video: there (E424), valid WebVTT within the
-    video's length (E420–E422), and in English (E301)."""
+    video's length (E420–E422); and their text, whose language (E301) is judged with every
+    other's (`CaptionsText.language_problems`)."""
     video = video_of(doc.model)
     if video is None:
-        return []
+        return [], None
     found, _, problems = read_captions(config, None, video)
     if found is None and not problems:
         line, col = doc.source.where(("media", "video", "captions"))
         return [diag(doc.source.display, line, col, "E424",
                      f"media.video.captions: {captions_display(config, video)} does not "
-                     "exist")]
-    if found is not None and found.cues:
-        foreign = foreign_sentence(" ".join(c.text.replace("\n", " ") for c in found.cues),
-                                   config.source_locale)
-        if foreign is not None:
-            problems.append(diag(captions_display(config, video), found.cues[0].line, 0,
-                                 "E301", f"{foreign[0]!r} reads as {foreign[1]!r}, not "
-                                         f"{config.source_locale!r}"))
-    return problems
+                     "exist")], None
+    return problems, (captions_text(captions_display(config, video), found)
+                      if found is not None else None)
 
 
 def captions_display(config: Config, video: Video, locale: str | None = None) -> str:

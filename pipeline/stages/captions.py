@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pipeline.content import language
 from pipeline.content.captions import (
     Captions,
+    CaptionsText,
     captions_display,
+    captions_text,
     read_captions,
     timing_mismatches,
     video_of,
@@ -25,6 +27,8 @@ from pipeline.core.diagnostics import Diagnostic, diag
 from pipeline.core.text import printable
 from pipeline.gettext import checks
 from pipeline.gettext.checkbase import CheckContext, Pair, UnitInfo
+from pipeline.infra import judge
+from pipeline.infra.cache import Cache
 
 
 @dataclass
@@ -53,12 +57,14 @@ def english_captions(config: Config, library: Library) -> English:
 
 
 def check_captions(config: Config, library: Library, locale: str, english: English,
-                   context: Callable[[str], CheckContext]) -> CaptionsResult:
+                   context: Callable[[str], CheckContext], cache: Cache | None = None
+                   ) -> CaptionsResult:
     """Every video's captions in a translated `locale`: there (E424), valid (E420–E422),
     cue for cue the English's (E423), each cue's text checked as a translation of the
     English cue, and the whole in the locale's language (E513). `context(doc_id)`: the
-    checks' context of the document's catalog."""
-    result = CaptionsResult()
+    checks' context of the document's catalog. The language of every file is judged in
+    one batch, with the verdicts `cache` keeps (`judge.prefetch`)."""
+    read: list[tuple[str, bytes | None, list[Diagnostic], CaptionsText | None, str]] = []
     for doc in library:
         video = video_of(doc.model)
         if video is None or video.captions is None:
@@ -69,27 +75,30 @@ def check_captions(config: Config, library: Library, locale: str, english: Engli
         if mine is None and not problems:
             problems.append(diag(display, 0, 0, "E424", f"{doc.id}'s video has no captions "
                                  f"in {locale!r}: translate {english_display} cue by cue"))
-        read = english.get(video.captions)
-        if mine is not None and read is not None:
-            original = read[0]
+        theirs = english.get(video.captions)
+        text, expected = None, locale
+        if mine is not None and theirs is not None:
+            original = theirs[0]
             problems += [diag(display, p.line, 0, p.code, p.message)
                          for p in timing_mismatches(original, mine)]
             ctx = context(doc.id)
             if len(original.cues) == len(mine.cues):
-                for theirs, cue in zip(original.cues, mine.cues):
-                    info = UnitInfo(None, False, f"{english_display}:{theirs.text_line}")
+                for source, cue in zip(original.cues, mine.cues):
+                    info = UnitInfo(None, False, f"{english_display}:{source.text_line}")
                     problems += [diag(display, cue.text_line, 0, code, printable(message),
                                       source_ref=info.source_ref)
                                  for code, message in checks.check_pair(
-                                     Pair(theirs.text, cue.text, info), ctx)]
-            whole = " ".join(cue.text.replace("\n", " ") for cue in mine.cues)
-            foreign = language.foreign_sentence(whole, locale) if whole else None
-            if foreign is not None:
-                problems.append(diag(display, mine.cues[0].line, 0, "E513",
-                                     f"{foreign[0]!r} reads as {foreign[1]!r}, not "
-                                     f"{ctx.language!r}"))
+                                     Pair(source.text, cue.text, info), ctx)]
+            text, expected = captions_text(display, mine), ctx.language
+        read.append((video.captions, data, problems, text, expected))
+    judge.prefetch(language.to_judge((text.text for *_, text, _ in read if text), locale),
+                   locale, cache, config.environment.workers)
+    result = CaptionsResult()
+    for captions, data, problems, text, expected in read:
+        if text is not None:
+            problems += text.language_problems(expected, "E513")
         result.problems += problems
         if data is not None and not any(CODES[d.code].default_severity == "error"
                                         for d in problems):
-            result.ready[video.captions] = data
+            result.ready[captions] = data
     return result

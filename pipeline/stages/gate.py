@@ -535,7 +535,7 @@ def run_gate(config: Config, locales: Sequence[str] | None = None, *,
         found, unsafe = _check_locale(config, library, locale, state, allow, cache)
         found += _consistency(config, locale, state, cache)
         captioned = check_captions(config, library, locale, english, functools.partial(
-            _cue_context, config, library, locale, state))
+            _cue_context, config, library, locale, state), cache)
         found += captioned.problems
         result.captions[locale] = captioned.ready
         if locale in config.required_locales and spelling.dictionary_tag(locale) is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.content import spelling
-from pipeline.content.captions import english_captions
+from pipeline.content.captions import CaptionsText, english_captions
 from pipeline.content.crossref import Facts, check_references, reference_facts
 from pipeline.content.language import any_foreign, to_judge
 from pipeline.content.library import Library, LoadedDocument
@@ -125,11 +125,19 @@ def validate_sources(config: Config, cache: Cache | None = None
     problems += linted
     # Rules that depend on the day, or on other files, not on the file alone.
     today = config.environment.now().date()
+    captions: list[CaptionsText] = []
     for doc in library:
         problems += review_overdue(doc, today, config.review_max_age_months)
         # Files beside the document: its images and video, its English captions.
         problems += media_problems(doc, config)
-        problems += english_captions(doc, config)
+        found, text = english_captions(doc, config)
+        problems += found
+        if text is not None:
+            captions.append(text)
+    prefetch(to_judge((text.text for text in captions), config.source_locale),
+             config.source_locale, cache, config.environment.workers)
+    problems += [d for text in captions
+                 for d in text.language_problems(config.source_locale, "E301")]
     foreign = {(d.path, d.line) for d in problems if d.code == "E301"}
     problems += [d for d in _spelling(config, library, cache, unknown)
                  if (d.path, d.line) not in foreign]
