@@ -23,7 +23,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -145,7 +145,12 @@ _LINE_SEPARATOR = re.compile("[\u2028\u2029\x85]")
 
 def _approximate_opportunities(text: str) -> list[int]:
     """Indexes where a line may start, approximately as libunistring says."""
-    found = []
+    return list(_opportunities(text))
+
+
+def _opportunities(text: str) -> Iterator[int]:
+    """`_approximate_opportunities` one by one: measuring a catalog's width only asks
+    whether a line has one, and where the first is."""
     for match in _OPPORTUNITY.finditer(text):
         at = match.start()
         if text[at - 1] == " ":
@@ -154,8 +159,7 @@ def _approximate_opportunities(text: str) -> list[int]:
                 before -= 1
             if before > 0 and text[before - 1] in _OPENERS:
                 continue
-        found.append(at)
-    return found
+        yield at
 
 
 def _greedy(text: str, opportunities: list[int], width: int, start: int) -> list[int]:
@@ -586,15 +590,16 @@ class _Bounds:
 def _first_piece(content: str) -> str:
     """The start of a line's text up to where a line could first be cut."""
     body = content.lstrip(" ")
-    cut = next(iter(_approximate_opportunities(body)), len(body))
+    cut = next(_opportunities(body), len(body))
     return content[:len(content) - len(body) + cut]
 
 
 def _field_bounds(lines: list[tuple[str, str]], bounds: _Bounds) -> None:
     """Narrow the bounds with one string's lines, each (whole line, text between quotes)."""
     for number, (line, content) in enumerate(lines):
-        if _approximate_opportunities(content.rstrip(" ")):
-            bounds.low = max(bounds.low, _columns(line))
+        width = _columns(line)
+        if width > bounds.low and next(_opportunities(content.rstrip(" ")), None) is not None:
+            bounds.low = width
         if number + 1 < len(lines) and content and not _ends_with_newline(content):
             bounds.cut = True
             piece = _first_piece(lines[number + 1][1])
