@@ -25,6 +25,7 @@ from pipeline.gettext.stats import Progress
 from pipeline.infra.cache import FOLDER, PACK, loads, secret_key, verified
 from pipeline.stages.build import run_build
 from pipeline.stages.gate import GateResult, run_gate
+from pipeline.stages.update import run_update
 
 from build_helpers import (
     PYTHON,
@@ -322,3 +323,46 @@ def test_a_build_with_nothing_to_do_loads_no_models_readers_or_exporters(
                           text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pipeline.stages.rebuild" in done.stdout  # an edit does load them
+
+
+def test_update_merges_again_only_what_could_change(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second `update` merges no catalog the first left as it was, and counts the same;
+    but one whose untranslated English another catalog has since translated is merged,
+    and takes that translation, as a run without the store does."""
+    monkeypatch.delenv(ENV_OFF, raising=False)
+    config = cli_config(project)
+    # A second exercise, and a new step in both that no translation resembles.
+    exercises = project / "source" / "exercises"
+    new_step = "Count slowly backwards from twenty before you start."
+    text = (exercises / "glute-bridge.yaml").read_text(encoding="utf-8")
+    (exercises / "bridge-twin.yaml").write_text(
+        text.replace("id: glute-bridge", "id: bridge-twin"), encoding="utf-8")
+    for name in ("glute-bridge", "bridge-twin"):
+        edit_text(exercises / f"{name}.yaml", f"  - {STEP}\n", f"  - {STEP}\n  - {new_step}\n")
+    must(project, "extract")
+    first = run_update(config, ["fr"])
+    assert first.ok and first.counts["untranslated"] == 2
+    catalogs = len(list(po_path(project, "x").parent.glob("*.po")))
+    again = run_update(config, ["fr"])  # merges the two catalogs the first one wrote
+    assert (again.cache.hits["fresh-fr"], again.written) == (catalogs - 2, [])
+    settled = run_update(config, ["fr"])
+    assert (settled.cache.hits["fresh-fr"], settled.written) == (catalogs, [])
+    with monkeypatch.context() as patch:
+        patch.setenv(ENV_OFF, "1")
+        merged_again = run_update(config, ["fr"])
+    assert merged_again.written == [] and settled.counts == merged_again.counts
+    edit_entry(po_path(project, "glute-bridge"), new_step,
+               msgstr="Comptez lentement à rebours à partir de vingt avant de commencer.")
+    twin = po_path(project, "bridge-twin")
+    before = twin.read_bytes()
+    third = run_update(config, ["fr"])
+    assert third.written == [twin] and third.cache.misses["fresh-fr"] == 1  # the edited one
+    translated = [e for e in polib.pofile(str(twin)) if e.msgid == new_step]
+    assert [e.msgstr for e in translated] == [
+        "Comptez lentement à rebours à partir de vingt avant de commencer."]
+    after = twin.read_bytes()
+    twin.write_bytes(before)  # as it was before the third run, and without the store:
+    monkeypatch.setenv(ENV_OFF, "1")
+    uncached = run_update(config, ["fr"])
+    assert uncached.written == [twin] and twin.read_bytes() == after

@@ -151,6 +151,11 @@ class Memory:
     def __len__(self) -> int:
         return len(self._found)
 
+    def offers(self, key: EntryKey) -> bool:
+        """Whether the memory has any translation of this English (reviewed or fuzzy, of
+        any shape)."""
+        return key in self._found
+
     def _translations(self) -> dict[EntryKey, list[Translation]]:
         if self._best is None:
             self._best = {}

@@ -92,10 +92,10 @@ def locked(config: Config) -> Iterator[list[Diagnostic]]:
         yield finish_journal(config)
 
 
-def _template_problem(config: Config, path: Path) -> Diagnostic | None:
-    """Why a template cannot be read, if it cannot."""
+def _template_problem(config: Config, path: Path) -> tuple[Diagnostic | None, str | None]:
+    """Why a template cannot be read, if it cannot; else the sha256 of its bytes."""
     found = read_or_error(config, path)
-    return found if isinstance(found, Diagnostic) else None
+    return (found, None) if isinstance(found, Diagnostic) else (None, digest_of(found))
 
 
 @dataclass(frozen=True)
@@ -149,11 +149,14 @@ class Plan:
     writes: dict[Path, Write] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[Diagnostic] = field(default_factory=list)
-    unchanged: dict[str, dict[Path, tuple[str, str]]] = field(default_factory=dict)
+    unchanged: dict[str, dict[Path, tuple[str, str, Counter[str]]]] = field(
+        default_factory=dict)
 
 
-def plan_update(config: Config, locales: list[str]) -> Plan:
-    """What `update` would write (`Plan`).
+def plan_update(config: Config, locales: list[str], store: cache.Cache | None = None) -> Plan:
+    """What `update` would write (`Plan`). With `store`, a catalog the last update left as
+    it was is not merged again while it, its template and what the memory offers for its
+    untranslated English are the same (`_still_fresh`).
 
     Everything is read and merged before anything is written: a broken template stops the
     update, and a broken catalog its locale, so a bad file never leaves a locale half
@@ -166,10 +169,11 @@ def plan_update(config: Config, locales: list[str]) -> Plan:
     problems, counts, writes = plan.problems, plan.counts, plan.writes
     templates = list(existing_templates(config))
     workers = config.environment.workers
-    broken = parallel.run(functools.partial(_template_problem, config), templates,
-                          limit=workers, description="reading templates")
-    if (first := next((found for found in broken if found is not None), None)) is not None:
+    read = parallel.run(functools.partial(_template_problem, config), templates,
+                        limit=workers, description="reading templates")
+    if (first := next((found for found, _ in read if found is not None), None)) is not None:
         return Plan(problems=[first])
+    template_digests = [sha256 for _, sha256 in read]
     stems = {path.stem for path in templates}
     for locale in locales:
         paths = catalog_paths(config, locale)
@@ -186,12 +190,24 @@ def plan_update(config: Config, locales: list[str]) -> Plan:
         problems += [found for path, part in zip(paths, parts)
                      if (found := wrong_language(config, path, part.language, locale))]
         digests = {path: part.digest for path, part in zip(paths, parts)}
-        del parts  # the memory holds what it needs
-        merged = parallel.run(
-            functools.partial(_merged, config, locale, memory, digests), templates,
-            limit=workers, description=f"merging {locale}")
         unchanged = plan.unchanged.setdefault(locale, {})
-        for template_path, (text, merge_counts, found, template) in zip(templates, merged):
+        by_path = dict(zip(paths, parts))
+        todo: list[Path] = []
+        for template_path, template_digest in zip(templates, template_digests):
+            path = catalog_path(config, locale, template_path.stem)
+            own = by_path.get(path)
+            kept = (_still_fresh(config, store, locale, path, own, template_digest, memory)
+                    if store is not None and own is not None and template_digest else None)
+            if kept is not None and own is not None and own.digest and template_digest:
+                counts.update(kept)
+                unchanged[path] = (own.digest, template_digest, kept)
+            else:
+                todo.append(template_path)
+        del parts, by_path  # the memory holds what it needs
+        merged = parallel.run(
+            functools.partial(_merged, config, locale, memory, digests), todo,
+            limit=workers, description=f"merging {locale}")
+        for template_path, (text, merge_counts, found, template) in zip(todo, merged):
             if found is not None:
                 problems.append(found)
                 continue
@@ -200,7 +216,7 @@ def plan_update(config: Config, locales: list[str]) -> Plan:
             if text is not None:
                 writes[path] = Write(text, digests.get(path))
             elif (before := digests.get(path)) is not None and template is not None:
-                unchanged[path] = (before, template)
+                unchanged[path] = (before, template, merge_counts)
         for path in paths:
             if path.stem in stems:
                 continue
@@ -222,25 +238,52 @@ def _fresh_key(locale: str, catalog_digest: str) -> str:
 
 
 def remember_fresh(config: Config, store: cache.Cache, plan: Plan) -> None:
-    """Keep, for `check`, each catalog the merge left as it is, by its bytes, with the
-    template it was merged with: merged with any memory it stayed the same, so merged with
-    none it would too (a memory only fills untranslated English), and the gate need not
-    merge it again to know (`fresh_against`)."""
+    """Keep each catalog the merge left as it is, by its bytes, with the template it was
+    merged with and the merge's counts. Merged with any memory it stayed the same, so
+    merged with none it would too (a memory only fills untranslated English): the gate
+    need not merge it again to know (`fresh_against`), nor the next update while the
+    memory offers nothing for its untranslated English (`_still_fresh`)."""
     for locale, unchanged in plan.unchanged.items():
         namespace = _FRESH.format(locale=locale)
-        for path, (catalog, template) in unchanged.items():
-            store.put(namespace, config.rel(path), _fresh_key(locale, catalog), template)
+        for path, (catalog, template, counts) in unchanged.items():
+            store.put(namespace, config.rel(path), _fresh_key(locale, catalog),
+                      (template, dict(counts)))
         store.prune(namespace)
     store.save()
+
+
+def _fresh(config: Config, store: cache.Cache, locale: str, path: Path, catalog_digest: str
+           ) -> tuple[str, dict[str, int]] | None:
+    found = store.get(_FRESH.format(locale=locale), config.rel(path),
+                      _fresh_key(locale, catalog_digest))
+    if (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], str)
+            and isinstance(found[1], dict)):
+        return found
+    return None
 
 
 def fresh_against(config: Config, store: cache.Cache, locale: str, path: Path,
                   catalog_digest: str) -> str | None:
     """The sha256 of the template `update` last merged this catalog with, bytes as they
     are, leaving it as it was (`remember_fresh`); None when it did not."""
-    found = store.get(_FRESH.format(locale=locale), config.rel(path),
-                      _fresh_key(locale, catalog_digest))
-    return found if isinstance(found, str) else None
+    found = _fresh(config, store, locale, path, catalog_digest)
+    return found[0] if found is not None else None
+
+
+def _still_fresh(config: Config, store: cache.Cache, locale: str, path: Path, part: _Part,
+                 template_digest: str, memory: Memory) -> Counter[str] | None:
+    """The merge's counts of a catalog the last update left as it was, when merging it
+    again would leave it so too: its bytes and its template's are the same, and the memory
+    has no translation of any English it leaves untranslated (the only entries a memory
+    can change in a catalog that has every entry of its template)."""
+    if part.digest is None:
+        return None
+    found = _fresh(config, store, locale, path, part.digest)
+    if found is None or found[0] != template_digest:
+        return None
+    if any(translation is None and memory.offers(key) for key, translation in part.entries):
+        return None
+    return Counter(found[1])
 
 
 # The catalogs an `update` is writing, saved before the first of them: a run killed halfway
@@ -386,6 +429,8 @@ class UpdateResult:
     problems: list[Diagnostic] = field(default_factory=list)  # nothing written: fix these
     skipped: list[Diagnostic] = field(default_factory=list)  # catalogs changed meanwhile
     notes: list[Diagnostic] = field(default_factory=list)  # an interrupted update finished
+    # What the store spared: catalogs not merged again (`_still_fresh`), by namespace.
+    cache: cache.Stats = field(default_factory=cache.Stats)
 
     @property
     def ok(self) -> bool:
@@ -397,12 +442,14 @@ def run_update(config: Config, locales: list[str]) -> UpdateResult:
     result = UpdateResult()
     with locked(config) as notes:
         result.notes = notes
-        plan = plan_update(config, locales)
+        store = cache.Cache(config)
+        plan = plan_update(config, locales, store)
         result.counts, result.problems = plan.counts, plan.problems
+        result.cache = store.stats
         if result.problems:
             return result
         result.skipped = apply_writes(config, plan.writes)
-        remember_fresh(config, cache.Cache(config), plan)
+        remember_fresh(config, store, plan)
     result.written = written(config, plan.writes, result.skipped)
     return result
 
