@@ -178,9 +178,11 @@ def _spelling(config: Config, library: Library, cache: Cache,
             # A word the dictionary knows is known with more words too: a document whose
             # every unknown word is the project's has nothing to report.
             candidates = unknown.get(doc.id)
-            clear = speller is None or (candidates is not None
-                                        and all(speller.correct(w) for w in candidates))
-            found = spelling_problems(doc, speller) if speller is not None and not clear else []
+            if speller is None or (candidates is not None
+                                   and all(speller.correct(w) for w in candidates)):
+                found = []
+            else:
+                found = spelling_problems(doc, speller)
             if key is not None:
                 cache.put(_SPELLING, doc.source.display, key, found)
         problems += found
