@@ -144,7 +144,8 @@ def _merged(config: Config, locale: str, memory: Memory, digests: dict[Path, str
 class Plan:
     """What `update` would do: path → new text (and the digest of the bytes it replaces)
     for every catalog that changes; and, by locale, each catalog the merge leaves as it is,
-    with the digests of its bytes and of its template's (`remember_fresh`)."""
+    with the digests of its bytes and of its template's and the merge's counts
+    (`remember_fresh`)."""
 
     writes: dict[Path, Write] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
@@ -195,12 +196,11 @@ def plan_update(config: Config, locales: list[str], store: cache.Cache | None = 
         todo: list[Path] = []
         for template_path, template_digest in zip(templates, template_digests):
             path = catalog_path(config, locale, template_path.stem)
-            own = by_path.get(path)
-            kept = (_still_fresh(config, store, locale, path, own, template_digest, memory)
-                    if store is not None and own is not None and template_digest else None)
-            if kept is not None and own is not None and own.digest and template_digest:
-                counts.update(kept)
-                unchanged[path] = (own.digest, template_digest, kept)
+            kept = (_still_fresh(config, store, locale, path, by_path.get(path),
+                                 template_digest, memory) if store is not None else None)
+            if kept is not None:
+                counts.update(kept[2])
+                unchanged[path] = kept
             else:
                 todo.append(template_path)
         del parts, by_path  # the memory holds what it needs
@@ -270,20 +270,21 @@ def fresh_against(config: Config, store: cache.Cache, locale: str, path: Path,
     return found[0] if found is not None else None
 
 
-def _still_fresh(config: Config, store: cache.Cache, locale: str, path: Path, part: _Part,
-                 template_digest: str, memory: Memory) -> Counter[str] | None:
-    """The merge's counts of a catalog the last update left as it was, when merging it
-    again would leave it so too: its bytes and its template's are the same, and the memory
-    has no translation of any English it leaves untranslated (the only entries a memory
-    can change in a catalog that has every entry of its template)."""
-    if part.digest is None:
+def _still_fresh(config: Config, store: cache.Cache, locale: str, path: Path,
+                 part: _Part | None, template_digest: str | None, memory: Memory
+                 ) -> tuple[str, str, Counter[str]] | None:
+    """A catalog the last update left as it was (its digest, its template's and the merge's
+    counts), when merging it again would leave it so too: its bytes and its template's are
+    the same, and the memory has no translation of any English it leaves untranslated (the
+    only entries a memory can change in a catalog that has every entry of its template)."""
+    if part is None or part.digest is None or template_digest is None:
         return None
     found = _fresh(config, store, locale, path, part.digest)
     if found is None or found[0] != template_digest:
         return None
     if any(translation is None and memory.offers(key) for key, translation in part.entries):
         return None
-    return Counter(found[1])
+    return part.digest, template_digest, Counter(found[1])
 
 
 # The catalogs an `update` is writing, saved before the first of them: a run killed halfway
