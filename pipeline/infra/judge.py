@@ -115,13 +115,22 @@ def start(workers: int | None = None) -> None:
     _judge_for(workers)
 
 
+def _known(base: str, cache: Cache | None) -> dict[str, str | None]:
+    """This process's verdicts for a language, with those an earlier run kept added once."""
+    known = language.known_verdicts(base)
+    if cache is not None and not known:
+        stored = cache.get(_NAMESPACE, base, _NAMESPACE)
+        if isinstance(stored, dict):
+            known.update(stored)
+    return known
+
+
 def load_ahead(expected: str, cache: Cache, workers: int | None = None) -> None:
     """Have the judge load the models for `expected` while the run reads a library: loading
     them takes ten times as long as judging a library's sentences, and a run that keeps no
     verdicts yet (`prefetch`) is bound to need them. The run goes on at once."""
     base = language.base_of(expected)
-    if base is None or language.known_verdicts(base) or isinstance(
-            cache.get(_NAMESPACE, base, _NAMESPACE), dict):
+    if base is None or _known(base, cache):
         return
     judge = _judge_for(workers)
     if judge is not None:
@@ -144,11 +153,8 @@ def prefetch(sentences: Iterable[str], expected: str, cache: Cache | None = None
     base = language.base_of(expected)
     if base is None:
         return
-    known = language.known_verdicts(base)
-    if cache is not None and not known:
-        stored = cache.get(_NAMESPACE, base, _NAMESPACE)
-        if isinstance(stored, dict):
-            known.update(stored)
+    known = _known(base, cache)
+
     def judge(todo: list[str], wanted: str) -> list[str | None]:
         return verdicts(todo, wanted, workers)
 
