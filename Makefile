@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(PIPELINE) build
 
-## The test suite.
+## The test suite. It writes byte code even where the environment turns that off: each of its
+## hundreds of command-line runs would otherwise compile the tool's modules again.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto
 
 validate: $(STAMP)
 	$(PIPELINE) validate
