@@ -129,6 +129,32 @@ def test_what_polib_refuses_is_refused_at_its_line(text: str, line: int) -> None
     assert (refused.value.line, refused.value.code) == (line, "E401")
 
 
+def _long_string(lines: list[str]) -> str:
+    return HEADER + 'msgid "Hold"\nmsgstr ""\n' + "".join(f"{line}\n" for line in lines)
+
+
+def test_a_string_of_many_lines_reads_as_polib_reads_it_with_every_line_counted() -> None:
+    """Runs of plain continuation lines are read as one block: what breaks a run (an escape,
+    spaces or tabs around the string, a comment, the end of the file without a newline) reads
+    as before, and the entries after a run keep their lines."""
+    lines = ['"a"'] * 500 + ['"tab\\there"', ' \t"b" \t'] + ['"c"'] * 300 + ['"d e"']
+    text = _long_string(lines) + '\n#. note\nmsgid "Next"\nmsgstr "Suivant"\n"!"'
+    read = read_entries(text, 79)
+    assert view(read) == view(by_polib(text))
+    assert read[0].msgstr == "a" * 500 + "tab\there" + "b" + "c" * 300 + "d e"
+    assert (read[1].linenum, read[1].translation_line) == (len(lines) + 9, len(lines) + 11)
+
+
+@pytest.mark.parametrize(("bad", "code"), [
+    ('"never closed', "E401"), ('"a"b"', "E401"), ('"\\q"', "E401"), ('"\x00"', "E401"),
+    ('"\\303"', "E402")])
+def test_a_bad_line_after_a_run_of_good_ones_is_refused_at_its_line(bad: str, code: str) -> None:
+    text = _long_string(['"a"'] * 400 + [bad] + ['"b"'] * 10)
+    with pytest.raises(SyntaxProblem) as refused:
+        read_entries(text, 79)
+    assert (refused.value.line, refused.value.code) == (HEADER.count("\n") + 403, code)
+
+
 # --------------------------------------------------------------------------------------------
 # Plural entries
 

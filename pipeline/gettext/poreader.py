@@ -23,6 +23,10 @@ _STRING = r'"(?:[^"\\]++|\\.)*+"'
 _KEYWORD_LINE = re.compile(
     rf"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d++)\])?)\s+({_STRING})\s*")
 _CONTINUATION = re.compile(rf"({_STRING})\s*")
+# A run of continuation lines with no escape, no separator and nothing around the string but
+# spaces and tabs: most of a long translation, read as one block (a string written as a
+# million short lines is read in one match rather than a million dispatches).
+_PLAIN_RUN = re.compile(r'(?:[ \t]*+"[^"\\\n\x00\x04]*+"[ \t]*+\n)++')
 _KEYWORD_START = re.compile(r"(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\b")
 _PREVIOUS_MARK = re.compile(r"#~?\|\s?")
 _PREVIOUS_LINE = re.compile(rf"(msgctxt|msgid_plural|msgid)\s+({_STRING})\s*")
@@ -206,7 +210,15 @@ def read_entries(text: str, wrapwidth: int) -> polib.POFile:
             continue
         first = line[0]
         if first == '"':
-            reader.continued(raw, line)
+            run = _PLAIN_RUN.match(text, start - len(raw) - 1) \
+                if reader.open is not None and not reader.previous else None
+            if run is None:
+                reader.continued(raw, line)
+            else:
+                lines = run.group().split("\n")[:-1]
+                reader.parts.extend(part.strip()[1:-1] for part in lines)
+                reader.number += len(lines) - 1
+                start = run.end()
             last_hash = False
         # The lines most of a catalog is made of, read without the general dispatch.
         elif first == "#" and line[1:2] in _QUICK_COMMENTS and line[2:3] in (" ", "\t"):
