@@ -8,6 +8,8 @@ every catalog of the locale, as `update` does.
 
 from __future__ import annotations
 
+import math
+import random
 import subprocess
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 
 from bench.agreement import state_of
 from pipeline.gettext.catalogs import memory_of, merge
-from pipeline.gettext.memory import Memory
+from pipeline.gettext.memory import Memory, Translation, _grams
 from pipeline.gettext.pofiles import EntryKey, entry_status, parse_catalog, render_catalog
 
 from catalog_helpers import assert_msgfmt_ok, require_tool
@@ -414,3 +416,31 @@ def test_a_plural_translation_with_another_number_of_forms_is_not_used(tmp_path:
     (entry,) = merge(template, read(folder / "new.po"), memory)
     assert entry.msgstr_plural == {0: "{count} série", 1: "{count} séries"}
     assert "fuzzy" not in entry.flags
+
+
+def test_a_search_scores_the_english_sharing_most_n_grams_the_first_seen_among_equals() -> None:
+    """msgmerge scores only the few candidates (the square root of the memory's size, at
+    least 10) that share most of the query's n-grams, the first seen among equals. Texts of
+    a three-letter alphabet tie often, so the cut falls among equals; the search keeps what
+    counting every candidate in full and sorting them keeps."""
+    rng = random.Random(7)
+    texts = list(dict.fromkeys("".join(rng.choice("ab ") for _ in range(rng.randint(3, 14)))
+                               for _ in range(900)))
+    memory = Memory()
+    for text in texts:
+        memory.add_entry(EntryKey(None, text), Translation(text.upper(), False, None, None, ""))
+    memory.prepare()
+    few = max(10, int(math.sqrt(len(texts))))
+    assert few < len(texts) // 10
+    own = [set(_grams(text)) for text in texts]
+    cut_among_equals = 0
+    for _ in range(150):
+        query = "".join(rng.choice("ab ") for _ in range(rng.randint(4, 16)))
+        grams = _grams(query)
+        shared = {n: count for n, grams_of_n in enumerate(own)
+                  if (count := sum(gram in grams_of_n for gram in grams))}
+        expected = sorted(shared, key=lambda n: (-shared[n], n))[:few]
+        assert memory._candidates(query, grams) == expected, query
+        cut_among_equals += len(shared) > few and \
+            shared[expected[-1]] == max(shared[n] for n in shared if n not in expected)
+    assert cut_among_equals > 40

@@ -227,14 +227,18 @@ class Memory:
         if self.exhaustive:
             return sorted(shared, key=lambda n: (-shared[n], n))
         # msgmerge looks at the first few: the square root of the memory's size, at least 10
-        # (among equal counts, the first seen).
+        # (among equal counts, the first seen). Counts are small numbers, so the few-th
+        # highest is found from how many candidates have each count, not by a heap.
         few = max(10, int(math.sqrt(self._entries)))
-        top, size = shared.most_common(few), few
-        # Widen until every candidate tied with the few-th one is in, then cut by index.
-        while len(top) == size < len(shared) and top[-1][1] == top[few - 1][1]:
-            size *= 2
-            top = shared.most_common(size)
-        return [n for _, n in sorted((-count, n) for n, count in top)[:few]]
+        lowest = 0
+        if len(shared) > few:
+            tally, seen = Counter(shared.values()), 0
+            for lowest in sorted(tally, reverse=True):
+                seen += tally[lowest]
+                if seen >= few:
+                    break
+        top = sorted((-count, n) for n, count in shared.items() if count >= lowest)
+        return [n for _, n in top[:few]]
 
     def _before(self, number: int, other: int, grams: list[str]) -> bool:
         """Whether msgmerge would score candidate `number` before `other` (so keep it on a
