@@ -495,6 +495,14 @@ def _broken_template(root: Path) -> tuple[str, int | None]:
                                                            'msgid "Wall sit')
 
 
+def _broken_template_and_every_locale(root: Path) -> tuple[str, int | None]:
+    """No locale is merged (each has a catalog that cannot be read): the template is still
+    read, and its problem stops the update."""
+    for locale in ("fr", "de"):
+        (root / "locales" / locale / "LC_MESSAGES" / "zz-unreadable.po").mkdir()
+    return _broken_template(root)
+
+
 BREAKAGES = {
     "unterminated-string": (_unterminated, "E401"),
     "iso-8859-1-declared": (_iso_charset, "E402"),
@@ -504,6 +512,7 @@ BREAKAGES = {
     "language-header-mismatch": (_wrong_language, "E404"),
     "unreadable-catalog": (_unreadable, "E013"),
     "broken-template": (_broken_template, "E401"),
+    "broken-template-no-locale-merged": (_broken_template_and_every_locale, "E401"),
 }
 
 

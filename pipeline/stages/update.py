@@ -39,6 +39,7 @@ from pipeline.gettext.pofiles import (
     PoReadError,
     digest_of,
     read_catalog,
+    read_catalog_bytes,
     render_catalog,
 )
 from pipeline.gettext.templates import existing_templates
@@ -92,10 +93,19 @@ def locked(config: Config) -> Iterator[list[Diagnostic]]:
         yield finish_journal(config)
 
 
-def _template_problem(config: Config, path: Path) -> tuple[Diagnostic | None, str | None]:
-    """Why a template cannot be read, if it cannot; else the sha256 of its bytes."""
+def _template_digest(config: Config, path: Path) -> tuple[Diagnostic | None, str | None]:
+    """Why a template's file cannot be read, if it cannot; else the sha256 of its bytes
+    (it is parsed where it is merged, or by `_template_problem`)."""
+    try:
+        return None, digest(read_catalog_bytes(path, config.rel(path)))
+    except PoReadError as exc:
+        return exc.diagnostic, None
+
+
+def _template_problem(config: Config, path: Path) -> Diagnostic | None:
+    """Why a template cannot be read, if it cannot."""
     found = read_or_error(config, path)
-    return (found, None) if isinstance(found, Diagnostic) else (None, digest_of(found))
+    return found if isinstance(found, Diagnostic) else None
 
 
 @dataclass(frozen=True)
@@ -119,25 +129,34 @@ def _part(config: Config, path: Path) -> _Part:
                  tuple(entry_of(e) for e in found if e.msgid), any(not e.obsolete for e in found))
 
 
+@dataclass(frozen=True)
+class _Merged:
+    """One document's catalog merged with its template, in a worker: the new text (None
+    when the merge leaves the catalog as it is) and the merge's counts; or why the template
+    cannot be read (`template_problem`), or the catalog (`problem`, also when it changed
+    since it was first read)."""
+
+    text: str | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    template_problem: Diagnostic | None = None
+    problem: Diagnostic | None = None
+
+
 def _merged(config: Config, locale: str, memory: Memory, digests: dict[Path, str | None],
-            template_path: Path
-            ) -> tuple[str | None, Counter[str], Diagnostic | None, str | None]:
-    """One document's catalog merged with its template (in a worker: the memory is the
-    run's, shared by the fork): the new text or None, the merge's counts, or why the
-    template or the catalog (changed since it was first read) cannot be read; and the
-    template's sha256."""
-    template = read_or_error(config, template_path)
+            templates: dict[Path, str], template_path: Path) -> _Merged:
+    """`_Merged` for one template (the memory is the run's, shared by the fork); the
+    template's bytes are those `plan_update` took the digest of (E413 otherwise)."""
+    template = read_or_error(config, template_path, expect=templates[template_path])
     if isinstance(template, Diagnostic):
-        return None, Counter(), template, None
+        return _Merged(template_problem=template)
     path = catalog_path(config, locale, template_path.stem)
     old: polib.POFile | Diagnostic | None = None
     if path in digests:
         old = read_or_error(config, path, expect=digests[path])
         if isinstance(old, Diagnostic):
-            return None, Counter(), old, None
+            return _Merged(problem=old)
     result = MergeResult()
-    return (planned_text(template, old, memory, locale, result), result.counts, None,
-            digest_of(template))
+    return _Merged(planned_text(template, old, memory, locale, result), result.counts)
 
 
 @dataclass
@@ -164,17 +183,20 @@ def plan_update(config: Config, locales: list[str], store: cache.Cache | None = 
     updated. The locale's catalogs are read once for its translation memory (each worker
     sends back only what the memory keeps); then each document's template and catalog are
     merged on every core, parsed again one at a time, so no run holds every parsed catalog
-    of a locale at once.
+    of a locale at once. A template is parsed where it is merged; one no merge read (its
+    catalogs left as they were, or every locale stopped) is parsed at the end, unless an
+    earlier merge of these very bytes vouches for it (`_still_fresh`).
     """
     plan = Plan()
     problems, counts, writes = plan.problems, plan.counts, plan.writes
     templates = list(existing_templates(config))
     workers = config.environment.workers
-    read = parallel.run(functools.partial(_template_problem, config), templates,
+    read = parallel.run(functools.partial(_template_digest, config), templates,
                         limit=workers, description="reading templates")
     if (first := next((found for found, _ in read if found is not None), None)) is not None:
         return Plan(problems=[first])
-    template_digests = [sha256 for _, sha256 in read]
+    by_template = {path: sha256 for path, (_, sha256) in zip(templates, read) if sha256}
+    unread = set(templates)  # templates neither merged nor vouched for
     stems = {path.stem for path in templates}
     for locale in locales:
         paths = catalog_paths(config, locale)
@@ -194,29 +216,35 @@ def plan_update(config: Config, locales: list[str], store: cache.Cache | None = 
         unchanged = plan.unchanged.setdefault(locale, {})
         by_path = dict(zip(paths, parts))
         todo: list[Path] = []
-        for template_path, template_digest in zip(templates, template_digests):
+        for template_path in templates:
             path = catalog_path(config, locale, template_path.stem)
             kept = (_still_fresh(config, store, locale, path, by_path.get(path),
-                                 template_digest, memory) if store is not None else None)
+                                 by_template[template_path], memory)
+                    if store is not None else None)
             if kept is not None:
                 counts.update(kept[2])
                 unchanged[path] = kept
+                unread.discard(template_path)
             else:
                 todo.append(template_path)
         del parts, by_path  # the memory holds what it needs
         merged = parallel.run(
-            functools.partial(_merged, config, locale, memory, digests), todo,
+            functools.partial(_merged, config, locale, memory, digests, by_template), todo,
             limit=workers, description=f"merging {locale}")
-        for template_path, (text, merge_counts, found, template) in zip(todo, merged):
-            if found is not None:
-                problems.append(found)
+        if (first := next((m.template_problem for m in merged if m.template_problem),
+                          None)) is not None:
+            return Plan(problems=[first])
+        unread.difference_update(todo)
+        for template_path, result in zip(todo, merged):
+            if result.problem is not None:
+                problems.append(result.problem)
                 continue
-            counts.update(merge_counts)
+            counts.update(result.counts)
             path = catalog_path(config, locale, template_path.stem)
-            if text is not None:
-                writes[path] = Write(text, digests.get(path))
-            elif (before := digests.get(path)) is not None and template is not None:
-                unchanged[path] = (before, template, merge_counts)
+            if result.text is not None:
+                writes[path] = Write(result.text, digests.get(path))
+            elif (before := digests.get(path)) is not None:
+                unchanged[path] = (before, by_template[template_path], result.counts)
         for path in paths:
             if path.stem in stems:
                 continue
@@ -226,6 +254,11 @@ def plan_update(config: Config, locales: list[str], store: cache.Cache | None = 
             elif any(not e.obsolete for e in catalog):
                 writes[path] = Write(render_catalog(retire_all(catalog), like=catalog),
                                      digests[path])
+    left = [path for path in templates if path in unread]
+    broken = parallel.run(functools.partial(_template_problem, config), left, limit=workers,
+                          description="reading templates")
+    if (first := next((problem for problem in broken if problem is not None), None)) is not None:
+        return Plan(problems=[first])
     return plan
 
 
