@@ -369,6 +369,17 @@ def _telling(catalog: polib.POFile, width: int | None) -> bool:
         catalog, width=79 if width is None else None)
 
 
+def test_a_line_of_one_column_characters_is_counted_as_each_character_counts() -> None:
+    """The quick count of a line (its length, when every character takes one column) agrees
+    with the per-character widths on every character of the Basic Multilingual Plane."""
+    for code in range(0x10000):
+        char = chr(code)
+        if powriter._columns(char + "é") != powriter._approximate_width(char) + 1:
+            raise AssertionError(f"U+{code:04X} is counted as another width than its own")
+    assert powriter._columns("« Tenez\u202f» — 30\u00a0s !") == 18
+    assert powriter._columns("ﬁn 漢字 e\u0301") == 9
+
+
 def test_width_of_recovers_msgcats_width(tmp_path: Path) -> None:
     """From what msgcat writes with its default width, with -w 50 and with --no-wrap,
     for every project catalog with a string long enough to show it."""

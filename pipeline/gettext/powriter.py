@@ -125,9 +125,19 @@ def _approximate_width(char: str) -> int:
     return 1
 
 
+# Characters of one column each (`_approximate_width`): printable Latin, Greek and Cyrillic
+# letters, and the general punctuation translations use (dashes, quotes, the narrow no-break
+# space), but neither combining marks nor the soft hyphen.
+_ONE_COLUMN = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0377\u037a-\u037f"
+                         "\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482\u048a-\u04ff"
+                         "\u2010-\u2027\u202f-\u205f\u20a0-\u20c0]*+")
+
+
 def _columns(text: str) -> int:
     """Columns a text takes (by the approximate widths)."""
-    return len(text) if text.isascii() else sum(_approximate_width(char) for char in text)
+    if text.isascii() or _ONE_COLUMN.fullmatch(text):
+        return len(text)
+    return sum(_approximate_width(char) for char in text)
 
 
 # A few rules of libunistring's line breaking for common punctuation, for when the library
