@@ -166,7 +166,12 @@ class Memory:
 
     def _best_of(self, key: EntryKey, shape: Shape) -> Translation | None:
         """The best translation of an English that fits an entry of this shape."""
-        return next((t for t in self._translations().get(key, ()) if t.shape == shape), None)
+        ranked = self._translations().get(key)
+        if not ranked:
+            return None
+        if ranked[0].shape == shape:  # nearly always: one shape per English
+            return ranked[0]
+        return next((t for t in ranked if t.shape == shape), None)
 
     def _match(self, key: EntryKey, score: float, shape: Shape) -> Match | None:
         found = self._best_of(key, shape)
@@ -195,7 +200,8 @@ class Memory:
             self._short = defaultdict(list)
             for number, key in enumerate(self._keys):
                 text = key.msgid
-                for gram in dict.fromkeys(_grams(text)):
+                # Each n-gram once; in any order, as numbers only grow along a posting list.
+                for gram in {text[i:i + GRAM] for i in range(len(text) - GRAM + 1)}:
                     index[gram].append(number)
                 if len(self._bytes[number]) <= _SHORT_MAX:
                     self._short[len(self._bytes[number])].append(number)
