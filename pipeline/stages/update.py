@@ -304,13 +304,13 @@ def fresh_against(config: Config, store: cache.Cache, locale: str, path: Path,
 
 
 def _still_fresh(config: Config, store: cache.Cache, locale: str, path: Path,
-                 part: _Part | None, template_digest: str | None, memory: Memory
+                 part: _Part | None, template_digest: str, memory: Memory
                  ) -> tuple[str, str, Counter[str]] | None:
     """A catalog the last update left as it was (its digest, its template's and the merge's
     counts), when merging it again would leave it so too: its bytes and its template's are
     the same, and the memory has no translation of any English it leaves untranslated (the
     only entries a memory can change in a catalog that has every entry of its template)."""
-    if part is None or part.digest is None or template_digest is None:
+    if part is None or part.digest is None:
         return None
     found = _fresh(config, store, locale, path, part.digest)
     if found is None or found[0] != template_digest:
