@@ -547,14 +547,20 @@ def _linked_ids(targets: str) -> list[str]:
             if line and not line.startswith("?") and line.count(":") >= 2]
 
 
+def _document_link(value: dict[str, Any]) -> str | None:
+    """The id of the document a rich-text node links to, if it links to one (not the web)."""
+    link = value.get("link")
+    if isinstance(link, dict) and link.get("kind") != "web" and isinstance(link.get("id"), str):
+        return str(link["id"])
+    return None
+
+
 def _linked(value: Any) -> set[str]:
     """The ids of the documents the rich text of a client document links to."""
     found: set[str] = set()
     if isinstance(value, dict):
-        link = value.get("link")
-        if isinstance(link, dict) and link.get("kind") != "web" and isinstance(
-                link.get("id"), str):
-            found.add(link["id"])
+        if (target := _document_link(value)) is not None:
+            found.add(target)
         for inner in value.values():
             found |= _linked(inner)
     elif isinstance(value, list):
@@ -567,8 +573,7 @@ def _unlinked(value: Any, hidden: set[str]) -> Any:
     """The value with each link to a document the locale leaves out made plain text (the
     words stay; a reader is not sent to a page that is not there)."""
     if isinstance(value, dict):
-        link = value.get("link")
-        if isinstance(link, dict) and link.get("kind") != "web" and link.get("id") in hidden:
+        if _document_link(value) in hidden:
             value = {**value, "link": None}
         return {key: _unlinked(inner, hidden) for key, inner in value.items()}
     if isinstance(value, list):
